@@ -1,0 +1,91 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { applicationDataSourceOptions } from '@dispatch/domain';
+import { AuthGuard, KeycloakConnectModule, PolicyEnforcementMode, RoleGuard, TokenValidation } from 'nest-keycloak-connect';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuditCoreModule } from './core/audit/audit.module';
+import { RouteAccessGuard } from './core/auth/route-access.guard';
+import { AppConfig } from './core/config/app-config';
+import { ProblemFilter } from './core/errors/problem.filter';
+import { TenancyModule } from './core/tenancy/tenancy.module';
+import { TenantGuard } from './core/tenancy/tenant.guard';
+import { AuditModule } from './modules/audit/audit.module';
+import { DriversModule } from './modules/drivers/drivers.module';
+import { EquipmentModule } from './modules/equipment/equipment.module';
+import { HealthModule } from './modules/health/health.module';
+import { QualificationsModule } from './modules/qualifications/qualifications.module';
+import { SitesModule } from './modules/sites/sites.module';
+import { WorkOrdersModule } from './modules/work-orders/work-orders.module';
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Reuses a sane caller-supplied X-Request-Id (so ERP logs correlate), otherwise mints one. */
+function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
+  const supplied = request.headers['x-request-id'];
+  const id = typeof supplied === 'string' && REQUEST_ID_PATTERN.test(supplied) ? supplied : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: requestIdOf,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customProps: (request) => ({ tenant: (request as { actor?: { tenant?: string } }).actor?.tenant }),
+            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+          },
+        }),
+        TypeOrmModule.forRoot({
+          ...applicationDataSourceOptions({
+            url: config.DATABASE_URL,
+            poolSize: config.DATABASE_POOL_SIZE,
+            ...(config.DATABASE_CA_FILE
+              ? { ssl: { ca: readFileSync(config.DATABASE_CA_FILE, 'utf8'), rejectUnauthorized: true } }
+              : {}),
+          }),
+        }),
+        KeycloakConnectModule.register({
+          authServerUrl: config.KEYCLOAK_URL,
+          realm: config.KEYCLOAK_REALM,
+          clientId: config.KEYCLOAK_CLIENT_ID,
+          secret: config.KEYCLOAK_CLIENT_SECRET ?? '',
+          bearerOnly: true,
+          verifyTokenAudience: true,
+          tokenValidation: TokenValidation.OFFLINE,
+          policyEnforcement: PolicyEnforcementMode.PERMISSIVE,
+        }),
+        TenancyModule,
+        AuditCoreModule,
+        HealthModule,
+        SitesModule,
+        QualificationsModule,
+        EquipmentModule,
+        DriversModule,
+        WorkOrdersModule,
+        AuditModule,
+      ],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        // Order matters: authenticate (401), refuse undeclared routes, check roles (403), then resolve the tenant.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RouteAccessGuard },
+        { provide: APP_GUARD, useClass: RoleGuard },
+        { provide: APP_GUARD, useExisting: TenantGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [AppConfig],
+    };
+  }
+}

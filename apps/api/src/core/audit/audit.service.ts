@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { AuditEvent } from '@dispatch/domain';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor';
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before?: object | null;
+  after?: object | null;
+}
+
+/** JSON-safe copy (dates as ISO strings) so before/after read the same as the API's responses. */
+function snapshot(value: object | null | undefined): Record<string, unknown> | null {
+  return value ? (JSON.parse(JSON.stringify(value)) as Record<string, unknown>) : null;
+}
+
+/** Records what happened, inside the caller's transaction: the change and its audit event commit or fail together. */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    const event = manager.create(AuditEvent, {
+      actorSubject: actor.subject,
+      actorName: actor.name,
+      actorRole: actor.primaryRole,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      before: snapshot(entry.before),
+      after: snapshot(entry.after),
+      requestId: actor.requestId || null,
+    });
+    await manager.insert(AuditEvent, event);
+  }
+}

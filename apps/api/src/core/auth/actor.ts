@@ -1,0 +1,44 @@
+import { Role } from '@dispatch/domain';
+
+/** Who is calling: taken from the verified access token, never from the request body or headers. */
+export interface Actor {
+  /** Keycloak subject (`sub`). */
+  subject: string;
+  /** Human-readable name for audit trails (`preferred_username`). */
+  name: string;
+  roles: Role[];
+  /** The role an audit event records: the most powerful one the caller holds. */
+  primaryRole: Role;
+  /** Tenant slug from the token's `tenant` claim. */
+  tenant: string;
+  /** Correlates logs, audit events and the caller's `X-Request-Id`. */
+  requestId: string;
+}
+
+/** Claims of a Keycloak access token that the API reads. */
+export interface AccessTokenClaims {
+  sub?: string;
+  preferred_username?: string;
+  tenant?: unknown;
+  realm_access?: { roles?: string[] };
+}
+
+const ROLE_PRECEDENCE: readonly Role[] = [Role.Admin, Role.Dispatcher, Role.Driver, Role.Viewer];
+
+export function rolesOf(claims: AccessTokenClaims): Role[] {
+  const granted = new Set(claims.realm_access?.roles ?? []);
+  return ROLE_PRECEDENCE.filter((role) => granted.has(role));
+}
+
+export function hasRole(actor: Pick<Actor, 'roles'>, ...roles: Role[]): boolean {
+  return roles.some((role) => actor.roles.includes(role));
+}
+
+/** True when the caller acts only as a driver (no dispatcher, admin or viewer role beside it). */
+export function isDriverOnly(actor: Pick<Actor, 'roles'>): boolean {
+  return hasRole(actor, Role.Driver) && !hasRole(actor, Role.Admin, Role.Dispatcher, Role.Viewer);
+}
+
+export function primaryRoleOf(roles: Role[]): Role | undefined {
+  return ROLE_PRECEDENCE.find((role) => roles.includes(role));
+}

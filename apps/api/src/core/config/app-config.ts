@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/** Every setting of the API. README's configuration table lists the same names. */
+export class AppConfig {
+  @Transform(({ value }) => (value === undefined ? 3000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL: string;
+
+  @Transform(({ value }) => (value === undefined ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Path of a CA certificate; when set, the API talks to PostgreSQL over verified TLS. */
+  @IsOptional()
+  @IsString()
+  DATABASE_CA_FILE?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  KEYCLOAK_URL = 'http://localhost:8080';
+
+  @IsString()
+  KEYCLOAK_REALM = 'dispatch';
+
+  /** The audience every accepted access token must name. */
+  @IsString()
+  KEYCLOAK_CLIENT_ID = 'dispatch-api';
+
+  @IsOptional()
+  @IsString()
+  KEYCLOAK_CLIENT_SECRET?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATE_ON_START = true;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Comma-separated origins allowed to call the API from a browser. */
+  @IsString()
+  CORS_ORIGINS = 'http://localhost:4200';
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration from the environment. `NAME_FILE` (a Docker secret, for instance) stands
+ * in for `NAME`. Fails with one message listing every missing or bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(new AppConfig())
+    .concat(['DATABASE_URL', 'DATABASE_CA_FILE', 'KEYCLOAK_CLIENT_SECRET'])) {
+    const fromFile = env[`${key}_FILE`];
+    const value = fromFile ? readFileSync(fromFile, 'utf8').trim() : env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((error) =>
+      Object.values(error.constraints ?? {}).map((message) => `  - ${error.property}: ${message}`),
+    );
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  return config;
+}

@@ -1,0 +1,98 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError } from '@dispatch/domain';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DOMAIN_ERROR_STATUS, PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from './problem';
+import { problemFromDatabaseError } from './database-errors';
+import { RequestValidationException } from './validation';
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
+    ['entity.parse.failed', 'entity.too.large', 'encoding.unsupported', 'charset.unsupported'].includes(
+      (error as BodyParserError).type,
+    );
+}
+
+function titleOfStatus(status: number): string {
+  const name = HttpStatus[status] ?? 'ERROR';
+  return name.charAt(0) + name.slice(1).toLowerCase().replace(/_/g, ' ');
+}
+
+function slugOfStatus(status: number): string {
+  return (HttpStatus[status] ?? 'error').toLowerCase().replace(/_/g, '-');
+}
+
+/** Answers every error as RFC 9457 problem+json. Unknown errors become 500 with the request id, and are logged. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request & { id?: string }>();
+    const response = context.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    problem.requestId = request.id;
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    }
+    if (response.headersSent) return;
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof RequestValidationException) {
+      return {
+        type: problemType('validation'),
+        title: 'Invalid request',
+        status: 400,
+        detail: exception.message,
+        errors: exception.fields,
+      };
+    }
+    if (exception instanceof DomainError) {
+      const mapping = DOMAIN_ERROR_STATUS[exception.code];
+      const { fields, ...extensions } = exception.details;
+      return {
+        ...extensions,
+        type: problemType(mapping.slug),
+        title: mapping.title,
+        status: mapping.status,
+        detail: exception.message,
+        ...(fields ? { errors: fields } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail =
+        typeof body === 'string'
+          ? body
+          : Array.isArray((body as { message?: unknown }).message)
+            ? ((body as { message: string[] }).message).join('; ')
+            : String((body as { message?: unknown }).message ?? exception.message);
+      return { type: problemType(slugOfStatus(status)), title: titleOfStatus(status), status, detail };
+    }
+    if (isBodyParserError(exception)) {
+      const status = exception.status ?? 400;
+      return { type: problemType(slugOfStatus(status)), title: 'Unreadable request body', status, detail: exception.message };
+    }
+    if (exception instanceof QueryFailedError) {
+      const problem = problemFromDatabaseError(exception);
+      if (problem) return problem;
+    }
+    return {
+      type: problemType('internal'),
+      title: 'Internal server error',
+      status: 500,
+      detail: 'An unexpected error occurred; quote the request id when reporting it.',
+    };
+  }
+}

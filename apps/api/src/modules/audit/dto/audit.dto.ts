@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import type { AuditEvent } from '@dispatch/domain';
+import { MAX_PAGE_SIZE } from '../../../core/http/pagination';
+import { OptionalText } from '../../../core/http/dto-rules';
+
+export class AuditQuery {
+  @OptionalText(40, 'work_order')
+  entityType?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  entityId?: string;
+
+  /** Keycloak subject, or `auto`. */
+  @OptionalText(64)
+  actor?: string;
+
+  @OptionalText(80, 'work_order.created')
+  action?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+export class AuditEventView {
+  @ApiProperty({ description: 'Position in the tenant’s audit trail' }) id: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty() actorSubject: string;
+  @ApiProperty() actorName: string;
+  @ApiProperty({ type: String, nullable: true }) actorRole: string | null;
+  @ApiProperty() action: string;
+  @ApiProperty() entityType: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) entityId: string | null;
+  @ApiProperty({ type: Object, nullable: true }) before: Record<string, unknown> | null;
+  @ApiProperty({ type: Object, nullable: true }) after: Record<string, unknown> | null;
+  @ApiProperty({ type: String, nullable: true }) requestId: string | null;
+}
+
+export class AuditPage {
+  @ApiProperty({ type: [AuditEventView] }) items: AuditEventView[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor to read older events' }) nextCursor: string | null;
+  @ApiProperty() limit: number;
+}
+
+export function toAuditEventView(event: AuditEvent): AuditEventView {
+  return {
+    id: String(event.id),
+    occurredAt: event.occurredAt.toISOString(),
+    actorSubject: event.actorSubject,
+    actorName: event.actorName,
+    actorRole: event.actorRole,
+    action: event.action,
+    entityType: event.entityType,
+    entityId: event.entityId,
+    before: event.before as Record<string, unknown> | null,
+    after: event.after as Record<string, unknown> | null,
+    requestId: event.requestId,
+  };
+}

@@ -1,0 +1,65 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
+import type { EquipmentType, Qualification } from '@dispatch/domain';
+import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
+import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
+
+export class CreateEquipmentTypeDto {
+  @RequiredText(50, 'crane-50t')
+  @Matches(CODE_PATTERN, { message: 'code may hold letters, digits, dot, dash and underscore' })
+  code: string;
+
+  @RequiredText(200, 'Mobile crane, 50 t')
+  name: string;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Qualifications every driver of this type must hold' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  requiredQualificationIds?: string[];
+}
+
+export class UpdateEquipmentTypeDto extends PartialType(CreateEquipmentTypeDto) {}
+
+export class EquipmentTypeListQuery extends PageQuery {
+  /** Matches code or name. */
+  @OptionalText(200)
+  q?: string;
+}
+
+export class QualificationRef {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+}
+
+export class EquipmentTypeView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [QualificationRef] }) requiredQualifications: QualificationRef[];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export const EquipmentTypePage = PageOf(EquipmentTypeView);
+
+export function toQualificationRef(qualification: Qualification): QualificationRef {
+  return { id: qualification.id, code: qualification.code, name: qualification.name };
+}
+
+export function toEquipmentTypeView(type: EquipmentType): EquipmentTypeView {
+  return {
+    id: type.id,
+    code: type.code,
+    name: type.name,
+    requiredQualifications: (type.requiredQualifications ?? [])
+      .flatMap((required) => (required.qualification ? [toQualificationRef(required.qualification)] : []))
+      .sort((a, b) => a.code.localeCompare(b.code)),
+    createdAt: type.createdAt.toISOString(),
+    updatedAt: type.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { EquipmentTypesController } from './equipment-types.controller';
+import { EquipmentTypesService } from './equipment-types.service';
+import { EquipmentController } from './equipment.controller';
+import { EquipmentService } from './equipment.service';
+
+@Module({
+  controllers: [EquipmentTypesController, EquipmentController],
+  providers: [EquipmentTypesService, EquipmentService],
+  exports: [EquipmentTypesService, EquipmentService],
+})
+export class EquipmentModule {}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { Site } from '@dispatch/domain';
+import type { Actor } from '../../core/auth/actor';
+import { AuditService } from '../../core/audit/audit.service';
+import { type Page, pageWindow } from '../../core/http/pagination';
+import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
+import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
+import { type CreateSiteDto, type SiteListQuery, type SiteView, toSiteView, type UpdateSiteDto } from './dto/site.dto';
+
+@Injectable()
+export class SitesService {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(actor: Actor, query: SiteListQuery): Promise<Page<SiteView>> {
+    const { limit, offset } = pageWindow(query);
+    return this.db.transaction(actor, async (manager) => {
+      const builder = manager.createQueryBuilder(Site, 'site').orderBy('site.name', 'ASC').addOrderBy('site.id', 'ASC');
+      if (query.q) builder.where('(site.name ILIKE :q OR site.address ILIKE :q)', { q: containsPattern(query.q) });
+      const [sites, total] = await builder.take(limit).skip(offset).getManyAndCount();
+      return { items: sites.map(toSiteView), total, limit, offset };
+    });
+  }
+
+  get(actor: Actor, id: string): Promise<SiteView> {
+    return this.db.transaction(actor, async (manager) => toSiteView(await findOrFail(manager, Site, 'Site', id)));
+  }
+
+  create(actor: Actor, input: CreateSiteDto): Promise<SiteView> {
+    return this.db.transaction(actor, async (manager) => {
+      const site = await manager.save(manager.create(Site, input));
+      const view = toSiteView(site);
+      await this.audit.record(manager, actor, { action: 'site.created', entityType: 'site', entityId: site.id, after: view });
+      return view;
+    });
+  }
+
+  update(actor: Actor, id: string, changes: UpdateSiteDto): Promise<SiteView> {
+    return this.db.transaction(actor, async (manager) => {
+      const site = await findOrFail(manager, Site, 'Site', id, { lock: true });
+      const before = toSiteView(site);
+      const after = toSiteView(await manager.save(Object.assign(site, changes)));
+      await this.audit.record(manager, actor, { action: 'site.updated', entityType: 'site', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  remove(actor: Actor, id: string): Promise<void> {
+    return this.db.transaction(actor, async (manager) => {
+      const site = await findOrFail(manager, Site, 'Site', id, { lock: true });
+      await manager.delete(Site, { id });
+      await this.audit.record(manager, actor, { action: 'site.deleted', entityType: 'site', entityId: id, before: toSiteView(site) });
+    });
+  }
+}

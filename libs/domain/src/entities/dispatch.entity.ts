@@ -1,0 +1,87 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { DispatchStatus, OPEN_DISPATCH_STATUSES, sqlValues } from '../enums';
+import { Driver } from './driver.entity';
+import { Equipment } from './equipment.entity';
+import { WorkOrder } from './work-order.entity';
+
+const OPEN = `status IN (${sqlValues(OPEN_DISPATCH_STATUSES)})`;
+
+/**
+ * A work order assigned to one equipment unit and one driver. The partial unique indexes make
+ * double-booking impossible in the database itself: at most one open dispatch per unit, per
+ * driver and per work order.
+ */
+@Entity({ name: 'dispatches' })
+@Check('dispatches_status_valid', `status IN (${sqlValues(Object.values(DispatchStatus))})`)
+@Index('dispatches_one_open_per_equipment', ['equipmentId'], { unique: true, where: OPEN })
+@Index('dispatches_one_open_per_driver', ['driverId'], { unique: true, where: OPEN })
+@Index('dispatches_one_open_per_work_order', ['workOrderId'], { unique: true, where: OPEN })
+@Index('dispatches_work_order_idx', ['workOrderId'])
+@Index('dispatches_driver_idx', ['driverId', 'assignedAt'])
+@Index('dispatches_equipment_idx', ['equipmentId', 'assignedAt'])
+export class Dispatch {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  workOrderId: string;
+
+  @ManyToOne(() => WorkOrder, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'work_order_id' })
+  workOrder?: WorkOrder;
+
+  @Column({ type: 'uuid' })
+  equipmentId: string;
+
+  @ManyToOne(() => Equipment, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'equipment_id' })
+  equipment?: Equipment;
+
+  @Column({ type: 'uuid' })
+  driverId: string;
+
+  @ManyToOne(() => Driver, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'driver_id' })
+  driver?: Driver;
+
+  @Column({ type: 'varchar', length: 20, default: DispatchStatus.Assigned })
+  status: DispatchStatus;
+
+  /** Keycloak subject of the dispatcher, or `auto` for the dispatch engine. */
+  @Column({ type: 'varchar', length: 64 })
+  dispatchedBy: string;
+
+  @Column({ type: 'timestamptz' })
+  assignedAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  acknowledgedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  enRouteAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  onSiteAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,28 @@
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { numericTransformer } from './numeric-transformer';
+
+@Entity({ name: 'sites' })
+@Check('sites_latitude_range', 'latitude BETWEEN -90 AND 90')
+@Check('sites_longitude_range', 'longitude BETWEEN -180 AND 180')
+export class Site {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 200, unique: true })
+  name: string;
+
+  @Column({ type: 'varchar', length: 500 })
+  address: string;
+
+  @Column({ type: 'numeric', precision: 9, scale: 6, transformer: numericTransformer })
+  latitude: number;
+
+  @Column({ type: 'numeric', precision: 9, scale: 6, transformer: numericTransformer })
+  longitude: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

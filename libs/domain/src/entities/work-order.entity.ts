@@ -1,0 +1,93 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Generated,
+  Index,
+  JoinColumn,
+
+  OneToMany,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Priority, sqlValues, WorkOrderStatus } from '../enums';
+import { EquipmentType } from './equipment-type.entity';
+import { WorkOrderRequiredQualification } from './required-qualification.entities';
+import { Site } from './site.entity';
+
+@Entity({ name: 'work_orders' })
+@Check('work_orders_status_valid', `status IN (${sqlValues(Object.values(WorkOrderStatus))})`)
+@Check('work_orders_priority_valid', `priority IN (${sqlValues(Object.values(Priority))})`)
+@Check(
+  'work_orders_window_valid',
+  '(window_start IS NULL AND window_end IS NULL) OR (window_start IS NOT NULL AND window_end IS NOT NULL AND window_end > window_start)',
+)
+@Index('work_orders_external_ref_unique', ['externalRef'], { unique: true, where: 'external_ref IS NOT NULL' })
+@Index('work_orders_status_priority_idx', ['status', 'priority', 'createdAt'])
+export class WorkOrder {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Human-facing sequence number, shown as `WO-000123`. */
+  @Column({ type: 'integer', unique: true })
+  @Generated('increment')
+  number: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'uuid' })
+  siteId: string;
+
+  @ManyToOne(() => Site, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'site_id' })
+  site?: Site;
+
+  @Column({ type: 'uuid' })
+  equipmentTypeId: string;
+
+  @ManyToOne(() => EquipmentType, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'equipment_type_id' })
+  equipmentType?: EquipmentType;
+
+  /** Qualifications the work needs on top of those the equipment type requires. */
+  @OneToMany(() => WorkOrderRequiredQualification, (required) => required.workOrder)
+  requiredQualifications?: WorkOrderRequiredQualification[];
+
+  @Column({ type: 'varchar', length: 20 })
+  priority: Priority;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  windowStart: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  windowEnd: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
+
+  /** The order's id in the customer's ERP; unique per tenant. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  externalRef: string | null;
+
+  @Column({ type: 'varchar', length: 20, default: WorkOrderStatus.Queued })
+  status: WorkOrderStatus;
+
+  /** Keycloak subject of the creator. */
+  @Column({ type: 'varchar', length: 64 })
+  createdBy: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
