@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type Relation,
 } from 'typeorm';
 import { DispatchStatus, OPEN_DISPATCH_STATUSES, sqlValues } from '../enums';
 import { Driver } from './driver.entity';
@@ -38,21 +39,21 @@ export class Dispatch {
 
   @ManyToOne(() => WorkOrder, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'work_order_id' })
-  workOrder?: WorkOrder;
+  workOrder?: Relation<WorkOrder>;
 
   @Column({ type: 'uuid' })
   equipmentId: string;
 
   @ManyToOne(() => Equipment, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'equipment_id' })
-  equipment?: Equipment;
+  equipment?: Relation<Equipment>;
 
   @Column({ type: 'uuid' })
   driverId: string;
 
   @ManyToOne(() => Driver, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'driver_id' })
-  driver?: Driver;
+  driver?: Relation<Driver>;
 
   @Column({ type: 'varchar', length: 20, default: DispatchStatus.Assigned })
   status: DispatchStatus;

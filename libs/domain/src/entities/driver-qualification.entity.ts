@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Driver } from './driver.entity';
 import { Qualification } from './qualification.entity';
 
@@ -14,11 +14,11 @@ export class DriverQualification {
 
   @ManyToOne(() => Driver, (driver) => driver.qualifications, { onDelete: 'CASCADE', orphanedRowAction: 'delete' })
   @JoinColumn({ name: 'driver_id' })
-  driver?: Driver;
+  driver?: Relation<Driver>;
 
   @ManyToOne(() => Qualification, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'qualification_id' })
-  qualification?: Qualification;
+  qualification?: Relation<Qualification>;
 
   /** Calendar date (YYYY-MM-DD) of expiry. */
   @Column({ type: 'date' })

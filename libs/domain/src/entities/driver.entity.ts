@@ -7,6 +7,7 @@ import {
   OneToMany,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type Relation,
 } from 'typeorm';
 import { DutyStatus, sqlValues } from '../enums';
 import { DriverQualification } from './driver-qualification.entity';
@@ -42,7 +43,7 @@ export class Driver {
   dutyStatus: DutyStatus;
 
   @OneToMany(() => DriverQualification, (held) => held.driver, { cascade: true })
-  qualifications: DriverQualification[];
+  qualifications: Relation<DriverQualification[]>;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
 import { EquipmentTypeRequiredQualification } from './required-qualification.entities';
 
 @Entity({ name: 'equipment_types' })
@@ -14,7 +14,7 @@ export class EquipmentType {
 
   /** Every driver of a unit of this type must hold all of these. */
   @OneToMany(() => EquipmentTypeRequiredQualification, (required) => required.equipmentType)
-  requiredQualifications?: EquipmentTypeRequiredQualification[];
+  requiredQualifications?: Relation<EquipmentTypeRequiredQualification[]>;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

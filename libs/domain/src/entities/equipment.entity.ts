@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type Relation,
 } from 'typeorm';
 import { EquipmentStatus, sqlValues } from '../enums';
 import { EquipmentType } from './equipment-type.entity';
@@ -34,7 +35,7 @@ export class Equipment {
 
   @ManyToOne(() => EquipmentType, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'equipment_type_id' })
-  equipmentType?: EquipmentType;
+  equipmentType?: Relation<EquipmentType>;
 
   @Column({ type: 'varchar', length: 20, default: EquipmentStatus.Available })
   status: EquipmentStatus;

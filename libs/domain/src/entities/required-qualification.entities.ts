@@ -1,4 +1,4 @@
-import { Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { EquipmentType } from './equipment-type.entity';
 import { Qualification } from './qualification.entity';
 import { WorkOrder } from './work-order.entity';
@@ -17,11 +17,11 @@ export class EquipmentTypeRequiredQualification {
 
   @ManyToOne(() => EquipmentType, (type) => type.requiredQualifications, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'equipment_type_id' })
-  equipmentType?: EquipmentType;
+  equipmentType?: Relation<EquipmentType>;
 
   @ManyToOne(() => Qualification, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'qualification_id' })
-  qualification?: Qualification;
+  qualification?: Relation<Qualification>;
 }
 
 /** A qualification this particular work needs on top of what its equipment type requires. */
@@ -35,9 +35,9 @@ export class WorkOrderRequiredQualification {
 
   @ManyToOne(() => WorkOrder, (order) => order.requiredQualifications, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'work_order_id' })
-  workOrder?: WorkOrder;
+  workOrder?: Relation<WorkOrder>;
 
   @ManyToOne(() => Qualification, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'qualification_id' })
-  qualification?: Qualification;
+  qualification?: Relation<Qualification>;
 }

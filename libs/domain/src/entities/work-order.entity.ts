@@ -11,6 +11,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
+  type Relation,
 } from 'typeorm';
 import { Priority, sqlValues, WorkOrderStatus } from '../enums';
 import { EquipmentType } from './equipment-type.entity';
@@ -43,18 +44,18 @@ export class WorkOrder {
 
   @ManyToOne(() => Site, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'site_id' })
-  site?: Site;
+  site?: Relation<Site>;
 
   @Column({ type: 'uuid' })
   equipmentTypeId: string;
 
   @ManyToOne(() => EquipmentType, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'equipment_type_id' })
-  equipmentType?: EquipmentType;
+  equipmentType?: Relation<EquipmentType>;
 
   /** Qualifications the work needs on top of those the equipment type requires. */
   @OneToMany(() => WorkOrderRequiredQualification, (required) => required.workOrder)
-  requiredQualifications?: WorkOrderRequiredQualification[];
+  requiredQualifications?: Relation<WorkOrderRequiredQualification[]>;
 
   @Column({ type: 'varchar', length: 20 })
   priority: Priority;

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { testEnvironment } from './test-environment';
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withServer<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database copied from the suite's template (tenants `acme` and `globex` provisioned, no data). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const { databaseServerUrl, templateDatabase } = testEnvironment();
+  const name = `dispatch_test_${randomBytes(6).toString('hex')}`;
+  await withServer(databaseServerUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`));
+  return {
+    url: databaseUrl(databaseServerUrl, name),
+    name,
+    drop: () => withServer(databaseServerUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** Runs SQL directly against a database, bypassing the API: for checking what was (not) written. */
+export async function queryDatabase<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  return withServer(url, async (client) => (await client.query<T>(sql, params)).rows);
+}
+
+export { withServer };

@@ -1,0 +1,54 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies; each test asserts the fields it needs */
+/** A thin HTTP client over fetch for tests that talk to a real listening API. */
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  as(token: string | undefined): ApiClient {
+    return new ApiClient(this.baseUrl, token);
+  }
+
+  get<T = any>(path: string): Promise<HttpResult<T>> {
+    return this.request('GET', path);
+  }
+
+  post<T = any>(path: string, body?: unknown): Promise<HttpResult<T>> {
+    return this.request('POST', path, body);
+  }
+
+  patch<T = any>(path: string, body?: unknown): Promise<HttpResult<T>> {
+    return this.request('PATCH', path, body);
+  }
+
+  delete<T = any>(path: string): Promise<HttpResult<T>> {
+    return this.request('DELETE', path);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: leave the text
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+}

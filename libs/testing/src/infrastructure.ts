@@ -1,0 +1,77 @@
+/**
+ * Starts what integration and end-to-end suites need, once per run: a PostgreSQL server (embedded,
+ * unless TEST_DATABASE_URL names one) with a template database holding the demo tenants' empty
+ * schemas, and a Keycloak with the repo's realm (its own, in memory, unless TEST_KEYCLOAK_URL names
+ * a running one).
+ */
+import { provisionTenant } from '@dispatch/domain';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isKeycloakReady, startKeycloak } from '../../../tools/keycloak/keycloak';
+import { freePort, startEmbeddedPostgres } from '../../../tools/postgres/embedded-postgres';
+import { databaseUrl, withServer } from './database';
+import { DEMO_TENANTS } from './tokens';
+import type { TestEnvironment } from './test-environment';
+
+export interface TestInfrastructure {
+  environment: TestEnvironment;
+  stop(): Promise<void>;
+}
+
+async function templateDatabase(serverUrl: string): Promise<string> {
+  const name = `dispatch_test_template_${process.pid}`;
+  await withServer(serverUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+  const url = databaseUrl(serverUrl, name);
+  for (const slug of DEMO_TENANTS) {
+    await provisionTenant({ url }, { slug, name: slug === 'acme' ? 'Acme Construction' : 'Globex Utilities' });
+  }
+  return name;
+}
+
+export async function startTestInfrastructure(log: (line: string) => void = () => undefined): Promise<TestInfrastructure> {
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    let serverUrl = process.env.TEST_DATABASE_URL;
+    if (!serverUrl) {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dispatch-test-pg-'));
+      const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+      stops.push(async () => {
+        await postgres.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+      serverUrl = postgres.url;
+      log(`embedded PostgreSQL on port ${postgres.port}`);
+    }
+    const keycloakPromise = (async () => {
+      const given = process.env.TEST_KEYCLOAK_URL;
+      if (given) {
+        if (!(await isKeycloakReady(given))) throw new Error(`TEST_KEYCLOAK_URL ${given} does not serve the dispatch realm`);
+        return given;
+      }
+      const keycloak = await startKeycloak({ port: await freePort(), database: 'dev-mem' });
+      stops.push(() => keycloak.stop());
+      log(`Keycloak on ${keycloak.baseUrl}`);
+      return keycloak.baseUrl;
+    })();
+    const template = await templateDatabase(serverUrl);
+    const keycloakUrl = await keycloakPromise;
+    const environment: TestEnvironment = { databaseServerUrl: serverUrl, templateDatabase: template, keycloakUrl };
+    const finalServerUrl = serverUrl;
+    stops.unshift(async () => {
+      await withServer(finalServerUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)).catch(() => undefined);
+    });
+    return {
+      environment,
+      stop: async () => {
+        for (const stop of stops) await stop().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}
