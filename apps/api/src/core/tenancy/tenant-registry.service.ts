@@ -5,10 +5,14 @@ import { DataSource } from 'typeorm';
 
 const CACHE_MILLISECONDS = 30_000;
 
-/** Which tenants exist, and the schema of each. Cached briefly: tenants are provisioned rarely. */
+/**
+ * Which tenants exist, and the schema of each. Known tenants are cached briefly (they are
+ * provisioned rarely); unknown ones are looked up every time, so a tenant works the moment it is
+ * provisioned.
+ */
 @Injectable()
 export class TenantRegistry {
-  private readonly cache = new Map<string, { schemaName: string | null; until: number }>();
+  private readonly cache = new Map<string, { schemaName: string; until: number }>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -17,8 +21,8 @@ export class TenantRegistry {
     const cached = this.cache.get(slug);
     if (cached && cached.until > Date.now()) return cached.schemaName;
     const organization = await this.dataSource.getRepository(Organization).findOneBy({ slug });
-    const schemaName = organization?.schemaName ?? null;
-    this.cache.set(slug, { schemaName, until: Date.now() + CACHE_MILLISECONDS });
-    return schemaName;
+    if (!organization) return null;
+    this.cache.set(slug, { schemaName: organization.schemaName, until: Date.now() + CACHE_MILLISECONDS });
+    return organization.schemaName;
   }
 }

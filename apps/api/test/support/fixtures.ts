@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { ApiClient } from '@dispatch/testing';
+
+/** Creates records through the real API as an admin; each call makes a new, uniquely coded record. */
+export class Fixtures {
+  constructor(private readonly admin: ApiClient) {}
+
+  private unique(prefix: string): string {
+    return `${prefix}-${randomUUID().slice(0, 8)}`;
+  }
+
+  private async created<T>(response: Promise<{ status: number; body: T }>): Promise<T> {
+    const result = await response;
+    if (result.status !== 201) throw new Error(`fixture creation failed: ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body;
+  }
+
+  qualification(code = this.unique('Q')): Promise<{ id: string; code: string }> {
+    return this.created(this.admin.post('/qualifications', { code, name: `Qualification ${code}` }));
+  }
+
+  equipmentType(requiredQualificationIds: string[] = []): Promise<{ id: string; code: string }> {
+    const code = this.unique('type');
+    return this.created(this.admin.post('/equipment-types', { code, name: `Type ${code}`, requiredQualificationIds }));
+  }
+
+  site(): Promise<{ id: string; name: string }> {
+    return this.created(
+      this.admin.post('/sites', { name: this.unique('Site'), address: '1 Test Street', latitude: 39.7, longitude: -104.9 }),
+    );
+  }
+
+  equipment(equipmentTypeId: string): Promise<{ id: string; code: string; status: string }> {
+    return this.created(this.admin.post('/equipment', { code: this.unique('EQ'), name: 'Test unit', equipmentTypeId, latitude: 39.7, longitude: -104.9 }));
+  }
+
+  driver(extra: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
+    return this.created(this.admin.post('/drivers', { name: this.unique('Driver'), qualifications: [], ...extra }));
+  }
+
+  workOrder(siteId: string, equipmentTypeId: string, extra: Record<string, unknown> = {}): Promise<{ id: string; number: string; status: string }> {
+    return this.created(this.admin.post('/work-orders', { title: 'Test work', siteId, equipmentTypeId, priority: 'standard', ...extra }));
+  }
+}
