@@ -41,14 +41,20 @@ async function main(): Promise<void> {
     };
     const cli = path.join(root, 'node_modules', 'typeorm', 'cli-ts-node-commonjs.js');
     const dataSource = path.join(root, 'tools', 'db', 'generate-migration.datasource.ts');
-    execFileSync('node', [cli, 'migration:run', '-d', dataSource], { env, stdio: 'inherit', cwd: root });
+    execFileSync('node', [cli, 'migration:run', '-d', dataSource], {
+      env,
+      stdio: 'inherit',
+      cwd: root,
+    });
     const target = path.join(root, 'libs', 'domain', 'src', 'migrations', set, name);
     execFileSync('node', [cli, 'migration:generate', '--pretty', '-d', dataSource, target], {
       env,
       stdio: 'inherit',
       cwd: root,
     });
-    console.log(`Add the new class to libs/domain/src/migrations/${set}/index.ts, then review the SQL.`);
+    console.log(
+      `Add the new class to libs/domain/src/migrations/${set}/index.ts, then review the SQL.`,
+    );
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
     await admin.end();

@@ -39,7 +39,11 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -48,9 +52,13 @@ export function serverUrl(port: number, database = 'postgres'): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<RunningPostgres> {
   if (!(await portIsFree(options.port))) {
-    throw new Error(`Port ${options.port} is taken: set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use a server of your own`);
+    throw new Error(
+      `Port ${options.port} is taken: set EMBEDDED_POSTGRES_PORT, or DATABASE_URL to use a server of your own`,
+    );
   }
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const initialised = existsSync(path.join(options.dataDir, 'PG_VERSION'));
@@ -61,9 +69,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     persistent: options.persistent,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: options.log ?? (() => undefined),
-    onError: options.log ?? (() => undefined),
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'fsync=on',
+    ],
+    onLog: (message: string) => options.log?.(message),
+    onError: (error: unknown) =>
+      options.log?.(error instanceof Error ? error.message : String(error)),
   });
   if (!initialised) await server.initialise();
   await server.start();

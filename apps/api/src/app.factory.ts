@@ -20,12 +20,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   return SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+    operationIdFactory: (controllerKey, methodKey) =>
+      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
 }
 
 /** Builds the API (not listening yet): the same wiring serves main.ts, the tests and the OpenAPI export. */
-export async function createApp(config: AppConfig, options: { logs?: boolean } = {}): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: { logs?: boolean } = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     abortOnError: false,
@@ -34,7 +38,9 @@ export async function createApp(config: AppConfig, options: { logs?: boolean } =
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.enableCors({
-    origin: config.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    origin: config.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
     exposedHeaders: ['X-Request-Id'],
   });
   app.useBodyParser('json', { limit: '256kb' });

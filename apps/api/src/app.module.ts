@@ -2,7 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { applicationDataSourceOptions } from '@dispatch/domain';
-import { AuthGuard, KeycloakConnectModule, PolicyEnforcementMode, RoleGuard, TokenValidation } from 'nest-keycloak-connect';
+import {
+  AuthGuard,
+  KeycloakConnectModule,
+  PolicyEnforcementMode,
+  RoleGuard,
+  TokenValidation,
+} from 'nest-keycloak-connect';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -26,7 +32,8 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 /** Reuses a sane caller-supplied X-Request-Id (so ERP logs correlate), otherwise mints one. */
 function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
   const supplied = request.headers['x-request-id'];
-  const id = typeof supplied === 'string' && REQUEST_ID_PATTERN.test(supplied) ? supplied : randomUUID();
+  const id =
+    typeof supplied === 'string' && REQUEST_ID_PATTERN.test(supplied) ? supplied : randomUUID();
   response.setHeader('X-Request-Id', id);
   return id;
 }
@@ -43,7 +50,9 @@ export class AppModule {
             level: config.LOG_LEVEL,
             genReqId: requestIdOf,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
-            customProps: (request) => ({ tenant: (request as { actor?: { tenant?: string } }).actor?.tenant }),
+            customProps: (request) => ({
+              tenant: (request as { actor?: { tenant?: string } }).actor?.tenant,
+            }),
             autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
           },
         }),
@@ -52,7 +61,12 @@ export class AppModule {
             url: config.DATABASE_URL,
             poolSize: config.DATABASE_POOL_SIZE,
             ...(config.DATABASE_CA_FILE
-              ? { ssl: { ca: readFileSync(config.DATABASE_CA_FILE, 'utf8'), rejectUnauthorized: true } }
+              ? {
+                  ssl: {
+                    ca: readFileSync(config.DATABASE_CA_FILE, 'utf8'),
+                    rejectUnauthorized: true,
+                  },
+                }
               : {}),
           }),
         }),

@@ -30,7 +30,9 @@ async function main(args: string[]): Promise<void> {
       const [slug, ...name] = rest;
       if (!slug) throw new Error('usage: provision <slug> <name>');
       const result = await provisionTenant({ url }, { slug, name: name.join(' ') || slug });
-      console.log(`${result.created ? 'Provisioned' : 'Already provisioned'} ${slug} (schema ${result.organization.schemaName}); migrations applied: ${result.appliedMigrations.length}`);
+      console.log(
+        `${result.created ? 'Provisioned' : 'Already provisioned'} ${slug} (schema ${result.organization.schemaName}); migrations applied: ${result.appliedMigrations.length}`,
+      );
       return;
     }
     case 'seed-demo': {

@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.PORT, '0.0.0.0');
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
-  console.log(`Dispatch API listening on http://localhost:${config.PORT}/api/v1 (docs /api/docs), ready in ${seconds}s`);
+  console.log(
+    `Dispatch API listening on http://localhost:${config.PORT}/api/v1 (docs /api/docs), ready in ${seconds}s`,
+  );
 }
 
 main().catch((error: unknown) => {

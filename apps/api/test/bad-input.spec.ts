@@ -28,37 +28,97 @@ interface Ids {
 }
 
 const ROUTES: WriteRoute[] = [
-  { name: 'create site', method: 'POST', path: () => '/sites', valid: () => ({ name: 'New site', address: '1 Road', latitude: 10, longitude: 20 }), required: ['name', 'address', 'latitude', 'longitude'] },
-  { name: 'edit site', method: 'PATCH', path: (ids) => `/sites/${ids.site}`, valid: () => ({ name: 'Renamed site', latitude: 11 }), required: [] },
-  { name: 'create qualification', method: 'POST', path: () => '/qualifications', valid: () => ({ code: 'NEW-Q', name: 'New' }), required: ['code', 'name'] },
-  { name: 'edit qualification', method: 'PATCH', path: (ids) => `/qualifications/${ids.qualification}`, valid: () => ({ name: 'Renamed' }), required: [] },
+  {
+    name: 'create site',
+    method: 'POST',
+    path: () => '/sites',
+    valid: () => ({ name: 'New site', address: '1 Road', latitude: 10, longitude: 20 }),
+    required: ['name', 'address', 'latitude', 'longitude'],
+  },
+  {
+    name: 'edit site',
+    method: 'PATCH',
+    path: (ids) => `/sites/${ids.site}`,
+    valid: () => ({ name: 'Renamed site', latitude: 11 }),
+    required: [],
+  },
+  {
+    name: 'create qualification',
+    method: 'POST',
+    path: () => '/qualifications',
+    valid: () => ({ code: 'NEW-Q', name: 'New' }),
+    required: ['code', 'name'],
+  },
+  {
+    name: 'edit qualification',
+    method: 'PATCH',
+    path: (ids) => `/qualifications/${ids.qualification}`,
+    valid: () => ({ name: 'Renamed' }),
+    required: [],
+  },
   {
     name: 'create equipment type',
     method: 'POST',
     path: () => '/equipment-types',
-    valid: (ids) => ({ code: 'new-type', name: 'New type', requiredQualificationIds: [ids.qualification] }),
+    valid: (ids) => ({
+      code: 'new-type',
+      name: 'New type',
+      requiredQualificationIds: [ids.qualification],
+    }),
     required: ['code', 'name'],
     uuids: ['requiredQualificationIds'],
   },
-  { name: 'edit equipment type', method: 'PATCH', path: (ids) => `/equipment-types/${ids.type}`, valid: (ids) => ({ requiredQualificationIds: [ids.qualification] }), required: [], uuids: ['requiredQualificationIds'] },
+  {
+    name: 'edit equipment type',
+    method: 'PATCH',
+    path: (ids) => `/equipment-types/${ids.type}`,
+    valid: (ids) => ({ requiredQualificationIds: [ids.qualification] }),
+    required: [],
+    uuids: ['requiredQualificationIds'],
+  },
   {
     name: 'create equipment',
     method: 'POST',
     path: () => '/equipment',
-    valid: (ids) => ({ code: 'NEW-EQ', name: 'New unit', equipmentTypeId: ids.type, latitude: 1, longitude: 2 }),
+    valid: (ids) => ({
+      code: 'NEW-EQ',
+      name: 'New unit',
+      equipmentTypeId: ids.type,
+      latitude: 1,
+      longitude: 2,
+    }),
     required: ['code', 'name', 'equipmentTypeId'],
     uuids: ['equipmentTypeId'],
   },
-  { name: 'edit equipment', method: 'PATCH', path: (ids) => `/equipment/${ids.equipment}`, valid: () => ({ status: 'maintenance', name: 'Renamed' }), required: [], enums: ['status'] },
+  {
+    name: 'edit equipment',
+    method: 'PATCH',
+    path: (ids) => `/equipment/${ids.equipment}`,
+    valid: () => ({ status: 'maintenance', name: 'Renamed' }),
+    required: [],
+    enums: ['status'],
+  },
   {
     name: 'create driver',
     method: 'POST',
     path: () => '/drivers',
-    valid: (ids) => ({ name: 'New driver', email: 'new@acme.example', dutyStatus: 'on_duty', qualifications: [{ qualificationId: ids.qualification, expiresAt: '2030-01-31' }] }),
+    valid: (ids) => ({
+      name: 'New driver',
+      email: 'new@acme.example',
+      dutyStatus: 'on_duty',
+      qualifications: [{ qualificationId: ids.qualification, expiresAt: '2030-01-31' }],
+    }),
     required: ['name', 'qualifications'],
     enums: ['dutyStatus'],
   },
-  { name: 'edit driver', method: 'PATCH', path: (ids) => `/drivers/${ids.driver}`, valid: () => ({ dutyStatus: 'off_duty', phone: '+1 555' }), required: [], enums: ['dutyStatus'] },
+  {
+    name: 'edit driver',
+    method: 'PATCH',
+    path: (ids) => `/drivers/${ids.driver}`,
+    valid: () => ({ dutyStatus: 'off_duty', phone: '+1 555' }),
+    required: [],
+    enums: ['dutyStatus'],
+  },
   {
     name: 'create work order',
     method: 'POST',
@@ -77,7 +137,14 @@ const ROUTES: WriteRoute[] = [
     uuids: ['siteId', 'equipmentTypeId', 'requiredQualificationIds'],
     enums: ['priority'],
   },
-  { name: 'edit work order', method: 'PATCH', path: (ids) => `/work-orders/${ids.workOrder}`, valid: () => ({ title: 'Edited', priority: 'low' }), required: [], enums: ['priority'] },
+  {
+    name: 'edit work order',
+    method: 'PATCH',
+    path: (ids) => `/work-orders/${ids.workOrder}`,
+    valid: () => ({ title: 'Edited', priority: 'low' }),
+    required: [],
+    enums: ['priority'],
+  },
 ];
 
 function wrongTypeFor(value: unknown): unknown {
@@ -117,14 +184,27 @@ describe('bad input on every write route', () => {
   async function expectRefused(route: WriteRoute, body: unknown, field: string): Promise<void> {
     const before = await rowCounts(testApp.database.url, 'acme');
     const response = await admin.request(route.method, route.path(ids), body);
-    const fields = ((response.body?.errors ?? []) as { field: string }[]).map((error) => error.field);
-    expect({ route: route.name, field, status: response.status, type: response.headers.get('content-type') }).toEqual({
+    const fields = ((response.body?.errors ?? []) as { field: string }[]).map(
+      (error) => error.field,
+    );
+    expect({
+      route: route.name,
+      field,
+      status: response.status,
+      type: response.headers.get('content-type'),
+    }).toEqual({
       route: route.name,
       field,
       status: 400,
       type: expect.stringContaining('application/problem+json'),
     });
-    expect({ route: route.name, named: fields.some((named) => named === field || named.startsWith(`${field}.`) || named.startsWith(`${field}[`)) }).toEqual({
+    expect({
+      route: route.name,
+      named: fields.some(
+        (named) =>
+          named === field || named.startsWith(`${field}.`) || named.startsWith(`${field}[`),
+      ),
+    }).toEqual({
       route: route.name,
       named: true,
     });
@@ -136,10 +216,13 @@ describe('bad input on every write route', () => {
       const valid = route.valid(ids);
       if (route.method === 'POST') {
         // Make the baseline unique so it does not collide with later runs of the same values.
-        for (const key of ['code', 'name', 'externalRef']) if (typeof valid[key] === 'string') valid[key] = `${valid[key]}-${Date.now()}`;
+        for (const key of ['code', 'name', 'externalRef'])
+          if (typeof valid[key] === 'string') valid[key] = `${valid[key]}-${Date.now()}`;
       }
       const response = await admin.request(route.method, route.path(ids), valid);
-      expect({ status: response.status < 300, body: response.body }).toMatchObject({ status: true });
+      expect({ status: response.status < 300, body: response.body }).toMatchObject({
+        status: true,
+      });
     });
 
     it('refuses each missing required field', async () => {
@@ -152,7 +235,8 @@ describe('bad input on every write route', () => {
 
     it('refuses a wrong type in each field', async () => {
       const valid = route.valid(ids);
-      for (const field of Object.keys(valid)) await expectRefused(route, { ...valid, [field]: wrongTypeFor(valid[field]) }, field);
+      for (const field of Object.keys(valid))
+        await expectRefused(route, { ...valid, [field]: wrongTypeFor(valid[field]) }, field);
     });
 
     it('refuses unknown fields', async () => {
@@ -162,29 +246,67 @@ describe('bad input on every write route', () => {
 
     it('refuses huge strings', async () => {
       const valid = route.valid(ids);
-      const textFields = Object.keys(valid).filter((field) => typeof valid[field] === 'string' && !(route.enums ?? []).includes(field) && !(route.uuids ?? []).includes(field));
-      for (const field of textFields) await expectRefused(route, { ...valid, [field]: 'x'.repeat(20_000) }, field);
+      const textFields = Object.keys(valid).filter(
+        (field) =>
+          typeof valid[field] === 'string' &&
+          !(route.enums ?? []).includes(field) &&
+          !(route.uuids ?? []).includes(field),
+      );
+      for (const field of textFields)
+        await expectRefused(route, { ...valid, [field]: 'x'.repeat(20_000) }, field);
     });
 
     it('refuses invalid ids and enum values', async () => {
       const valid = route.valid(ids);
       for (const field of route.uuids ?? []) {
-        await expectRefused(route, { ...valid, [field]: Array.isArray(valid[field]) ? ['not-a-uuid'] : 'not-a-uuid' }, field);
+        await expectRefused(
+          route,
+          { ...valid, [field]: Array.isArray(valid[field]) ? ['not-a-uuid'] : 'not-a-uuid' },
+          field,
+        );
       }
-      for (const field of route.enums ?? []) await expectRefused(route, { ...valid, [field]: 'definitely-not-valid' }, field);
+      for (const field of route.enums ?? [])
+        await expectRefused(route, { ...valid, [field]: 'definitely-not-valid' }, field);
     });
   });
 
   it('refuses nested garbage: a driver qualification without expiry, a reversed or offset-less time window', async () => {
     const driverRoute = ROUTES.find((route) => route.name === 'create driver') as WriteRoute;
-    await expectRefused(driverRoute, { name: 'x', qualifications: [{ qualificationId: ids.qualification }] }, 'qualifications');
-    await expectRefused(driverRoute, { name: 'x', qualifications: [{ qualificationId: ids.qualification, expiresAt: '2030-02-30' }] }, 'qualifications');
+    await expectRefused(
+      driverRoute,
+      { name: 'x', qualifications: [{ qualificationId: ids.qualification }] },
+      'qualifications',
+    );
+    await expectRefused(
+      driverRoute,
+      {
+        name: 'x',
+        qualifications: [{ qualificationId: ids.qualification, expiresAt: '2030-02-30' }],
+      },
+      'qualifications',
+    );
     const orderRoute = ROUTES.find((route) => route.name === 'create work order') as WriteRoute;
     const base = orderRoute.valid(ids);
-    await expectRefused(orderRoute, { ...base, window: { start: '2026-12-01T12:00:00Z', end: '2026-12-01T08:00:00Z' } }, 'window');
-    await expectRefused(orderRoute, { ...base, window: { start: '2026-12-01T08:00:00', end: '2026-12-01T12:00:00' } }, 'window');
-    await expectRefused(ROUTES[0], { name: 'x', address: 'y', latitude: 91, longitude: 0 }, 'latitude');
-    await expectRefused(ROUTES[0], { name: '   ', address: 'y', latitude: 1, longitude: 0 }, 'name');
+    await expectRefused(
+      orderRoute,
+      { ...base, window: { start: '2026-12-01T12:00:00Z', end: '2026-12-01T08:00:00Z' } },
+      'window',
+    );
+    await expectRefused(
+      orderRoute,
+      { ...base, window: { start: '2026-12-01T08:00:00', end: '2026-12-01T12:00:00' } },
+      'window',
+    );
+    await expectRefused(
+      ROUTES[0],
+      { name: 'x', address: 'y', latitude: 91, longitude: 0 },
+      'latitude',
+    );
+    await expectRefused(
+      ROUTES[0],
+      { name: '   ', address: 'y', latitude: 1, longitude: 0 },
+      'name',
+    );
   });
 
   it('refuses explicit null for a required field on edit', async () => {
@@ -199,7 +321,11 @@ describe('bad input on every write route', () => {
       ['POST', '/work-orders/abc/cancel'],
     ] as const) {
       const response = await admin.request(method, path, method === 'PATCH' ? {} : undefined);
-      expect({ path, status: response.status, errors: response.body.errors }).toEqual({ path, status: 400, errors: [expect.objectContaining({ field: 'id' })] });
+      expect({ path, status: response.status, errors: response.body.errors }).toEqual({
+        path,
+        status: 400,
+        errors: [expect.objectContaining({ field: 'id' })],
+      });
     }
   });
 
@@ -209,12 +335,24 @@ describe('bad input on every write route', () => {
     expect(malformed.headers.get('content-type')).toContain('application/problem+json');
     const array = await admin.request('POST', '/sites', '[1,2,3]');
     expect(array.status).toBe(400);
-    const huge = await admin.request('POST', '/sites', JSON.stringify({ name: 'x'.repeat(400_000) }));
+    const huge = await admin.request(
+      'POST',
+      '/sites',
+      JSON.stringify({ name: 'x'.repeat(400_000) }),
+    );
     expect(huge.status).toBe(413);
   });
 
   it('refuses bad query parameters on lists', async () => {
-    for (const path of ['/equipment?limit=0', '/equipment?limit=100000', '/equipment?status=flying', '/work-orders?priority=meh', '/drivers?qualificationId=nope', '/audit?cursor=abc', '/sites?unknown=1']) {
+    for (const path of [
+      '/equipment?limit=0',
+      '/equipment?limit=100000',
+      '/equipment?status=flying',
+      '/work-orders?priority=meh',
+      '/drivers?qualificationId=nope',
+      '/audit?cursor=abc',
+      '/sites?unknown=1',
+    ]) {
       const response = await admin.get(path);
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
     }

@@ -16,7 +16,10 @@ describe('platform smoke', () => {
     expect((await testApp.root.get('/health/live')).status).toBe(200);
     const ready = await testApp.root.get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.info).toMatchObject({ database: { status: 'up' }, keycloak: { status: 'up' } });
+    expect(ready.body.info).toMatchObject({
+      database: { status: 'up' },
+      keycloak: { status: 'up' },
+    });
   });
 
   it('serves the OpenAPI document publicly', async () => {

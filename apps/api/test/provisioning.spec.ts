@@ -26,12 +26,29 @@ describe('provisioning and migrating tenants', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'tenant_initech' ORDER BY table_name`,
     );
     expect(tables.map((row) => row.table_name)).toEqual(
-      expect.arrayContaining(['audit_events', 'dispatches', 'drivers', 'equipment', 'sites', 'work_orders', 'migrations']),
+      expect.arrayContaining([
+        'audit_events',
+        'dispatches',
+        'drivers',
+        'equipment',
+        'sites',
+        'work_orders',
+        'migrations',
+      ]),
     );
     // Same unique codes in two tenants: the schemas are independent.
-    await queryDatabase(url, `INSERT INTO tenant_initech.qualifications (code, name) VALUES ('CDL-A', 'Initech licence')`);
-    await queryDatabase(url, `INSERT INTO tenant_acme.qualifications (code, name) VALUES ('CDL-A', 'Acme licence')`);
-    const [{ count }] = await queryDatabase<{ count: string }>(url, `SELECT count(*) FROM tenant_globex.qualifications`);
+    await queryDatabase(
+      url,
+      `INSERT INTO tenant_initech.qualifications (code, name) VALUES ('CDL-A', 'Initech licence')`,
+    );
+    await queryDatabase(
+      url,
+      `INSERT INTO tenant_acme.qualifications (code, name) VALUES ('CDL-A', 'Acme licence')`,
+    );
+    const [{ count }] = await queryDatabase<{ count: string }>(
+      url,
+      `SELECT count(*) FROM tenant_globex.qualifications`,
+    );
     expect(Number(count)).toBe(0);
   });
 
@@ -42,13 +59,25 @@ describe('provisioning and migrating tenants', () => {
     expect(second.platform).toEqual([]);
     expect(Object.values(second.tenants).every((applied) => applied.length === 0)).toBe(true);
     expect(Object.keys(second.tenants).sort()).toEqual(Object.keys(first.tenants).sort());
-    const [{ count }] = await queryDatabase<{ count: string }>(url, `SELECT count(*) FROM tenant_acme.qualifications WHERE code = 'CDL-A'`);
+    const [{ count }] = await queryDatabase<{ count: string }>(
+      url,
+      `SELECT count(*) FROM tenant_acme.qualifications WHERE code = 'CDL-A'`,
+    );
     expect(Number(count)).toBe(1);
   });
 
   it('refuses a tenant name that could escape its schema', async () => {
-    for (const slug of ['acme; DROP SCHEMA platform', 'Acme', 'a', '-acme', 'acme--x', 'x'.repeat(41)]) {
-      await expect(provisionTenant({ url: testApp.database.url }, { slug, name: 'bad' })).rejects.toThrow(/valid tenant slug/);
+    for (const slug of [
+      'acme; DROP SCHEMA platform',
+      'Acme',
+      'a',
+      '-acme',
+      'acme--x',
+      'x'.repeat(41),
+    ]) {
+      await expect(
+        provisionTenant({ url: testApp.database.url }, { slug, name: 'bad' }),
+      ).rejects.toThrow(/valid tenant slug/);
     }
   });
 
@@ -70,8 +99,12 @@ describe('provisioning and migrating tenants', () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => viewer.get('/equipment')));
     expect(responses.every((response) => response.status === 200)).toBe(true);
     const pool = testApp.app.get(DataSource);
-    const attempts = await Promise.allSettled(Array.from({ length: 20 }, () => pool.query('SELECT count(*) FROM equipment')));
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 20 }, () => pool.query('SELECT count(*) FROM equipment')),
+    );
     expect(attempts.map((attempt) => attempt.status)).toEqual(Array(20).fill('rejected'));
-    expect(String((attempts[0] as PromiseRejectedResult).reason)).toMatch(/relation "equipment" does not exist/);
+    expect(String((attempts[0] as PromiseRejectedResult).reason)).toMatch(
+      /relation "equipment" does not exist/,
+    );
   });
 });

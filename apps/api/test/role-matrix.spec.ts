@@ -1,4 +1,4 @@
-import { ApiClient, DEMO_ROLES, type DemoRole, tokenFor } from '@dispatch/testing';
+import { type ApiClient, DEMO_ROLES, type DemoRole, tokenFor } from '@dispatch/testing';
 import { Fixtures } from './support/fixtures';
 import { declaredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -35,25 +35,106 @@ const OPERATORS = ['admin', 'dispatcher'] as const;
 const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/v1/sites', allowed: ALL, path: () => '/sites' },
   { method: 'GET', route: '/api/v1/sites/:id', allowed: ALL, path: (c) => `/sites/${c.siteId}` },
-  { method: 'POST', route: '/api/v1/sites', allowed: ADMIN, path: () => '/sites', body: () => ({ name: `Site ${Math.random()}`, address: 'x', latitude: 1, longitude: 2 }) },
-  { method: 'PATCH', route: '/api/v1/sites/:id', allowed: ADMIN, path: (c) => `/sites/${c.siteId}`, body: () => ({ address: '2 Other Street' }) },
-  { method: 'DELETE', route: '/api/v1/sites/:id', allowed: ADMIN, path: async (c) => `/sites/${(await c.fixtures.site()).id}` },
+  {
+    method: 'POST',
+    route: '/api/v1/sites',
+    allowed: ADMIN,
+    path: () => '/sites',
+    body: () => ({ name: `Site ${Math.random()}`, address: 'x', latitude: 1, longitude: 2 }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/sites/:id',
+    allowed: ADMIN,
+    path: (c) => `/sites/${c.siteId}`,
+    body: () => ({ address: '2 Other Street' }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/sites/:id',
+    allowed: ADMIN,
+    path: async (c) => `/sites/${(await c.fixtures.site()).id}`,
+  },
 
   { method: 'GET', route: '/api/v1/qualifications', allowed: STAFF, path: () => '/qualifications' },
-  { method: 'GET', route: '/api/v1/qualifications/:id', allowed: STAFF, path: (c) => `/qualifications/${c.qualificationId}` },
-  { method: 'POST', route: '/api/v1/qualifications', allowed: ADMIN, path: () => '/qualifications', body: () => ({ code: `Q${Date.now()}${Math.floor(Math.random() * 1e6)}`, name: 'Q' }) },
-  { method: 'PATCH', route: '/api/v1/qualifications/:id', allowed: ADMIN, path: (c) => `/qualifications/${c.qualificationId}`, body: () => ({ name: 'Renamed' }) },
-  { method: 'DELETE', route: '/api/v1/qualifications/:id', allowed: ADMIN, path: async (c) => `/qualifications/${(await c.fixtures.qualification()).id}` },
+  {
+    method: 'GET',
+    route: '/api/v1/qualifications/:id',
+    allowed: STAFF,
+    path: (c) => `/qualifications/${c.qualificationId}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/qualifications',
+    allowed: ADMIN,
+    path: () => '/qualifications',
+    body: () => ({ code: `Q${Date.now()}${Math.floor(Math.random() * 1e6)}`, name: 'Q' }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/qualifications/:id',
+    allowed: ADMIN,
+    path: (c) => `/qualifications/${c.qualificationId}`,
+    body: () => ({ name: 'Renamed' }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/qualifications/:id',
+    allowed: ADMIN,
+    path: async (c) => `/qualifications/${(await c.fixtures.qualification()).id}`,
+  },
 
-  { method: 'GET', route: '/api/v1/equipment-types', allowed: STAFF, path: () => '/equipment-types' },
-  { method: 'GET', route: '/api/v1/equipment-types/:id', allowed: STAFF, path: (c) => `/equipment-types/${c.typeId}` },
-  { method: 'POST', route: '/api/v1/equipment-types', allowed: ADMIN, path: () => '/equipment-types', body: () => ({ code: `T${Date.now()}${Math.floor(Math.random() * 1e6)}`, name: 'T' }) },
-  { method: 'PATCH', route: '/api/v1/equipment-types/:id', allowed: ADMIN, path: (c) => `/equipment-types/${c.typeId}`, body: () => ({ name: 'Renamed type' }) },
-  { method: 'DELETE', route: '/api/v1/equipment-types/:id', allowed: ADMIN, path: async (c) => `/equipment-types/${(await c.fixtures.equipmentType()).id}` },
+  {
+    method: 'GET',
+    route: '/api/v1/equipment-types',
+    allowed: STAFF,
+    path: () => '/equipment-types',
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/equipment-types/:id',
+    allowed: STAFF,
+    path: (c) => `/equipment-types/${c.typeId}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/equipment-types',
+    allowed: ADMIN,
+    path: () => '/equipment-types',
+    body: () => ({ code: `T${Date.now()}${Math.floor(Math.random() * 1e6)}`, name: 'T' }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/equipment-types/:id',
+    allowed: ADMIN,
+    path: (c) => `/equipment-types/${c.typeId}`,
+    body: () => ({ name: 'Renamed type' }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/equipment-types/:id',
+    allowed: ADMIN,
+    path: async (c) => `/equipment-types/${(await c.fixtures.equipmentType()).id}`,
+  },
 
   { method: 'GET', route: '/api/v1/equipment', allowed: STAFF, path: () => '/equipment' },
-  { method: 'GET', route: '/api/v1/equipment/:id', allowed: STAFF, path: (c) => `/equipment/${c.equipmentId}` },
-  { method: 'POST', route: '/api/v1/equipment', allowed: ADMIN, path: () => '/equipment', body: (c) => ({ code: `E${Date.now()}${Math.floor(Math.random() * 1e6)}`, name: 'E', equipmentTypeId: c.typeId }) },
+  {
+    method: 'GET',
+    route: '/api/v1/equipment/:id',
+    allowed: STAFF,
+    path: (c) => `/equipment/${c.equipmentId}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/equipment',
+    allowed: ADMIN,
+    path: () => '/equipment',
+    body: (c) => ({
+      code: `E${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+      name: 'E',
+      equipmentTypeId: c.typeId,
+    }),
+  },
   {
     method: 'PATCH',
     route: '/api/v1/equipment/:id',
@@ -64,8 +145,19 @@ const CASES: RouteCase[] = [
 
   { method: 'GET', route: '/api/v1/drivers', allowed: STAFF, path: () => '/drivers' },
   { method: 'GET', route: '/api/v1/drivers/me', allowed: ['driver'], path: () => '/drivers/me' },
-  { method: 'GET', route: '/api/v1/drivers/:id', allowed: STAFF, path: (c) => `/drivers/${c.driverId}` },
-  { method: 'POST', route: '/api/v1/drivers', allowed: ADMIN, path: () => '/drivers', body: () => ({ name: 'New driver', qualifications: [] }) },
+  {
+    method: 'GET',
+    route: '/api/v1/drivers/:id',
+    allowed: STAFF,
+    path: (c) => `/drivers/${c.driverId}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/drivers',
+    allowed: ADMIN,
+    path: () => '/drivers',
+    body: () => ({ name: 'New driver', qualifications: [] }),
+  },
   {
     method: 'PATCH',
     route: '/api/v1/drivers/:id',
@@ -74,7 +166,12 @@ const CASES: RouteCase[] = [
     path: (c) => `/drivers/${c.ownDriverId}`,
     body: () => ({ dutyStatus: 'on_duty' }),
   },
-  { method: 'DELETE', route: '/api/v1/drivers/:id', allowed: ADMIN, path: async (c) => `/drivers/${(await c.fixtures.driver()).id}` },
+  {
+    method: 'DELETE',
+    route: '/api/v1/drivers/:id',
+    allowed: ADMIN,
+    path: async (c) => `/drivers/${(await c.fixtures.driver()).id}`,
+  },
 
   { method: 'GET', route: '/api/v1/work-orders', allowed: ALL, path: () => '/work-orders' },
   {
@@ -84,10 +181,37 @@ const CASES: RouteCase[] = [
     // A driver may read only work orders it is dispatched on: this one is not, so 404 stands in for 2xx (checked separately).
     path: (c) => `/work-orders/${c.workOrderId}`,
   },
-  { method: 'POST', route: '/api/v1/work-orders', allowed: OPERATORS, path: () => '/work-orders', body: (c) => ({ title: 'Matrix', siteId: c.siteId, equipmentTypeId: c.typeId, priority: 'low' }) },
-  { method: 'PATCH', route: '/api/v1/work-orders/:id', allowed: OPERATORS, path: (c) => `/work-orders/${c.workOrderId}`, body: () => ({ notes: 'Updated' }) },
-  { method: 'POST', route: '/api/v1/work-orders/:id/cancel', allowed: OPERATORS, path: async (c) => `/work-orders/${(await c.fixtures.workOrder(c.siteId, c.typeId)).id}/cancel` },
-  { method: 'GET', route: '/api/v1/work-orders/:id/timeline', allowed: STAFF, path: (c) => `/work-orders/${c.workOrderId}/timeline` },
+  {
+    method: 'POST',
+    route: '/api/v1/work-orders',
+    allowed: OPERATORS,
+    path: () => '/work-orders',
+    body: (c) => ({
+      title: 'Matrix',
+      siteId: c.siteId,
+      equipmentTypeId: c.typeId,
+      priority: 'low',
+    }),
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/work-orders/:id',
+    allowed: OPERATORS,
+    path: (c) => `/work-orders/${c.workOrderId}`,
+    body: () => ({ notes: 'Updated' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/work-orders/:id/cancel',
+    allowed: OPERATORS,
+    path: async (c) => `/work-orders/${(await c.fixtures.workOrder(c.siteId, c.typeId)).id}/cancel`,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/work-orders/:id/timeline',
+    allowed: STAFF,
+    path: (c) => `/work-orders/${c.workOrderId}/timeline`,
+  },
 
   { method: 'GET', route: '/api/v1/audit', allowed: ['admin', 'viewer'], path: () => '/audit' },
 ];
@@ -129,24 +253,43 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
   });
 
   it('covers every route of the API in this matrix', () => {
-    const declared = declaredRoutes(testApp.app).map((route) => `${route.method} ${route.path}`).sort();
-    const covered = CASES.map((entry) => `${entry.method} ${entry.route}`).concat(PUBLIC_ROUTES).sort();
+    const declared = declaredRoutes(testApp.app)
+      .map((route) => `${route.method} ${route.path}`)
+      .sort();
+    const covered = CASES.map((entry) => `${entry.method} ${entry.route}`)
+      .concat(PUBLIC_ROUTES)
+      .sort();
     expect(declared).toEqual(covered);
   });
 
   describe.each(CASES)('$method $route', (entry) => {
     it('refuses an anonymous caller with 401 problem+json', async () => {
-      const response = await testApp.api.request(entry.method, await entry.path(context, 'admin'), entry.body?.(context, 'admin'));
+      const response = await testApp.api.request(
+        entry.method,
+        await entry.path(context, 'admin'),
+        entry.body?.(context, 'admin'),
+      );
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
     });
 
     it.each(DEMO_ROLES)('answers %s as the role matrix says', async (role) => {
-      const response = await clients[role].request(entry.method, await entry.path(context, role), entry.body?.(context, role));
+      const response = await clients[role].request(
+        entry.method,
+        await entry.path(context, role),
+        entry.body?.(context, role),
+      );
       if (entry.allowed.includes(role)) {
-        const outcome = response.status >= 200 && response.status < 300 ? 'success' : `${response.status} ${JSON.stringify(response.body)}`;
+        const outcome =
+          response.status >= 200 && response.status < 300
+            ? 'success'
+            : `${response.status} ${JSON.stringify(response.body)}`;
         expect(outcome).toBe('success');
-      } else if (entry.method === 'GET' && entry.route === '/api/v1/work-orders/:id' && role === 'driver') {
+      } else if (
+        entry.method === 'GET' &&
+        entry.route === '/api/v1/work-orders/:id' &&
+        role === 'driver'
+      ) {
         expect(response.status).toBe(404);
       } else {
         expect(response.status).toBe(403);
@@ -156,15 +299,31 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
   });
 
   it('lets a driver change only its own duty status', async () => {
-    const other = await clients.driver.patch(`/drivers/${context.driverId}`, { dutyStatus: 'on_duty' });
+    const other = await clients.driver.patch(`/drivers/${context.driverId}`, {
+      dutyStatus: 'on_duty',
+    });
     expect(other.status).toBe(403);
-    const ownName = await clients.driver.patch(`/drivers/${context.ownDriverId}`, { name: 'Renamed by myself' });
+    const ownName = await clients.driver.patch(`/drivers/${context.ownDriverId}`, {
+      name: 'Renamed by myself',
+    });
     expect(ownName.status).toBe(403);
   });
 
   it('lets a dispatcher move equipment into maintenance but not retire or rename it', async () => {
-    expect((await clients.dispatcher.patch(`/equipment/${context.equipmentId}`, { status: 'retired' })).status).toBe(403);
-    expect((await clients.dispatcher.patch(`/equipment/${context.equipmentId}`, { name: 'Renamed' })).status).toBe(403);
-    expect((await clients.dispatcher.patch(`/equipment/${context.equipmentId}`, { status: 'maintenance' })).body.status).toBe('maintenance');
+    expect(
+      (await clients.dispatcher.patch(`/equipment/${context.equipmentId}`, { status: 'retired' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await clients.dispatcher.patch(`/equipment/${context.equipmentId}`, { name: 'Renamed' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await clients.dispatcher.patch(`/equipment/${context.equipmentId}`, {
+          status: 'maintenance',
+        })
+      ).body.status,
+    ).toBe('maintenance');
   });
 });

@@ -1,4 +1,4 @@
-import { ApiClient, DEMO_ROLES, type DemoRole, tokenFor } from '@dispatch/testing';
+import { type ApiClient, DEMO_ROLES, type DemoRole, tokenFor } from '@dispatch/testing';
 import { Fixtures } from './support/fixtures';
 import { tenantSnapshot } from './support/snapshot';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -18,7 +18,9 @@ describe('tenant isolation', () => {
     const type = await fixtures.equipmentType([qualification.id]);
     const site = await fixtures.site();
     const equipment = await fixtures.equipment(type.id);
-    const driver = await fixtures.driver({ qualifications: [{ qualificationId: qualification.id, expiresAt: '2030-01-01' }] });
+    const driver = await fixtures.driver({
+      qualifications: [{ qualificationId: qualification.id, expiresAt: '2030-01-01' }],
+    });
     const workOrder = await fixtures.workOrder(site.id, type.id);
     acme = {
       qualification: qualification.id,
@@ -46,21 +48,33 @@ describe('tenant isolation', () => {
     `/work-orders/${acme.workOrder}/timeline`,
   ];
 
-  it.each(['admin', 'dispatcher', 'viewer'] as const)('answers 404 to globex %s for every acme record', async (role) => {
-    for (const path of readPaths()) {
-      const response = await globex[role].get(path);
-      expect({ path, status: response.status }).toEqual({ path, status: 404 });
-    }
-  });
+  it.each(['admin', 'dispatcher', 'viewer'] as const)(
+    'answers 404 to globex %s for every acme record',
+    async (role) => {
+      for (const path of readPaths()) {
+        const response = await globex[role].get(path);
+        expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      }
+    },
+  );
 
   it('lists none of acme’s records to globex', async () => {
-    const lists = ['/qualifications', '/equipment-types', '/sites', '/equipment', '/drivers', '/work-orders', '/audit'];
+    const lists = [
+      '/qualifications',
+      '/equipment-types',
+      '/sites',
+      '/equipment',
+      '/drivers',
+      '/work-orders',
+      '/audit',
+    ];
     const acmeIds = new Set(Object.values(acme));
     for (const path of lists) {
       const response = await globex.admin.get(path);
       expect(response.status).toBe(200);
       const leaked = (response.body.items as { id: string; entityId?: string }[]).filter(
-        (item) => acmeIds.has(item.id) || (item.entityId !== undefined && acmeIds.has(item.entityId)),
+        (item) =>
+          acmeIds.has(item.id) || (item.entityId !== undefined && acmeIds.has(item.entityId)),
       );
       expect({ path, leaked }).toEqual({ path, leaked: [] });
     }
@@ -84,7 +98,9 @@ describe('tenant isolation', () => {
       const response = await globex.admin.request(method, path, body);
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
     }
-    const dispatcher = await globex.dispatcher.patch(`/equipment/${acme.equipment}`, { status: 'maintenance' });
+    const dispatcher = await globex.dispatcher.patch(`/equipment/${acme.equipment}`, {
+      status: 'maintenance',
+    });
     expect(dispatcher.status).toBe(404);
   });
 
@@ -94,11 +110,40 @@ describe('tenant isolation', () => {
     const globexSite = await globexFixtures.site();
     const attempts: [string, unknown, string][] = [
       ['/equipment', { code: 'X-1', name: 'x', equipmentTypeId: acme.type }, 'equipmentTypeId'],
-      ['/equipment-types', { code: 'x-type', name: 'x', requiredQualificationIds: [acme.qualification] }, 'requiredQualificationIds'],
-      ['/drivers', { name: 'x', qualifications: [{ qualificationId: acme.qualification, expiresAt: '2030-01-01' }] }, 'qualifications'],
-      ['/work-orders', { title: 'x', siteId: acme.site, equipmentTypeId: globexType.id, priority: 'low' }, 'siteId'],
-      ['/work-orders', { title: 'x', siteId: globexSite.id, equipmentTypeId: acme.type, priority: 'low' }, 'equipmentTypeId'],
-      ['/work-orders', { title: 'x', siteId: globexSite.id, equipmentTypeId: globexType.id, priority: 'low', requiredQualificationIds: [acme.qualification] }, 'requiredQualificationIds'],
+      [
+        '/equipment-types',
+        { code: 'x-type', name: 'x', requiredQualificationIds: [acme.qualification] },
+        'requiredQualificationIds',
+      ],
+      [
+        '/drivers',
+        {
+          name: 'x',
+          qualifications: [{ qualificationId: acme.qualification, expiresAt: '2030-01-01' }],
+        },
+        'qualifications',
+      ],
+      [
+        '/work-orders',
+        { title: 'x', siteId: acme.site, equipmentTypeId: globexType.id, priority: 'low' },
+        'siteId',
+      ],
+      [
+        '/work-orders',
+        { title: 'x', siteId: globexSite.id, equipmentTypeId: acme.type, priority: 'low' },
+        'equipmentTypeId',
+      ],
+      [
+        '/work-orders',
+        {
+          title: 'x',
+          siteId: globexSite.id,
+          equipmentTypeId: globexType.id,
+          priority: 'low',
+          requiredQualificationIds: [acme.qualification],
+        },
+        'requiredQualificationIds',
+      ],
     ];
     for (const [path, body, field] of attempts) {
       const response = await globex.admin.post(path, body);
@@ -108,7 +153,10 @@ describe('tenant isolation', () => {
   });
 
   it('keeps codes unique per tenant, not across tenants', async () => {
-    const response = await globex.admin.post('/qualifications', { code: 'SHARED-CODE', name: 'Same code, other tenant' });
+    const response = await globex.admin.post('/qualifications', {
+      code: 'SHARED-CODE',
+      name: 'Same code, other tenant',
+    });
     expect(response.status).toBe(201);
   });
 

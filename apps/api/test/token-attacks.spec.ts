@@ -1,5 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { ApiClient, jwtPayload, KeycloakAdmin, passwordToken, tokenFor } from '@dispatch/testing';
+import {
+  type ApiClient,
+  jwtPayload,
+  KeycloakAdmin,
+  passwordToken,
+  tokenFor,
+} from '@dispatch/testing';
 import { startTestApp, type TestApp } from './support/test-app';
 
 function segments(token: string): [Record<string, unknown>, Record<string, unknown>, string] {
@@ -26,7 +32,8 @@ describe('access tokens the API must refuse (401)', () => {
     await testApp?.close();
   });
 
-  const listEquipment = (token: string | undefined, api: ApiClient = testApp.api) => api.as(token).get('/equipment');
+  const listEquipment = (token: string | undefined, api: ApiClient = testApp.api) =>
+    api.as(token).get('/equipment');
 
   it('accepts the untouched token (the baseline every attack below modifies)', async () => {
     expect((await listEquipment(validToken)).status).toBe(200);
@@ -60,7 +67,13 @@ describe('access tokens the API must refuse (401)', () => {
   it('refuses a token whose signature was tampered with', async () => {
     const [header, payload, signature] = validToken.split('.');
     const flipped = (signature[10] === 'A' ? 'B' : 'A') + signature.slice(1);
-    expect((await listEquipment(`${header}.${payload}.${signature.slice(0, 10)}${flipped.slice(0, 1)}${signature.slice(11)}`)).status).toBe(401);
+    expect(
+      (
+        await listEquipment(
+          `${header}.${payload}.${signature.slice(0, 10)}${flipped.slice(0, 1)}${signature.slice(11)}`,
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('refuses a token whose claims were changed (tenant swapped to globex)', async () => {
@@ -71,8 +84,12 @@ describe('access tokens the API must refuse (401)', () => {
 
   it('refuses an unsigned token (alg: none)', async () => {
     const [header, payload] = segments(validToken);
-    expect((await listEquipment(`${encode({ ...header, alg: 'none' })}.${encode(payload)}.`)).status).toBe(401);
-    expect((await listEquipment(`${encode({ ...header, alg: 'none' })}.${encode(payload)}`)).status).toBe(401);
+    expect(
+      (await listEquipment(`${encode({ ...header, alg: 'none' })}.${encode(payload)}.`)).status,
+    ).toBe(401);
+    expect(
+      (await listEquipment(`${encode({ ...header, alg: 'none' })}.${encode(payload)}`)).status,
+    ).toBe(401);
   });
 
   it('refuses a token signed by a key that is not the realm’s, even with the realm key id', async () => {
@@ -80,7 +97,9 @@ describe('access tokens the API must refuse (401)', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     for (const kid of [header.kid, 'attacker-key']) {
       const signingInput = `${encode({ ...header, kid })}.${encode(payload)}`;
-      const signature = sign('RSA-SHA256', Buffer.from(signingInput), privateKey).toString('base64url');
+      const signature = sign('RSA-SHA256', Buffer.from(signingInput), privateKey).toString(
+        'base64url',
+      );
       expect((await listEquipment(`${signingInput}.${signature}`)).status).toBe(401);
     }
   });
@@ -89,12 +108,19 @@ describe('access tokens the API must refuse (401)', () => {
     const [header, payload] = segments(validToken);
     const signingInput = `${encode({ ...header, alg: 'HS256' })}.${encode(payload)}`;
     const { createHmac } = await import('node:crypto');
-    const signature = createHmac('sha256', 'public-key-material').update(signingInput).digest('base64url');
+    const signature = createHmac('sha256', 'public-key-material')
+      .update(signingInput)
+      .digest('base64url');
     expect((await listEquipment(`${signingInput}.${signature}`)).status).toBe(401);
   });
 
   it('refuses garbage and non-bearer credentials', async () => {
-    for (const authorization of ['Bearer', 'Bearer not-a-jwt', 'Bearer a.b.c', `Basic ${Buffer.from('acme-admin:demo').toString('base64')}`]) {
+    for (const authorization of [
+      'Bearer',
+      'Bearer not-a-jwt',
+      'Bearer a.b.c',
+      `Basic ${Buffer.from('acme-admin:demo').toString('base64')}`,
+    ]) {
       const response = await testApp.api.request('GET', '/equipment', undefined, { authorization });
       expect({ authorization, status: response.status }).toEqual({ authorization, status: 401 });
     }

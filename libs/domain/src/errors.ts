@@ -3,12 +3,7 @@
  * this library never speaks HTTP.
  */
 export type DomainErrorCode =
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'ILLEGAL_TRANSITION'
-  | 'TENANT_UNKNOWN';
+  'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'ILLEGAL_TRANSITION' | 'TENANT_UNKNOWN';
 
 export interface FieldProblem {
   field: string;

@@ -28,16 +28,25 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const { databaseServerUrl, templateDatabase } = testEnvironment();
   const name = `dispatch_test_${randomBytes(6).toString('hex')}`;
-  await withServer(databaseServerUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`));
+  await withServer(databaseServerUrl, (client) =>
+    client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`),
+  );
   return {
     url: databaseUrl(databaseServerUrl, name),
     name,
-    drop: () => withServer(databaseServerUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withServer(databaseServerUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      ).then(() => undefined),
   };
 }
 
 /** Runs SQL directly against a database, bypassing the API: for checking what was (not) written. */
-export async function queryDatabase<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function queryDatabase<T extends Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   return withServer(url, async (client) => (await client.query<T>(sql, params)).rows);
 }
 

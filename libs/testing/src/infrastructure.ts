@@ -8,7 +8,9 @@ import { provisionTenant } from '@dispatch/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the test harness drives the repo's own dev tooling
 import { isKeycloakReady, startKeycloak } from '../../../tools/keycloak/keycloak';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the test harness drives the repo's own dev tooling
 import { freePort, startEmbeddedPostgres } from '../../../tools/postgres/embedded-postgres';
 import { databaseUrl, withServer } from './database';
 import { DEMO_TENANTS } from './tokens';
@@ -27,18 +29,27 @@ async function templateDatabase(serverUrl: string): Promise<string> {
   });
   const url = databaseUrl(serverUrl, name);
   for (const slug of DEMO_TENANTS) {
-    await provisionTenant({ url }, { slug, name: slug === 'acme' ? 'Acme Construction' : 'Globex Utilities' });
+    await provisionTenant(
+      { url },
+      { slug, name: slug === 'acme' ? 'Acme Construction' : 'Globex Utilities' },
+    );
   }
   return name;
 }
 
-export async function startTestInfrastructure(log: (line: string) => void = () => undefined): Promise<TestInfrastructure> {
+export async function startTestInfrastructure(
+  log: (line: string) => void = () => undefined,
+): Promise<TestInfrastructure> {
   const stops: (() => Promise<void>)[] = [];
   try {
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
       const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dispatch-test-pg-'));
-      const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+      const postgres = await startEmbeddedPostgres({
+        dataDir,
+        port: await freePort(),
+        persistent: false,
+      });
       stops.push(async () => {
         await postgres.stop();
         rmSync(dataDir, { recursive: true, force: true });
@@ -49,7 +60,8 @@ export async function startTestInfrastructure(log: (line: string) => void = () =
     const keycloakPromise = (async () => {
       const given = process.env.TEST_KEYCLOAK_URL;
       if (given) {
-        if (!(await isKeycloakReady(given))) throw new Error(`TEST_KEYCLOAK_URL ${given} does not serve the dispatch realm`);
+        if (!(await isKeycloakReady(given)))
+          throw new Error(`TEST_KEYCLOAK_URL ${given} does not serve the dispatch realm`);
         return given;
       }
       const keycloak = await startKeycloak({ port: await freePort(), database: 'dev-mem' });
@@ -59,15 +71,22 @@ export async function startTestInfrastructure(log: (line: string) => void = () =
     })();
     const template = await templateDatabase(serverUrl);
     const keycloakUrl = await keycloakPromise;
-    const environment: TestEnvironment = { databaseServerUrl: serverUrl, templateDatabase: template, keycloakUrl };
+    const environment: TestEnvironment = {
+      databaseServerUrl: serverUrl,
+      templateDatabase: template,
+      keycloakUrl,
+    };
     const finalServerUrl = serverUrl;
     stops.unshift(async () => {
-      await withServer(finalServerUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)).catch(() => undefined);
+      await withServer(finalServerUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`),
+      ).catch(() => undefined);
     });
     return {
       environment,
       stop: async () => {
-        for (const stop of stops) await stop().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+        for (const stop of stops)
+          await stop().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
       },
     };
   } catch (error) {

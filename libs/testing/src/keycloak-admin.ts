@@ -10,12 +10,20 @@ export class KeycloakAdmin {
     private readonly token: string,
   ) {}
 
-  static async connect(user = process.env.KEYCLOAK_ADMIN_USER ?? 'admin', password = process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'admin'): Promise<KeycloakAdmin> {
+  static async connect(
+    user = process.env.KEYCLOAK_ADMIN_USER ?? 'admin',
+    password = process.env.KEYCLOAK_ADMIN_PASSWORD ?? 'admin',
+  ): Promise<KeycloakAdmin> {
     const { keycloakUrl } = testEnvironment();
     const response = await fetch(`${keycloakUrl}/realms/master/protocol/openid-connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: user, password }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'admin-cli',
+        username: user,
+        password,
+      }),
     });
     const body = (await response.json()) as { access_token?: string };
     if (!body.access_token) throw new Error(`Keycloak admin login failed: ${response.status}`);
@@ -30,11 +38,16 @@ export class KeycloakAdmin {
   async request(method: string, path: string, body?: unknown): Promise<Response> {
     const response = await fetch(`${this.baseUrl}/admin/realms/dispatch${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     if (response.status >= 400 && response.status !== 409) {
-      throw new Error(`Keycloak admin ${method} ${path} failed: ${response.status} ${await response.text()}`);
+      throw new Error(
+        `Keycloak admin ${method} ${path} failed: ${response.status} ${await response.text()}`,
+      );
     }
     return response;
   }
@@ -52,20 +65,34 @@ export class KeycloakAdmin {
           name: 'api-audience',
           protocol: 'openid-connect',
           protocolMapper: 'oidc-audience-mapper',
-          config: { 'included.client.audience': 'dispatch-api', 'access.token.claim': 'true', 'id.token.claim': 'false' },
+          config: {
+            'included.client.audience': 'dispatch-api',
+            'access.token.claim': 'true',
+            'id.token.claim': 'false',
+          },
         },
         {
           name: 'tenant',
           protocol: 'openid-connect',
           protocolMapper: 'oidc-usermodel-attribute-mapper',
-          config: { 'user.attribute': 'tenant', 'claim.name': 'tenant', 'jsonType.label': 'String', 'access.token.claim': 'true' },
+          config: {
+            'user.attribute': 'tenant',
+            'claim.name': 'tenant',
+            'jsonType.label': 'String',
+            'access.token.claim': 'true',
+          },
         },
       ],
     });
   }
 
   /** A user with a password, a realm role and a tenant attribute. */
-  async createUser(username: string, tenant: string, role: string, password = 'demo'): Promise<void> {
+  async createUser(
+    username: string,
+    tenant: string,
+    role: string,
+    password = 'demo',
+  ): Promise<void> {
     await this.request('POST', '/users', {
       username,
       enabled: true,
@@ -76,7 +103,9 @@ export class KeycloakAdmin {
       attributes: { tenant: [tenant] },
       credentials: [{ type: 'password', value: password, temporary: false }],
     });
-    const [user] = (await (await this.request('GET', `/users?exact=true&username=${encodeURIComponent(username)}`)).json()) as { id: string }[];
+    const [user] = (await (
+      await this.request('GET', `/users?exact=true&username=${encodeURIComponent(username)}`)
+    ).json()) as { id: string }[];
     const roleRepresentation = await (await this.request('GET', `/roles/${role}`)).json();
     await this.request('POST', `/users/${user.id}/role-mappings/realm`, [roleRepresentation]);
   }

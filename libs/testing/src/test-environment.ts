@@ -18,6 +18,9 @@ export function publishTestEnvironment(environment: TestEnvironment): void {
 
 export function testEnvironment(): TestEnvironment {
   const raw = process.env[KEY];
-  if (!raw) throw new Error(`${KEY} is not set: run integration tests through their jest config (global setup)`);
+  if (!raw)
+    throw new Error(
+      `${KEY} is not set: run integration tests through their jest config (global setup)`,
+    );
   return JSON.parse(raw) as TestEnvironment;
 }

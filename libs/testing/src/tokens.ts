@@ -14,15 +14,31 @@ interface CachedToken {
 const cache = new Map<string, CachedToken>();
 
 /** A real access token from Keycloak (password grant through the dev/test client `dispatch-cli`). */
-export async function passwordToken(username: string, password = DEMO_PASSWORD, clientId = 'dispatch-cli', realm = 'dispatch'): Promise<string> {
-  const response = await fetch(`${testEnvironment().keycloakUrl}/realms/${realm}/protocol/openid-connect/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', client_id: clientId, username, password, scope: 'openid' }),
-  });
+export async function passwordToken(
+  username: string,
+  password = DEMO_PASSWORD,
+  clientId = 'dispatch-cli',
+  realm = 'dispatch',
+): Promise<string> {
+  const response = await fetch(
+    `${testEnvironment().keycloakUrl}/realms/${realm}/protocol/openid-connect/token`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: clientId,
+        username,
+        password,
+        scope: 'openid',
+      }),
+    },
+  );
   const body = (await response.json()) as { access_token?: string; error_description?: string };
   if (!response.ok || !body.access_token) {
-    throw new Error(`Keycloak refused a token for ${username}: ${response.status} ${body.error_description ?? ''}`);
+    throw new Error(
+      `Keycloak refused a token for ${username}: ${response.status} ${body.error_description ?? ''}`,
+    );
   }
   return body.access_token;
 }

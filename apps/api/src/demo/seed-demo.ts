@@ -19,18 +19,39 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** Each demo tenant gets its own city, so a glance tells whose data is on screen. */
-const CITIES: Record<string, { name: string; latitude: number; longitude: number; streets: string[] }> = {
+const CITIES: Record<
+  string,
+  { name: string; latitude: number; longitude: number; streets: string[] }
+> = {
   acme: {
     name: 'Denver',
     latitude: 39.7392,
     longitude: -104.9903,
-    streets: ['Blake St', 'Larimer St', 'Colfax Ave', 'Federal Blvd', 'Brighton Blvd', 'Santa Fe Dr', 'Quebec St', 'Hampden Ave'],
+    streets: [
+      'Blake St',
+      'Larimer St',
+      'Colfax Ave',
+      'Federal Blvd',
+      'Brighton Blvd',
+      'Santa Fe Dr',
+      'Quebec St',
+      'Hampden Ave',
+    ],
   },
   globex: {
     name: 'Springfield',
     latitude: 39.7817,
     longitude: -89.6501,
-    streets: ['Evergreen Ter', 'Fifth St', 'Monroe St', 'Dirksen Pkwy', 'Wabash Ave', 'Stevenson Dr', 'Ash St', 'Clear Lake Ave'],
+    streets: [
+      'Evergreen Ter',
+      'Fifth St',
+      'Monroe St',
+      'Dirksen Pkwy',
+      'Wabash Ave',
+      'Stevenson Dr',
+      'Ash St',
+      'Clear Lake Ave',
+    ],
   },
 };
 
@@ -45,17 +66,118 @@ const QUALIFICATIONS = [
   ['confined-space', 'Confined space entry'],
 ] as const;
 
-const EQUIPMENT_TYPES: { code: string; name: string; requires: string[]; units: number; prefix: string; model: string }[] = [
-  { code: 'dump-truck', name: 'Dump truck, 15 t', requires: ['CDL-A'], units: 7, prefix: 'DT', model: 'Mack Granite' },
-  { code: 'crane-50t', name: 'Mobile crane, 50 t', requires: ['CDL-A', 'crane-operator'], units: 4, prefix: 'CR', model: 'Liebherr LTM 1050' },
-  { code: 'excavator', name: 'Tracked excavator, 20 t', requires: ['excavator'], units: 6, prefix: 'EX', model: 'CAT 320' },
-  { code: 'tanker', name: 'Fuel tanker', requires: ['CDL-A', 'hazmat'], units: 3, prefix: 'TK', model: 'Kenworth T880 tanker' },
-  { code: 'generator', name: 'Mobile generator, 200 kVA', requires: ['CDL-B'], units: 5, prefix: 'GN', model: 'Atlas Copco QAS 200' },
-  { code: 'forklift', name: 'Rough-terrain forklift', requires: ['forklift'], units: 5, prefix: 'FL', model: 'JCB 940' },
+const EQUIPMENT_TYPES: {
+  code: string;
+  name: string;
+  requires: string[];
+  units: number;
+  prefix: string;
+  model: string;
+}[] = [
+  {
+    code: 'dump-truck',
+    name: 'Dump truck, 15 t',
+    requires: ['CDL-A'],
+    units: 7,
+    prefix: 'DT',
+    model: 'Mack Granite',
+  },
+  {
+    code: 'crane-50t',
+    name: 'Mobile crane, 50 t',
+    requires: ['CDL-A', 'crane-operator'],
+    units: 4,
+    prefix: 'CR',
+    model: 'Liebherr LTM 1050',
+  },
+  {
+    code: 'excavator',
+    name: 'Tracked excavator, 20 t',
+    requires: ['excavator'],
+    units: 6,
+    prefix: 'EX',
+    model: 'CAT 320',
+  },
+  {
+    code: 'tanker',
+    name: 'Fuel tanker',
+    requires: ['CDL-A', 'hazmat'],
+    units: 3,
+    prefix: 'TK',
+    model: 'Kenworth T880 tanker',
+  },
+  {
+    code: 'generator',
+    name: 'Mobile generator, 200 kVA',
+    requires: ['CDL-B'],
+    units: 5,
+    prefix: 'GN',
+    model: 'Atlas Copco QAS 200',
+  },
+  {
+    code: 'forklift',
+    name: 'Rough-terrain forklift',
+    requires: ['forklift'],
+    units: 5,
+    prefix: 'FL',
+    model: 'JCB 940',
+  },
 ];
 
-const FIRST_NAMES = ['Maria', 'James', 'Aisha', 'Tom', 'Priya', 'Carlos', 'Mei', 'Daniel', 'Fatima', 'Liam', 'Sofia', 'Noah', 'Yuki', 'Omar', 'Grace', 'Ivan', 'Chloe', 'Kwame', 'Elena', 'Ravi', 'Hannah', 'Mateo', 'Zara', 'Ben', 'Leila'];
-const LAST_NAMES = ['Lopez', 'Walker', 'Khan', 'Nguyen', 'Patel', 'Silva', 'Chen', 'Murphy', 'Haddad', 'O’Brien', 'Rossi', 'Kim', 'Tanaka', 'Farah', 'Okafor', 'Petrov', 'Dubois', 'Mensah', 'Novak', 'Shah', 'Becker', 'Garcia', 'Ali', 'Cohen', 'Jensen'];
+const FIRST_NAMES = [
+  'Maria',
+  'James',
+  'Aisha',
+  'Tom',
+  'Priya',
+  'Carlos',
+  'Mei',
+  'Daniel',
+  'Fatima',
+  'Liam',
+  'Sofia',
+  'Noah',
+  'Yuki',
+  'Omar',
+  'Grace',
+  'Ivan',
+  'Chloe',
+  'Kwame',
+  'Elena',
+  'Ravi',
+  'Hannah',
+  'Mateo',
+  'Zara',
+  'Ben',
+  'Leila',
+];
+const LAST_NAMES = [
+  'Lopez',
+  'Walker',
+  'Khan',
+  'Nguyen',
+  'Patel',
+  'Silva',
+  'Chen',
+  'Murphy',
+  'Haddad',
+  'O’Brien',
+  'Rossi',
+  'Kim',
+  'Tanaka',
+  'Farah',
+  'Okafor',
+  'Petrov',
+  'Dubois',
+  'Mensah',
+  'Novak',
+  'Shah',
+  'Becker',
+  'Garcia',
+  'Ali',
+  'Cohen',
+  'Jensen',
+];
 
 /** Small deterministic generator, so every seeded demo tenant looks the same run after run. */
 function random(seed: number): () => number {
@@ -97,24 +219,36 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
       }),
     ),
   );
-  const qualifications = await manager.save(QUALIFICATIONS.map(([code, name]) => manager.create(Qualification, { code, name })));
-  const qualificationByCode = new Map(qualifications.map((qualification) => [qualification.code, qualification]));
+  const qualifications = await manager.save(
+    QUALIFICATIONS.map(([code, name]) => manager.create(Qualification, { code, name })),
+  );
+  const qualificationByCode = new Map(
+    qualifications.map((qualification) => [qualification.code, qualification]),
+  );
 
   let equipmentCount = 0;
   const types: EquipmentType[] = [];
   for (const spec of EQUIPMENT_TYPES) {
-    const type = await manager.save(manager.create(EquipmentType, { code: spec.code, name: spec.name }));
+    const type = await manager.save(
+      manager.create(EquipmentType, { code: spec.code, name: spec.name }),
+    );
     types.push(type);
     await manager.insert(
       EquipmentTypeRequiredQualification,
-      spec.requires.map((code) => ({ equipmentTypeId: type.id, qualificationId: qualificationByCode.get(code)?.id as string })),
+      spec.requires.map((code) => ({
+        equipmentTypeId: type.id,
+        qualificationId: qualificationByCode.get(code)?.id as string,
+      })),
     );
     for (let unit = 1; unit <= spec.units; unit += 1) {
       await manager.insert(Equipment, {
         code: `${spec.prefix}-${String(unit).padStart(3, '0')}`,
         name: `${spec.model} #${unit}`,
         equipmentTypeId: type.id,
-        status: unit === spec.units && spec.units > 4 ? EquipmentStatus.Maintenance : EquipmentStatus.Available,
+        status:
+          unit === spec.units && spec.units > 4
+            ? EquipmentStatus.Maintenance
+            : EquipmentStatus.Available,
         latitude: Number((city.latitude + jitter(0.3)).toFixed(6)),
         longitude: Number((city.longitude + jitter(0.3)).toFixed(6)),
       });
@@ -149,7 +283,9 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
         driverId: driver.id,
         qualificationId: qualificationByCode.get(code)?.id as string,
         // A few certificates run out within the month, so the admin panel has something to flag.
-        expiresAt: isoDate(index % 7 === 3 && position === 0 ? 5 + index : 180 + Math.floor(next() * 540)),
+        expiresAt: isoDate(
+          index % 7 === 3 && position === 0 ? 5 + index : 180 + Math.floor(next() * 540),
+        ),
       })),
     );
   }
@@ -157,7 +293,11 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
   const orders = [
     { title: 'Haul excavated soil to fill site', type: 'dump-truck', priority: Priority.Standard },
     { title: 'Lift rooftop HVAC units', type: 'crane-50t', priority: Priority.Urgent },
-    { title: 'Backup power for substation maintenance', type: 'generator', priority: Priority.Emergency },
+    {
+      title: 'Backup power for substation maintenance',
+      type: 'generator',
+      priority: Priority.Emergency,
+    },
     { title: 'Trench for water main repair', type: 'excavator', priority: Priority.Standard },
     { title: 'Refuel site generators', type: 'tanker', priority: Priority.Low },
   ];
@@ -195,15 +335,29 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
 }
 
 /** Fills a provisioned tenant with realistic demo data; a tenant that already has sites is left alone. */
-export async function seedDemoTenant(options: DatabaseConnectionOptions, slug: string): Promise<DemoSeedSummary> {
+export async function seedDemoTenant(
+  options: DatabaseConnectionOptions,
+  slug: string,
+): Promise<DemoSeedSummary> {
   const schema = tenantSchemaName(slug);
-  const dataSource = new DataSource({ ...applicationDataSourceOptions({ ...options, poolSize: 1 }), applicationName: 'dispatch-seed' });
+  const dataSource = new DataSource({
+    ...applicationDataSourceOptions({ ...options, poolSize: 1 }),
+    applicationName: 'dispatch-seed',
+  });
   await dataSource.initialize();
   try {
     return await dataSource.transaction(async (manager) => {
       await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
       if ((await manager.count(Site)) > 0) {
-        return { skipped: true, sites: 0, qualifications: 0, equipmentTypes: 0, equipment: 0, drivers: 0, workOrders: 0 };
+        return {
+          skipped: true,
+          sites: 0,
+          qualifications: 0,
+          equipmentTypes: 0,
+          equipment: 0,
+          drivers: 0,
+          workOrders: 0,
+        };
       }
       return seedTenant(manager, slug);
     });

@@ -11,34 +11,66 @@ export class Fixtures {
 
   private async created<T>(response: Promise<{ status: number; body: T }>): Promise<T> {
     const result = await response;
-    if (result.status !== 201) throw new Error(`fixture creation failed: ${result.status} ${JSON.stringify(result.body)}`);
+    if (result.status !== 201)
+      throw new Error(`fixture creation failed: ${result.status} ${JSON.stringify(result.body)}`);
     return result.body;
   }
 
   qualification(code = this.unique('Q')): Promise<{ id: string; code: string }> {
-    return this.created(this.admin.post('/qualifications', { code, name: `Qualification ${code}` }));
+    return this.created(
+      this.admin.post('/qualifications', { code, name: `Qualification ${code}` }),
+    );
   }
 
   equipmentType(requiredQualificationIds: string[] = []): Promise<{ id: string; code: string }> {
     const code = this.unique('type');
-    return this.created(this.admin.post('/equipment-types', { code, name: `Type ${code}`, requiredQualificationIds }));
+    return this.created(
+      this.admin.post('/equipment-types', { code, name: `Type ${code}`, requiredQualificationIds }),
+    );
   }
 
   site(): Promise<{ id: string; name: string }> {
     return this.created(
-      this.admin.post('/sites', { name: this.unique('Site'), address: '1 Test Street', latitude: 39.7, longitude: -104.9 }),
+      this.admin.post('/sites', {
+        name: this.unique('Site'),
+        address: '1 Test Street',
+        latitude: 39.7,
+        longitude: -104.9,
+      }),
     );
   }
 
   equipment(equipmentTypeId: string): Promise<{ id: string; code: string; status: string }> {
-    return this.created(this.admin.post('/equipment', { code: this.unique('EQ'), name: 'Test unit', equipmentTypeId, latitude: 39.7, longitude: -104.9 }));
+    return this.created(
+      this.admin.post('/equipment', {
+        code: this.unique('EQ'),
+        name: 'Test unit',
+        equipmentTypeId,
+        latitude: 39.7,
+        longitude: -104.9,
+      }),
+    );
   }
 
   driver(extra: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
-    return this.created(this.admin.post('/drivers', { name: this.unique('Driver'), qualifications: [], ...extra }));
+    return this.created(
+      this.admin.post('/drivers', { name: this.unique('Driver'), qualifications: [], ...extra }),
+    );
   }
 
-  workOrder(siteId: string, equipmentTypeId: string, extra: Record<string, unknown> = {}): Promise<{ id: string; number: string; status: string }> {
-    return this.created(this.admin.post('/work-orders', { title: 'Test work', siteId, equipmentTypeId, priority: 'standard', ...extra }));
+  workOrder(
+    siteId: string,
+    equipmentTypeId: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ id: string; number: string; status: string }> {
+    return this.created(
+      this.admin.post('/work-orders', {
+        title: 'Test work',
+        siteId,
+        equipmentTypeId,
+        priority: 'standard',
+        ...extra,
+      }),
+    );
   }
 }

@@ -1,5 +1,12 @@
+// Jest's global setup runs outside its module registry (no moduleNameMapper), so it reaches the
+// testing library by path.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- see above
 import { publishTestEnvironment } from '../../../../libs/testing/src/test-environment';
-import { startTestInfrastructure, type TestInfrastructure } from '../../../../libs/testing/src/infrastructure';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- see above
+import {
+  startTestInfrastructure,
+  type TestInfrastructure,
+} from '../../../../libs/testing/src/infrastructure';
 
 declare global {
   var dispatchTestInfrastructure: TestInfrastructure | undefined;
@@ -7,7 +14,9 @@ declare global {
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const infrastructure = await startTestInfrastructure((line) => process.stderr.write(`[test-infra] ${line}\n`));
+  const infrastructure = await startTestInfrastructure((line) =>
+    process.stderr.write(`[test-infra] ${line}\n`),
+  );
   globalThis.dispatchTestInfrastructure = infrastructure;
   publishTestEnvironment(infrastructure.environment);
   process.stderr.write(`[test-infra] ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

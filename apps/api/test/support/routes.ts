@@ -12,7 +12,10 @@ export interface DeclaredRoute {
 }
 
 function joinPath(...parts: string[]): string {
-  return `/${parts.map((part) => part.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+  return `/${parts
+    .map((part) => part.replace(/^\/|\/$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 /** Every HTTP route of the app as Nest registered it, with the access rule it declares (if any). */
@@ -32,9 +35,18 @@ export function declaredRoutes(app: INestApplication): DeclaredRoute[] {
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (path === undefined || method === undefined) continue;
-      const access = reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [handler, wrapper.metatype]);
-      const fullPath = prefix === 'health' ? joinPath(prefix, path) : joinPath('api/v1', prefix, path);
-      routes.push({ method: RequestMethod[method], path: fullPath, access, handler: `${wrapper.metatype.name}.${name}` });
+      const access = reflector.getAllAndOverride<RouteAccess | undefined>(ROUTE_ACCESS, [
+        handler,
+        wrapper.metatype,
+      ]);
+      const fullPath =
+        prefix === 'health' ? joinPath(prefix, path) : joinPath('api/v1', prefix, path);
+      routes.push({
+        method: RequestMethod[method],
+        path: fullPath,
+        access,
+        handler: `${wrapper.metatype.name}.${name}`,
+      });
     }
   }
   return routes;

@@ -1,5 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
-import { ApiClient, createTestDatabase, testEnvironment, type TestDatabase } from '@dispatch/testing';
+import {
+  ApiClient,
+  createTestDatabase,
+  testEnvironment,
+  type TestDatabase,
+} from '@dispatch/testing';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/core/config/app-config';

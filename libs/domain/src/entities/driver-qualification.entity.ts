@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  type Relation,
+} from 'typeorm';
 import { Driver } from './driver.entity';
 import { Qualification } from './qualification.entity';
 
@@ -12,7 +20,10 @@ export class DriverQualification {
   @PrimaryColumn({ type: 'uuid' })
   qualificationId: string;
 
-  @ManyToOne(() => Driver, (driver) => driver.qualifications, { onDelete: 'CASCADE', orphanedRowAction: 'delete' })
+  @ManyToOne(() => Driver, (driver) => driver.qualifications, {
+    onDelete: 'CASCADE',
+    orphanedRowAction: 'delete',
+  })
   @JoinColumn({ name: 'driver_id' })
   driver?: Relation<Driver>;
 

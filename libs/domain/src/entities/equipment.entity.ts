@@ -40,10 +40,22 @@ export class Equipment {
   @Column({ type: 'varchar', length: 20, default: EquipmentStatus.Available })
   status: EquipmentStatus;
 
-  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: numericTransformer })
+  @Column({
+    type: 'numeric',
+    precision: 9,
+    scale: 6,
+    nullable: true,
+    transformer: numericTransformer,
+  })
   latitude: number | null;
 
-  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: numericTransformer })
+  @Column({
+    type: 'numeric',
+    precision: 9,
+    scale: 6,
+    nullable: true,
+    transformer: numericTransformer,
+  })
   longitude: number | null;
 
   @CreateDateColumn({ type: 'timestamptz' })

@@ -6,7 +6,6 @@ import {
   Generated,
   Index,
   JoinColumn,
-
   OneToMany,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -25,7 +24,10 @@ import { Site } from './site.entity';
   'work_orders_window_valid',
   '(window_start IS NULL AND window_end IS NULL) OR (window_start IS NOT NULL AND window_end IS NOT NULL AND window_end > window_start)',
 )
-@Index('work_orders_external_ref_unique', ['externalRef'], { unique: true, where: 'external_ref IS NOT NULL' })
+@Index('work_orders_external_ref_unique', ['externalRef'], {
+  unique: true,
+  where: 'external_ref IS NOT NULL',
+})
 @Index('work_orders_status_priority_idx', ['status', 'priority', 'createdAt'])
 export class WorkOrder {
   @PrimaryGeneratedColumn('uuid')

@@ -59,7 +59,10 @@ export function platformMigrationDataSource(options: DatabaseConnectionOptions):
 }
 
 /** A short-lived data source whose every connection works inside one tenant schema. */
-export function tenantMigrationDataSource(options: DatabaseConnectionOptions, schema: string): DataSource {
+export function tenantMigrationDataSource(
+  options: DatabaseConnectionOptions,
+  schema: string,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,

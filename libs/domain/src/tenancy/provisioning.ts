@@ -10,15 +10,25 @@ import { assertTenantSlug, PLATFORM_SCHEMA, tenantSchemaName } from './tenant-sc
 /** Serializes schema changes across processes: two API instances starting at once migrate one after the other. */
 const MIGRATION_LOCK_KEY = 7_340_021;
 
-async function withMigrationLock<T>(options: DatabaseConnectionOptions, work: () => Promise<T>): Promise<T> {
-  const lock = new DataSource({ type: 'postgres', url: options.url, poolSize: 1, ssl: options.ssl });
+async function withMigrationLock<T>(
+  options: DatabaseConnectionOptions,
+  work: () => Promise<T>,
+): Promise<T> {
+  const lock = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    poolSize: 1,
+    ssl: options.ssl,
+  });
   await lock.initialize();
   const runner = lock.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     return await work();
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+      .catch(() => undefined);
     await runner.release();
     await lock.destroy();
   }
@@ -39,7 +49,10 @@ async function migratePlatformUnlocked(options: DatabaseConnectionOptions): Prom
   return runMigrations(platformMigrationDataSource(options), PLATFORM_SCHEMA);
 }
 
-async function migrateTenantUnlocked(options: DatabaseConnectionOptions, slug: string): Promise<string[]> {
+async function migrateTenantUnlocked(
+  options: DatabaseConnectionOptions,
+  slug: string,
+): Promise<string[]> {
   const schema = tenantSchemaName(slug);
   return runMigrations(tenantMigrationDataSource(options, schema), schema);
 }

@@ -7,8 +7,11 @@ export interface AuthenticatedRequest extends Request {
 }
 
 /** The authenticated caller of a non-public route (set by TenantGuard). */
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  if (!request.actor) throw new Error('CurrentActor used on a route without an authenticated tenant caller');
-  return request.actor;
-});
+export const CurrentActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Actor => {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!request.actor)
+      throw new Error('CurrentActor used on a route without an authenticated tenant caller');
+    return request.actor;
+  },
+);

@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ROUTE_ACCESS, type RouteAccess } from './route-access';
 
@@ -18,7 +24,9 @@ export class RouteAccessGuard implements CanActivate {
       context.getClass(),
     ]);
     if (access === undefined) {
-      this.logger.error(`Route ${context.getClass().name}.${context.getHandler().name} declares no access rule`);
+      this.logger.error(
+        `Route ${context.getClass().name}.${context.getHandler().name} declares no access rule`,
+      );
       throw new ForbiddenException('This route declares no access rule');
     }
     return true;

@@ -72,8 +72,11 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
-  for (const key of Object.keys(new AppConfig())
-    .concat(['DATABASE_URL', 'DATABASE_CA_FILE', 'KEYCLOAK_CLIENT_SECRET'])) {
+  for (const key of Object.keys(new AppConfig()).concat([
+    'DATABASE_URL',
+    'DATABASE_CA_FILE',
+    'KEYCLOAK_CLIENT_SECRET',
+  ])) {
     const fromFile = env[`${key}_FILE`];
     const value = fromFile ? readFileSync(fromFile, 'utf8').trim() : env[key];
     if (value !== undefined && value !== '') raw[key] = value;

@@ -23,12 +23,16 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
   switch (pg.code) {
     case '23505': {
       const columns = /^Key \(([^)]+)\)=/.exec(pg.detail ?? '')?.[1];
-      const fields = columns?.split(', ').map((column) => ({ field: camelCase(column), message: 'is already taken' }));
+      const fields = columns
+        ?.split(', ')
+        .map((column) => ({ field: camelCase(column), message: 'is already taken' }));
       return {
         type: problemType('conflict'),
         title: 'Conflict',
         status: 409,
-        detail: columns ? `A record with this ${columns.split(', ').map(camelCase).join(', ')} already exists` : 'Duplicate record',
+        detail: columns
+          ? `A record with this ${columns.split(', ').map(camelCase).join(', ')} already exists`
+          : 'Duplicate record',
         constraint: pg.constraint,
         ...(fields ? { errors: fields } : {}),
       };
@@ -38,7 +42,8 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
         type: problemType('conflict'),
         title: 'Conflict',
         status: 409,
-        detail: 'The record is referenced by, or refers to, another record that prevents this change',
+        detail:
+          'The record is referenced by, or refers to, another record that prevents this change',
         constraint: pg.constraint,
       };
     case '23502':
@@ -47,7 +52,9 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
         title: 'Invalid request',
         status: 400,
         detail: 'A required value is missing',
-        ...(pg.column ? { errors: [{ field: camelCase(pg.column), message: 'must not be null' }] } : {}),
+        ...(pg.column
+          ? { errors: [{ field: camelCase(pg.column), message: 'must not be null' }] }
+          : {}),
       };
     case '23514':
     case '22P02':
@@ -55,10 +62,21 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
     case '22003':
     case '22007':
     case '22008':
-      return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: 'A value is out of range or malformed', constraint: pg.constraint };
+      return {
+        type: problemType('validation'),
+        title: 'Invalid request',
+        status: 400,
+        detail: 'A value is out of range or malformed',
+        constraint: pg.constraint,
+      };
     case '40001':
     case '40P01':
-      return { type: problemType('retry'), title: 'Concurrent update', status: 409, detail: 'The request collided with a concurrent change; retry it' };
+      return {
+        type: problemType('retry'),
+        title: 'Concurrent update',
+        status: 409,
+        detail: 'The request collided with a concurrent change; retry it',
+      };
     default:
       return undefined;
   }

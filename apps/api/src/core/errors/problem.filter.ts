@@ -1,8 +1,20 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { DomainError } from '@dispatch/domain';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DOMAIN_ERROR_STATUS, PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from './problem';
+import {
+  DOMAIN_ERROR_STATUS,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  type ProblemDetails,
+} from './problem';
 import { problemFromDatabaseError } from './database-errors';
 import { RequestValidationException } from './validation';
 
@@ -13,10 +25,17 @@ interface BodyParserError {
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' &&
-    ['entity.parse.failed', 'entity.too.large', 'encoding.unsupported', 'charset.unsupported'].includes(
-      (error as BodyParserError).type,
-    );
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as BodyParserError).type === 'string' &&
+    [
+      'entity.parse.failed',
+      'entity.too.large',
+      'encoding.unsupported',
+      'charset.unsupported',
+    ].includes((error as BodyParserError).type)
+  );
 }
 
 function titleOfStatus(status: number): string {
@@ -76,13 +95,23 @@ export class ProblemFilter implements ExceptionFilter {
         typeof body === 'string'
           ? body
           : Array.isArray((body as { message?: unknown }).message)
-            ? ((body as { message: string[] }).message).join('; ')
+            ? (body as { message: string[] }).message.join('; ')
             : String((body as { message?: unknown }).message ?? exception.message);
-      return { type: problemType(slugOfStatus(status)), title: titleOfStatus(status), status, detail };
+      return {
+        type: problemType(slugOfStatus(status)),
+        title: titleOfStatus(status),
+        status,
+        detail,
+      };
     }
     if (isBodyParserError(exception)) {
       const status = exception.status ?? 400;
-      return { type: problemType(slugOfStatus(status)), title: 'Unreadable request body', status, detail: exception.message };
+      return {
+        type: problemType(slugOfStatus(status)),
+        title: 'Unreadable request body',
+        status,
+        detail: exception.message,
+      };
     }
     if (exception instanceof QueryFailedError) {
       const problem = problemFromDatabaseError(exception);

@@ -20,11 +20,18 @@ export function problemType(slug: string): string {
 }
 
 /** Each domain error code answers exactly one HTTP status; the compiler keeps this exhaustive. */
-export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, { status: number; title: string; slug: string }> = {
+export const DOMAIN_ERROR_STATUS: Record<
+  DomainErrorCode,
+  { status: number; title: string; slug: string }
+> = {
   VALIDATION: { status: 400, title: 'Invalid request', slug: 'validation' },
   NOT_FOUND: { status: 404, title: 'Not found', slug: 'not-found' },
   CONFLICT: { status: 409, title: 'Conflict', slug: 'conflict' },
-  ILLEGAL_TRANSITION: { status: 409, title: 'Illegal status transition', slug: 'illegal-transition' },
+  ILLEGAL_TRANSITION: {
+    status: 409,
+    title: 'Illegal status transition',
+    slug: 'illegal-transition',
+  },
   FORBIDDEN: { status: 403, title: 'Forbidden', slug: 'forbidden' },
   TENANT_UNKNOWN: { status: 403, title: 'Organization not provisioned', slug: 'tenant-unknown' },
 };

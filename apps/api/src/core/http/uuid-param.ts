@@ -5,6 +5,7 @@ import { RequestValidationException } from '../errors/validation';
 export function uuidParam(name = 'id'): ParseUUIDPipe {
   return new ParseUUIDPipe({
     version: undefined,
-    exceptionFactory: () => new RequestValidationException([{ field: name, message: `${name} must be a UUID` }]),
+    exceptionFactory: () =>
+      new RequestValidationException([{ field: name, message: `${name} must be a UUID` }]),
   });
 }

@@ -13,7 +13,10 @@ import type { Actor } from '../auth/actor';
 export class TenantDatabase {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  transaction<T>(actor: Pick<Actor, 'tenant'>, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(
+    actor: Pick<Actor, 'tenant'>,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     const schema = tenantSchemaName(actor.tenant);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);

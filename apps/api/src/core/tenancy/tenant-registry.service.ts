@@ -22,7 +22,10 @@ export class TenantRegistry {
     if (cached && cached.until > Date.now()) return cached.schemaName;
     const organization = await this.dataSource.getRepository(Organization).findOneBy({ slug });
     if (!organization) return null;
-    this.cache.set(slug, { schemaName: organization.schemaName, until: Date.now() + CACHE_MILLISECONDS });
+    this.cache.set(slug, {
+      schemaName: organization.schemaName,
+      until: Date.now() + CACHE_MILLISECONDS,
+    });
     return organization.schemaName;
   }
 }

@@ -24,7 +24,9 @@ export class TenantGuard implements CanActivate {
       context.getClass(),
     ]);
     if (access === 'public') return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { user?: AccessTokenClaims; id?: string }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest & { user?: AccessTokenClaims; id?: string }>();
     const claims = request.user;
     if (!claims?.sub) throw new DomainError('FORBIDDEN', 'The access token names no subject');
     const tenant = claims.tenant;
@@ -36,7 +38,8 @@ export class TenantGuard implements CanActivate {
     }
     const roles = rolesOf(claims);
     const primaryRole = primaryRoleOf(roles);
-    if (!primaryRole) throw new DomainError('FORBIDDEN', 'The access token carries no Dispatch role');
+    if (!primaryRole)
+      throw new DomainError('FORBIDDEN', 'The access token carries no Dispatch role');
     request.actor = {
       subject: claims.sub,
       name: claims.preferred_username ?? claims.sub,

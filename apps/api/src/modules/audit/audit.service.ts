@@ -12,9 +12,14 @@ export class AuditTrailService {
   search(actor: Actor, query: AuditQuery): Promise<AuditPage> {
     const limit = query.limit ?? 50;
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager.createQueryBuilder(AuditEvent, 'event').orderBy('event.id', 'DESC').limit(limit + 1);
-      if (query.entityType) builder.andWhere('event.entityType = :entityType', { entityType: query.entityType });
-      if (query.entityId) builder.andWhere('event.entityId = :entityId', { entityId: query.entityId });
+      const builder = manager
+        .createQueryBuilder(AuditEvent, 'event')
+        .orderBy('event.id', 'DESC')
+        .limit(limit + 1);
+      if (query.entityType)
+        builder.andWhere('event.entityType = :entityType', { entityType: query.entityType });
+      if (query.entityId)
+        builder.andWhere('event.entityId = :entityId', { entityId: query.entityId });
       if (query.actor) builder.andWhere('event.actorSubject = :actor', { actor: query.actor });
       if (query.action) builder.andWhere('event.action = :action', { action: query.action });
       if (query.from) builder.andWhere('event.occurredAt >= :from', { from: new Date(query.from) });

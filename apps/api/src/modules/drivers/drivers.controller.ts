@@ -1,11 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
 import { AllowRoles } from '../../core/auth/route-access';
 import { uuidParam } from '../../core/http/uuid-param';
-import { CreateDriverDto, DriverListQuery, DriverPage, DriverView, UpdateDriverDto } from './dto/driver.dto';
+import {
+  CreateDriverDto,
+  DriverListQuery,
+  DriverPage,
+  DriverView,
+  UpdateDriverDto,
+} from './dto/driver.dto';
 import { DriversService } from './drivers.service';
 
 @ApiTags('drivers')
@@ -47,9 +61,15 @@ export class DriversController {
 
   @Patch(':id')
   @AllowRoles(Role.Admin, Role.Dispatcher, Role.Driver)
-  @ApiOperation({ summary: 'Edit a driver (admin), or set duty status (admin, dispatcher, the driver themself)' })
+  @ApiOperation({
+    summary: 'Edit a driver (admin), or set duty status (admin, dispatcher, the driver themself)',
+  })
   @ApiOkResponse({ type: DriverView })
-  update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: UpdateDriverDto) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: UpdateDriverDto,
+  ) {
     return this.drivers.update(actor, id, body);
   }
 

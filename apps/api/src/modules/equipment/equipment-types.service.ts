@@ -31,7 +31,10 @@ export class EquipmentTypesService {
         .leftJoinAndSelect('type.requiredQualifications', 'required')
         .leftJoinAndSelect('required.qualification', 'qualification')
         .orderBy('type.code', 'ASC');
-      if (query.q) builder.where('(type.code ILIKE :q OR type.name ILIKE :q)', { q: containsPattern(query.q) });
+      if (query.q)
+        builder.where('(type.code ILIKE :q OR type.name ILIKE :q)', {
+          q: containsPattern(query.q),
+        });
       const [types, total] = await builder.take(limit).skip(offset).getManyAndCount();
       return { items: types.map(toEquipmentTypeView), total, limit, offset };
     });
@@ -44,11 +47,24 @@ export class EquipmentTypesService {
   create(actor: Actor, input: CreateEquipmentTypeDto): Promise<EquipmentTypeView> {
     return this.db.transaction(actor, async (manager) => {
       const required = input.requiredQualificationIds ?? [];
-      await assertAllExist(manager, Qualification, 'Qualification', required, 'requiredQualificationIds');
-      const type = await manager.save(manager.create(EquipmentType, { code: input.code, name: input.name }));
+      await assertAllExist(
+        manager,
+        Qualification,
+        'Qualification',
+        required,
+        'requiredQualificationIds',
+      );
+      const type = await manager.save(
+        manager.create(EquipmentType, { code: input.code, name: input.name }),
+      );
       await this.replaceRequirements(manager, type.id, required);
       const view = await this.load(manager, type.id);
-      await this.audit.record(manager, actor, { action: 'equipment_type.created', entityType: 'equipment_type', entityId: type.id, after: view });
+      await this.audit.record(manager, actor, {
+        action: 'equipment_type.created',
+        entityType: 'equipment_type',
+        entityId: type.id,
+        after: view,
+      });
       return view;
     });
   }
@@ -60,11 +76,23 @@ export class EquipmentTypesService {
       const { requiredQualificationIds, ...fields } = changes;
       await manager.save(Object.assign(type, fields));
       if (requiredQualificationIds) {
-        await assertAllExist(manager, Qualification, 'Qualification', requiredQualificationIds, 'requiredQualificationIds');
+        await assertAllExist(
+          manager,
+          Qualification,
+          'Qualification',
+          requiredQualificationIds,
+          'requiredQualificationIds',
+        );
         await this.replaceRequirements(manager, id, requiredQualificationIds);
       }
       const after = await this.load(manager, id);
-      await this.audit.record(manager, actor, { action: 'equipment_type.updated', entityType: 'equipment_type', entityId: id, before, after });
+      await this.audit.record(manager, actor, {
+        action: 'equipment_type.updated',
+        entityType: 'equipment_type',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -74,15 +102,28 @@ export class EquipmentTypesService {
       await findOrFail(manager, EquipmentType, 'Equipment type', id, { lock: true });
       const before = await this.load(manager, id);
       await manager.delete(EquipmentType, { id });
-      await this.audit.record(manager, actor, { action: 'equipment_type.deleted', entityType: 'equipment_type', entityId: id, before });
+      await this.audit.record(manager, actor, {
+        action: 'equipment_type.deleted',
+        entityType: 'equipment_type',
+        entityId: id,
+        before,
+      });
     });
   }
 
   private async load(manager: EntityManager, id: string): Promise<EquipmentTypeView> {
-    return toEquipmentTypeView(await findOrFail(manager, EquipmentType, 'Equipment type', id, { relations: WITH_QUALIFICATIONS }));
+    return toEquipmentTypeView(
+      await findOrFail(manager, EquipmentType, 'Equipment type', id, {
+        relations: WITH_QUALIFICATIONS,
+      }),
+    );
   }
 
-  private async replaceRequirements(manager: EntityManager, equipmentTypeId: string, qualificationIds: string[]): Promise<void> {
+  private async replaceRequirements(
+    manager: EntityManager,
+    equipmentTypeId: string,
+    qualificationIds: string[],
+  ): Promise<void> {
     await manager.delete(EquipmentTypeRequiredQualification, { equipmentTypeId });
     if (qualificationIds.length > 0) {
       await manager.insert(

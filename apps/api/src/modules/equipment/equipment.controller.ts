@@ -1,11 +1,24 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
 import { AllowRoles } from '../../core/auth/route-access';
 import { uuidParam } from '../../core/http/uuid-param';
-import { CreateEquipmentDto, EquipmentListQuery, EquipmentPage, EquipmentView, UpdateEquipmentDto } from './dto/equipment.dto';
+import {
+  CreateEquipmentDto,
+  EquipmentListQuery,
+  EquipmentPage,
+  EquipmentView,
+  UpdateEquipmentDto,
+} from './dto/equipment.dto';
 import { EquipmentService } from './equipment.service';
 
 @ApiTags('equipment')
@@ -38,10 +51,16 @@ export class EquipmentController {
 
   @Patch(':id')
   @AllowRoles(Role.Admin, Role.Dispatcher)
-  @ApiOperation({ summary: 'Edit a unit (admin), or move it into or out of maintenance (admin, dispatcher)' })
+  @ApiOperation({
+    summary: 'Edit a unit (admin), or move it into or out of maintenance (admin, dispatcher)',
+  })
   @ApiOkResponse({ type: EquipmentView })
   @ApiConflictResponse({ description: 'The unit is on an open dispatch' })
-  update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: UpdateEquipmentDto) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: UpdateEquipmentDto,
+  ) {
     return this.equipment.update(actor, id, body);
   }
 }

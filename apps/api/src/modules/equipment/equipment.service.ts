@@ -15,15 +15,24 @@ import {
 } from './dto/equipment.dto';
 
 /** What a dispatcher (not an admin) may change on a unit: only taking it into and out of maintenance. */
-function assertDispatcherMayChange(actor: Actor, unit: Equipment, changes: UpdateEquipmentDto): void {
+function assertDispatcherMayChange(
+  actor: Actor,
+  unit: Equipment,
+  changes: UpdateEquipmentDto,
+): void {
   if (hasRole(actor, Role.Admin)) return;
-  const fields = Object.keys(changes).filter((key) => changes[key as keyof UpdateEquipmentDto] !== undefined);
+  const fields = Object.keys(changes).filter(
+    (key) => changes[key as keyof UpdateEquipmentDto] !== undefined,
+  );
   const onlyStatus = fields.every((field) => field === 'status');
   const maintenanceMove =
     changes.status === undefined ||
     (changes.status !== EquipmentStatus.Retired && unit.status !== EquipmentStatus.Retired);
   if (!onlyStatus || !maintenanceMove) {
-    throw new DomainError('FORBIDDEN', 'Dispatchers may only move equipment into and out of maintenance');
+    throw new DomainError(
+      'FORBIDDEN',
+      'Dispatchers may only move equipment into and out of maintenance',
+    );
   }
 }
 
@@ -39,25 +48,43 @@ export class EquipmentService {
     return this.db.transaction(actor, async (manager) => {
       const builder = manager.createQueryBuilder(Equipment, 'unit').orderBy('unit.code', 'ASC');
       if (query.status) builder.andWhere('unit.status = :status', { status: query.status });
-      if (query.equipmentTypeId) builder.andWhere('unit.equipmentTypeId = :typeId', { typeId: query.equipmentTypeId });
-      if (query.q) builder.andWhere('(unit.code ILIKE :q OR unit.name ILIKE :q)', { q: containsPattern(query.q) });
+      if (query.equipmentTypeId)
+        builder.andWhere('unit.equipmentTypeId = :typeId', { typeId: query.equipmentTypeId });
+      if (query.q)
+        builder.andWhere('(unit.code ILIKE :q OR unit.name ILIKE :q)', {
+          q: containsPattern(query.q),
+        });
       const [units, total] = await builder.take(limit).skip(offset).getManyAndCount();
       return { items: units.map(toEquipmentView), total, limit, offset };
     });
   }
 
   get(actor: Actor, id: string): Promise<EquipmentView> {
-    return this.db.transaction(actor, async (manager) => toEquipmentView(await findOrFail(manager, Equipment, 'Equipment', id)));
+    return this.db.transaction(actor, async (manager) =>
+      toEquipmentView(await findOrFail(manager, Equipment, 'Equipment', id)),
+    );
   }
 
   create(actor: Actor, input: CreateEquipmentDto): Promise<EquipmentView> {
     return this.db.transaction(actor, async (manager) => {
-      await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, { field: 'equipmentTypeId' });
+      await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, {
+        field: 'equipmentTypeId',
+      });
       const unit = await manager.save(
-        manager.create(Equipment, { ...input, latitude: input.latitude ?? null, longitude: input.longitude ?? null, status: EquipmentStatus.Available }),
+        manager.create(Equipment, {
+          ...input,
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          status: EquipmentStatus.Available,
+        }),
       );
       const view = toEquipmentView(unit);
-      await this.audit.record(manager, actor, { action: 'equipment.created', entityType: 'equipment', entityId: unit.id, after: view });
+      await this.audit.record(manager, actor, {
+        action: 'equipment.created',
+        entityType: 'equipment',
+        entityId: unit.id,
+        after: view,
+      });
       return view;
     });
   }
@@ -67,17 +94,36 @@ export class EquipmentService {
       const unit = await findOrFail(manager, Equipment, 'Equipment', id, { lock: true });
       assertDispatcherMayChange(actor, unit, changes);
       if (changes.equipmentTypeId) {
-        await findOrFail(manager, EquipmentType, 'Equipment type', changes.equipmentTypeId, { field: 'equipmentTypeId' });
-      }
-      if (changes.status && changes.status !== unit.status && unit.status === EquipmentStatus.Dispatched) {
-        throw new DomainError('CONFLICT', `Equipment ${unit.code} is on an open dispatch; complete, cancel or re-assign it first`, {
-          currentStatus: unit.status,
+        await findOrFail(manager, EquipmentType, 'Equipment type', changes.equipmentTypeId, {
+          field: 'equipmentTypeId',
         });
+      }
+      if (
+        changes.status &&
+        changes.status !== unit.status &&
+        unit.status === EquipmentStatus.Dispatched
+      ) {
+        throw new DomainError(
+          'CONFLICT',
+          `Equipment ${unit.code} is on an open dispatch; complete, cancel or re-assign it first`,
+          {
+            currentStatus: unit.status,
+          },
+        );
       }
       const before = toEquipmentView(unit);
       const after = toEquipmentView(await manager.save(Object.assign(unit, changes)));
-      const action = changes.status && changes.status !== before.status ? `equipment.status_changed` : 'equipment.updated';
-      await this.audit.record(manager, actor, { action, entityType: 'equipment', entityId: id, before, after });
+      const action =
+        changes.status && changes.status !== before.status
+          ? `equipment.status_changed`
+          : 'equipment.updated';
+      await this.audit.record(manager, actor, {
+        action,
+        entityType: 'equipment',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }

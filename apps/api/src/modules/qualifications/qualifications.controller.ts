@@ -1,11 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
 import { AllowRoles } from '../../core/auth/route-access';
 import { uuidParam } from '../../core/http/uuid-param';
-import { CreateQualificationDto, QualificationListQuery, QualificationPage, QualificationView, UpdateQualificationDto } from './dto/qualification.dto';
+import {
+  CreateQualificationDto,
+  QualificationListQuery,
+  QualificationPage,
+  QualificationView,
+  UpdateQualificationDto,
+} from './dto/qualification.dto';
 import { QualificationsService } from './qualifications.service';
 
 @ApiTags('qualifications')
@@ -39,7 +52,11 @@ export class QualificationsController {
   @Patch(':id')
   @AllowRoles(Role.Admin)
   @ApiOkResponse({ type: QualificationView })
-  update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: UpdateQualificationDto) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: UpdateQualificationDto,
+  ) {
     return this.qualifications.update(actor, id, body);
   }
 

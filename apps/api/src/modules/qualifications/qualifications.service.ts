@@ -24,7 +24,8 @@ export class QualificationsService {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
       const builder = manager.createQueryBuilder(Qualification, 'q').orderBy('q.code', 'ASC');
-      if (query.q) builder.where('(q.code ILIKE :q OR q.name ILIKE :q)', { q: containsPattern(query.q) });
+      if (query.q)
+        builder.where('(q.code ILIKE :q OR q.name ILIKE :q)', { q: containsPattern(query.q) });
       const [rows, total] = await builder.take(limit).skip(offset).getManyAndCount();
       return { items: rows.map(toQualificationView), total, limit, offset };
     });
@@ -51,7 +52,9 @@ export class QualificationsService {
 
   update(actor: Actor, id: string, changes: UpdateQualificationDto): Promise<QualificationView> {
     return this.db.transaction(actor, async (manager) => {
-      const qualification = await findOrFail(manager, Qualification, 'Qualification', id, { lock: true });
+      const qualification = await findOrFail(manager, Qualification, 'Qualification', id, {
+        lock: true,
+      });
       const before = toQualificationView(qualification);
       const after = toQualificationView(await manager.save(Object.assign(qualification, changes)));
       await this.audit.record(manager, actor, {
@@ -67,7 +70,9 @@ export class QualificationsService {
 
   remove(actor: Actor, id: string): Promise<void> {
     return this.db.transaction(actor, async (manager) => {
-      const qualification = await findOrFail(manager, Qualification, 'Qualification', id, { lock: true });
+      const qualification = await findOrFail(manager, Qualification, 'Qualification', id, {
+        lock: true,
+      });
       await manager.delete(Qualification, { id });
       await this.audit.record(manager, actor, {
         action: 'qualification.deleted',

@@ -5,7 +5,13 @@ import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
-import { type CreateSiteDto, type SiteListQuery, type SiteView, toSiteView, type UpdateSiteDto } from './dto/site.dto';
+import {
+  type CreateSiteDto,
+  type SiteListQuery,
+  type SiteView,
+  toSiteView,
+  type UpdateSiteDto,
+} from './dto/site.dto';
 
 @Injectable()
 export class SitesService {
@@ -17,22 +23,35 @@ export class SitesService {
   list(actor: Actor, query: SiteListQuery): Promise<Page<SiteView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager.createQueryBuilder(Site, 'site').orderBy('site.name', 'ASC').addOrderBy('site.id', 'ASC');
-      if (query.q) builder.where('(site.name ILIKE :q OR site.address ILIKE :q)', { q: containsPattern(query.q) });
+      const builder = manager
+        .createQueryBuilder(Site, 'site')
+        .orderBy('site.name', 'ASC')
+        .addOrderBy('site.id', 'ASC');
+      if (query.q)
+        builder.where('(site.name ILIKE :q OR site.address ILIKE :q)', {
+          q: containsPattern(query.q),
+        });
       const [sites, total] = await builder.take(limit).skip(offset).getManyAndCount();
       return { items: sites.map(toSiteView), total, limit, offset };
     });
   }
 
   get(actor: Actor, id: string): Promise<SiteView> {
-    return this.db.transaction(actor, async (manager) => toSiteView(await findOrFail(manager, Site, 'Site', id)));
+    return this.db.transaction(actor, async (manager) =>
+      toSiteView(await findOrFail(manager, Site, 'Site', id)),
+    );
   }
 
   create(actor: Actor, input: CreateSiteDto): Promise<SiteView> {
     return this.db.transaction(actor, async (manager) => {
       const site = await manager.save(manager.create(Site, input));
       const view = toSiteView(site);
-      await this.audit.record(manager, actor, { action: 'site.created', entityType: 'site', entityId: site.id, after: view });
+      await this.audit.record(manager, actor, {
+        action: 'site.created',
+        entityType: 'site',
+        entityId: site.id,
+        after: view,
+      });
       return view;
     });
   }
@@ -42,7 +61,13 @@ export class SitesService {
       const site = await findOrFail(manager, Site, 'Site', id, { lock: true });
       const before = toSiteView(site);
       const after = toSiteView(await manager.save(Object.assign(site, changes)));
-      await this.audit.record(manager, actor, { action: 'site.updated', entityType: 'site', entityId: id, before, after });
+      await this.audit.record(manager, actor, {
+        action: 'site.updated',
+        entityType: 'site',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -51,7 +76,12 @@ export class SitesService {
     return this.db.transaction(actor, async (manager) => {
       const site = await findOrFail(manager, Site, 'Site', id, { lock: true });
       await manager.delete(Site, { id });
-      await this.audit.record(manager, actor, { action: 'site.deleted', entityType: 'site', entityId: id, before: toSiteView(site) });
+      await this.audit.record(manager, actor, {
+        action: 'site.deleted',
+        entityType: 'site',
+        entityId: id,
+        before: toSiteView(site),
+      });
     });
   }
 }

@@ -1,12 +1,24 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
 import { AllowRoles } from '../../core/auth/route-access';
 import { uuidParam } from '../../core/http/uuid-param';
 import { AuditEventView } from '../audit/dto/audit.dto';
-import { CreateWorkOrderDto, UpdateWorkOrderDto, WorkOrderListQuery, WorkOrderPage, WorkOrderView } from './dto/work-order.dto';
+import {
+  CreateWorkOrderDto,
+  UpdateWorkOrderDto,
+  WorkOrderListQuery,
+  WorkOrderPage,
+  WorkOrderView,
+} from './dto/work-order.dto';
 import { WorkOrdersService } from './work-orders.service';
 
 @ApiTags('work-orders')
@@ -16,7 +28,10 @@ export class WorkOrdersController {
 
   @Get()
   @AllowRoles(Role.Admin, Role.Dispatcher, Role.Viewer, Role.Driver)
-  @ApiOkResponse({ type: WorkOrderPage, description: 'Drivers see only work orders they are dispatched on' })
+  @ApiOkResponse({
+    type: WorkOrderPage,
+    description: 'Drivers see only work orders they are dispatched on',
+  })
   list(@CurrentActor() actor: Actor, @Query() query: WorkOrderListQuery) {
     return this.workOrders.list(actor, query);
   }
@@ -41,7 +56,11 @@ export class WorkOrdersController {
   @AllowRoles(Role.Admin, Role.Dispatcher)
   @ApiOkResponse({ type: WorkOrderView })
   @ApiConflictResponse({ description: 'The work order is no longer queued' })
-  update(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: UpdateWorkOrderDto) {
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: UpdateWorkOrderDto,
+  ) {
     return this.workOrders.update(actor, id, body);
   }
 

@@ -33,7 +33,9 @@ import {
 
 const WITH_REQUIREMENTS = { requiredQualifications: true } as const;
 
-function windowColumns(window: TimeWindowDto | null | undefined): { windowStart: Date | null; windowEnd: Date | null } | undefined {
+function windowColumns(
+  window: TimeWindowDto | null | undefined,
+): { windowStart: Date | null; windowEnd: Date | null } | undefined {
   if (window === undefined) return undefined;
   if (window === null) return { windowStart: null, windowEnd: null };
   const windowStart = new Date(window.start);
@@ -56,26 +58,39 @@ export class WorkOrdersService {
   list(actor: Actor, query: WorkOrderListQuery): Promise<Page<WorkOrderView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = this.visibleTo(manager, actor).orderBy('wo.createdAt', 'DESC').addOrderBy('wo.number', 'DESC');
+      const builder = this.visibleTo(manager, actor)
+        .orderBy('wo.createdAt', 'DESC')
+        .addOrderBy('wo.number', 'DESC');
       if (query.status) builder.andWhere('wo.status = :status', { status: query.status });
       if (query.priority) builder.andWhere('wo.priority = :priority', { priority: query.priority });
       if (query.siteId) builder.andWhere('wo.siteId = :siteId', { siteId: query.siteId });
-      if (query.equipmentTypeId) builder.andWhere('wo.equipmentTypeId = :typeId', { typeId: query.equipmentTypeId });
-      if (query.externalRef) builder.andWhere('wo.externalRef = :externalRef', { externalRef: query.externalRef });
+      if (query.equipmentTypeId)
+        builder.andWhere('wo.equipmentTypeId = :typeId', { typeId: query.equipmentTypeId });
+      if (query.externalRef)
+        builder.andWhere('wo.externalRef = :externalRef', { externalRef: query.externalRef });
       if (query.q) {
         const number = /^(?:WO-)?0*(\d{1,9})$/i.exec(query.q)?.[1];
-        builder.andWhere(number ? '(wo.title ILIKE :q OR wo.number = :number)' : 'wo.title ILIKE :q', {
-          q: containsPattern(query.q),
-          number: number ? Number(number) : undefined,
-        });
+        builder.andWhere(
+          number ? '(wo.title ILIKE :q OR wo.number = :number)' : 'wo.title ILIKE :q',
+          {
+            q: containsPattern(query.q),
+            number: number ? Number(number) : undefined,
+          },
+        );
       }
-      const [orders, total] = await builder.leftJoinAndSelect('wo.requiredQualifications', 'required').take(limit).skip(offset).getManyAndCount();
+      const [orders, total] = await builder
+        .leftJoinAndSelect('wo.requiredQualifications', 'required')
+        .take(limit)
+        .skip(offset)
+        .getManyAndCount();
       return { items: orders.map(toWorkOrderView), total, limit, offset };
     });
   }
 
   get(actor: Actor, id: string): Promise<WorkOrderView> {
-    return this.db.transaction(actor, async (manager) => toWorkOrderView(await this.findVisible(manager, actor, id)));
+    return this.db.transaction(actor, async (manager) =>
+      toWorkOrderView(await this.findVisible(manager, actor, id)),
+    );
   }
 
   create(actor: Actor, input: CreateWorkOrderDto): Promise<WorkOrderView> {
@@ -96,8 +111,17 @@ export class WorkOrdersService {
         }),
       );
       await this.replaceRequirements(manager, order.id, input.requiredQualificationIds ?? []);
-      const view = toWorkOrderView(await findOrFail(manager, WorkOrder, 'Work order', order.id, { relations: WITH_REQUIREMENTS }));
-      await this.audit.record(manager, actor, { action: 'work_order.created', entityType: 'work_order', entityId: order.id, after: view });
+      const view = toWorkOrderView(
+        await findOrFail(manager, WorkOrder, 'Work order', order.id, {
+          relations: WITH_REQUIREMENTS,
+        }),
+      );
+      await this.audit.record(manager, actor, {
+        action: 'work_order.created',
+        entityType: 'work_order',
+        entityId: order.id,
+        after: view,
+      });
       return view;
     });
   }
@@ -105,19 +129,34 @@ export class WorkOrdersService {
   update(actor: Actor, id: string, changes: UpdateWorkOrderDto): Promise<WorkOrderView> {
     return this.db.transaction(actor, async (manager) => {
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
-      const current = await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS });
+      const current = await findOrFail(manager, WorkOrder, 'Work order', id, {
+        relations: WITH_REQUIREMENTS,
+      });
       if (order.status !== WorkOrderStatus.Queued) {
-        throw new DomainError('CONFLICT', `Work order is ${order.status}; only queued work orders can be edited`, {
-          currentStatus: order.status,
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `Work order is ${order.status}; only queued work orders can be edited`,
+          {
+            currentStatus: order.status,
+          },
+        );
       }
       await this.assertReferences(manager, changes);
       const before = toWorkOrderView(current);
       const { window, requiredQualificationIds, ...fields } = changes;
       await manager.save(manager.merge(WorkOrder, order, { ...fields, ...windowColumns(window) }));
-      if (requiredQualificationIds) await this.replaceRequirements(manager, id, requiredQualificationIds);
-      const after = toWorkOrderView(await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }));
-      await this.audit.record(manager, actor, { action: 'work_order.updated', entityType: 'work_order', entityId: id, before, after });
+      if (requiredQualificationIds)
+        await this.replaceRequirements(manager, id, requiredQualificationIds);
+      const after = toWorkOrderView(
+        await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }),
+      );
+      await this.audit.record(manager, actor, {
+        action: 'work_order.updated',
+        entityType: 'work_order',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -127,17 +166,29 @@ export class WorkOrdersService {
     return this.db.transaction(actor, async (manager) => {
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
       if (order.status !== WorkOrderStatus.Queued && order.status !== WorkOrderStatus.Dispatched) {
-        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, { currentStatus: order.status });
+        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, {
+          currentStatus: order.status,
+        });
       }
-      const before = toWorkOrderView(await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }));
+      const before = toWorkOrderView(
+        await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }),
+      );
       const now = new Date();
       const open = await manager.findOne(Dispatch, {
         where: { workOrderId: id, status: In([...OPEN_DISPATCH_STATUSES]) },
         lock: { mode: 'pessimistic_write' },
       });
       if (open) {
-        await manager.update(Dispatch, { id: open.id }, { status: DispatchStatus.Cancelled, cancelledAt: now });
-        await manager.update(Equipment, { id: open.equipmentId, status: EquipmentStatus.Dispatched }, { status: EquipmentStatus.Available });
+        await manager.update(
+          Dispatch,
+          { id: open.id },
+          { status: DispatchStatus.Cancelled, cancelledAt: now },
+        );
+        await manager.update(
+          Equipment,
+          { id: open.equipmentId, status: EquipmentStatus.Dispatched },
+          { status: EquipmentStatus.Available },
+        );
         await this.audit.record(manager, actor, {
           action: 'dispatch.cancelled',
           entityType: 'dispatch',
@@ -146,9 +197,21 @@ export class WorkOrdersService {
           after: { status: DispatchStatus.Cancelled, reason: 'work order cancelled' },
         });
       }
-      await manager.update(WorkOrder, { id }, { status: WorkOrderStatus.Cancelled, cancelledAt: now });
-      const after = toWorkOrderView(await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }));
-      await this.audit.record(manager, actor, { action: 'work_order.cancelled', entityType: 'work_order', entityId: id, before, after });
+      await manager.update(
+        WorkOrder,
+        { id },
+        { status: WorkOrderStatus.Cancelled, cancelledAt: now },
+      );
+      const after = toWorkOrderView(
+        await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }),
+      );
+      await this.audit.record(manager, actor, {
+        action: 'work_order.cancelled',
+        entityType: 'work_order',
+        entityId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
@@ -193,18 +256,37 @@ export class WorkOrdersService {
     return order;
   }
 
-  private async assertReferences(manager: EntityManager, input: Partial<CreateWorkOrderDto>): Promise<void> {
+  private async assertReferences(
+    manager: EntityManager,
+    input: Partial<CreateWorkOrderDto>,
+  ): Promise<void> {
     if (input.siteId) await findOrFail(manager, Site, 'Site', input.siteId, { field: 'siteId' });
-    if (input.equipmentTypeId) await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, { field: 'equipmentTypeId' });
+    if (input.equipmentTypeId)
+      await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, {
+        field: 'equipmentTypeId',
+      });
     if (input.requiredQualificationIds) {
-      await assertAllExist(manager, Qualification, 'Qualification', input.requiredQualificationIds, 'requiredQualificationIds');
+      await assertAllExist(
+        manager,
+        Qualification,
+        'Qualification',
+        input.requiredQualificationIds,
+        'requiredQualificationIds',
+      );
     }
   }
 
-  private async replaceRequirements(manager: EntityManager, workOrderId: string, qualificationIds: string[]): Promise<void> {
+  private async replaceRequirements(
+    manager: EntityManager,
+    workOrderId: string,
+    qualificationIds: string[],
+  ): Promise<void> {
     await manager.delete(WorkOrderRequiredQualification, { workOrderId });
     if (qualificationIds.length > 0) {
-      await manager.insert(WorkOrderRequiredQualification, qualificationIds.map((qualificationId) => ({ workOrderId, qualificationId })));
+      await manager.insert(
+        WorkOrderRequiredQualification,
+        qualificationIds.map((qualificationId) => ({ workOrderId, qualificationId })),
+      );
     }
   }
 }

@@ -2,4 +2,6 @@ import type { MigrationInterface } from 'typeorm';
 import { InitialPlatformSchema1795239259356 } from './1795239259356-InitialPlatformSchema';
 
 /** Applied, in this order, to the shared platform schema. Append; never edit a released migration. */
-export const PLATFORM_MIGRATIONS: (new () => MigrationInterface)[] = [InitialPlatformSchema1795239259356];
+export const PLATFORM_MIGRATIONS: (new () => MigrationInterface)[] = [
+  InitialPlatformSchema1795239259356,
+];

@@ -2,4 +2,6 @@ import type { MigrationInterface } from 'typeorm';
 import { InitialTenantSchema1795239257246 } from './1795239257246-InitialTenantSchema';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
-export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [InitialTenantSchema1795239257246];
+export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
+  InitialTenantSchema1795239257246,
+];

@@ -61,7 +61,8 @@ export class AuditEventView {
 
 export class AuditPage {
   @ApiProperty({ type: [AuditEventView] }) items: AuditEventView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor to read older events' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor to read older events' })
+  nextCursor: string | null;
   @ApiProperty() limit: number;
 }
 

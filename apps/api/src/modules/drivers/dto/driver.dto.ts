@@ -21,7 +21,11 @@ export class HeldQualificationInput {
   @IsUUID('all')
   qualificationId: string;
 
-  @ApiProperty({ format: 'date', example: '2027-06-30', description: 'Last day the qualification is valid' })
+  @ApiProperty({
+    format: 'date',
+    example: '2027-06-30',
+    description: 'Last day the qualification is valid',
+  })
   @IsISO8601({ strict: true, strictSeparator: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'expiresAt must be a calendar date (YYYY-MM-DD)' })
   expiresAt: string;
@@ -40,9 +44,16 @@ export class CreateDriverDto {
   @MaxLength(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 255, nullable: true, type: String, description: 'Keycloak username of the driver’s login' })
+  @ApiPropertyOptional({
+    maxLength: 255,
+    nullable: true,
+    type: String,
+    description: 'Keycloak username of the driver’s login',
+  })
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9._@-]{0,254}$/, { message: 'username must be a Keycloak username (lower case)' })
+  @Matches(/^[a-z0-9][a-z0-9._@-]{0,254}$/, {
+    message: 'username must be a Keycloak username (lower case)',
+  })
   username?: string | null;
 
   @ApiPropertyOptional({ enum: DutyStatus, default: DutyStatus.OffDuty })
@@ -66,7 +77,10 @@ export class DriverListQuery extends PageQuery {
   @IsEnum(DutyStatus)
   dutyStatus?: DutyStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only drivers holding this qualification (expired or not)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only drivers holding this qualification (expired or not)',
+  })
   @IsOptional()
   @IsUUID('all')
   qualificationId?: string;

@@ -13,7 +13,11 @@ export class CreateEquipmentTypeDto {
   @RequiredText(200, 'Mobile crane, 50 t')
   name: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Qualifications every driver of this type must hold' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Qualifications every driver of this type must hold',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -57,7 +61,9 @@ export function toEquipmentTypeView(type: EquipmentType): EquipmentTypeView {
     code: type.code,
     name: type.name,
     requiredQualifications: (type.requiredQualifications ?? [])
-      .flatMap((required) => (required.qualification ? [toQualificationRef(required.qualification)] : []))
+      .flatMap((required) =>
+        required.qualification ? [toQualificationRef(required.qualification)] : [],
+      )
       .sort((a, b) => a.code.localeCompare(b.code)),
     createdAt: type.createdAt.toISOString(),
     updatedAt: type.updatedAt.toISOString(),

@@ -1,12 +1,25 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsEnum, IsIn, IsLatitude, IsLongitude, IsNumber, IsOptional, IsUUID, Matches } from 'class-validator';
+import {
+  IsEnum,
+  IsIn,
+  IsLatitude,
+  IsLongitude,
+  IsNumber,
+  IsOptional,
+  IsUUID,
+  Matches,
+} from 'class-validator';
 import { type Equipment, EquipmentStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
 
 /** Statuses a person may set; `dispatched` is only ever set by dispatching. */
-export const SETTABLE_EQUIPMENT_STATUSES = [EquipmentStatus.Available, EquipmentStatus.Maintenance, EquipmentStatus.Retired] as const;
+export const SETTABLE_EQUIPMENT_STATUSES = [
+  EquipmentStatus.Available,
+  EquipmentStatus.Maintenance,
+  EquipmentStatus.Retired,
+] as const;
 export type SettableEquipmentStatus = (typeof SETTABLE_EQUIPMENT_STATUSES)[number];
 
 export class CreateEquipmentDto {

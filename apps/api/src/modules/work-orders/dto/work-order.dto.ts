@@ -45,7 +45,11 @@ export class CreateWorkOrderDto {
   @IsEnum(Priority)
   priority: Priority;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Needed on top of what the equipment type requires' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'Needed on top of what the equipment type requires',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -66,7 +70,9 @@ export class CreateWorkOrderDto {
   externalRef?: string | null;
 }
 
-export class UpdateWorkOrderDto extends PartialType(OmitType(CreateWorkOrderDto, ['externalRef'] as const)) {}
+export class UpdateWorkOrderDto extends PartialType(
+  OmitType(CreateWorkOrderDto, ['externalRef'] as const),
+) {}
 
 export class WorkOrderListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: WorkOrderStatus })
@@ -135,7 +141,9 @@ export function toWorkOrderView(order: WorkOrder): WorkOrderView {
     siteId: order.siteId,
     equipmentTypeId: order.equipmentTypeId,
     priority: order.priority,
-    requiredQualificationIds: (order.requiredQualifications ?? []).map((required) => required.qualificationId).sort(),
+    requiredQualificationIds: (order.requiredQualifications ?? [])
+      .map((required) => required.qualificationId)
+      .sort(),
     window:
       order.windowStart && order.windowEnd
         ? { start: order.windowStart.toISOString(), end: order.windowEnd.toISOString() }

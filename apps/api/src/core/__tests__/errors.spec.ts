@@ -1,0 +1,60 @@
+import { DomainError } from '@dispatch/domain';
+import { QueryFailedError } from 'typeorm';
+import { problemFromDatabaseError } from '../errors/database-errors';
+import { DOMAIN_ERROR_STATUS } from '../errors/problem';
+import { flattenValidationErrors } from '../errors/validation';
+
+function pgError(fields: Record<string, string>): QueryFailedError {
+  return new QueryFailedError('INSERT ...', [], Object.assign(new Error('db'), fields));
+}
+
+describe('error mapping', () => {
+  it('maps every domain error code to a 4xx status', () => {
+    for (const [code, mapping] of Object.entries(DOMAIN_ERROR_STATUS)) {
+      expect({ code, client: mapping.status >= 400 && mapping.status < 500 }).toEqual({
+        code,
+        client: true,
+      });
+    }
+    expect(new DomainError('NOT_FOUND', 'x').code).toBe('NOT_FOUND');
+  });
+
+  it('turns a unique violation into 409 naming the field', () => {
+    const problem = problemFromDatabaseError(
+      pgError({
+        code: '23505',
+        detail: 'Key (external_ref)=(SAP-1) already exists.',
+        constraint: 'x',
+      }),
+    );
+    expect(problem).toMatchObject({ status: 409, errors: [{ field: 'externalRef' }] });
+  });
+
+  it('turns a NOT NULL violation into 400 naming the field, and leaves unknown errors to the 500 path', () => {
+    expect(
+      problemFromDatabaseError(pgError({ code: '23502', column: 'equipment_type_id' })),
+    ).toMatchObject({ status: 400, errors: [{ field: 'equipmentTypeId' }] });
+    expect(problemFromDatabaseError(pgError({ code: '57P01' }))).toBeUndefined();
+  });
+
+  it('flattens nested validation errors into field paths', () => {
+    const fields = flattenValidationErrors([
+      {
+        property: 'qualifications',
+        children: [
+          {
+            property: '0',
+            children: [
+              { property: 'expiresAt', constraints: { isIso8601: 'bad date' }, children: [] },
+            ],
+          },
+        ],
+      },
+      { property: 'name', constraints: { isNotEmpty: 'name should not be empty' }, children: [] },
+    ]);
+    expect(fields).toEqual([
+      { field: 'qualifications[0].expiresAt', message: 'bad date' },
+      { field: 'name', message: 'name should not be empty' },
+    ]);
+  });
+});
