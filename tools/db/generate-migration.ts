@@ -8,6 +8,7 @@
  * existing migrations of the set to it, then lets TypeORM's own generator write the difference.
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -52,6 +53,13 @@ async function main(): Promise<void> {
       stdio: 'inherit',
       cwd: root,
     });
+    // TypeORM qualifies some statements (DROP INDEX) with the scratch schema; tenant migrations must
+    // stay schema-free so that one set applies to every tenant schema.
+    const folder = path.dirname(target);
+    for (const file of readdirSync(folder).filter((entry) => entry.endsWith(`-${name}.ts`))) {
+      const full = path.join(folder, file);
+      writeFileSync(full, readFileSync(full, 'utf8').replaceAll('"tenant_migration_scratch".', ''));
+    }
     console.log(
       `Add the new class to libs/domain/src/migrations/${set}/index.ts, then review the SQL.`,
     );

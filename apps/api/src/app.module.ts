@@ -20,10 +20,12 @@ import { ProblemFilter } from './core/errors/problem.filter';
 import { TenancyModule } from './core/tenancy/tenancy.module';
 import { TenantGuard } from './core/tenancy/tenant.guard';
 import { AuditModule } from './modules/audit/audit.module';
+import { DispatchesModule } from './modules/dispatches/dispatches.module';
 import { DriversModule } from './modules/drivers/drivers.module';
 import { EquipmentModule } from './modules/equipment/equipment.module';
 import { HealthModule } from './modules/health/health.module';
 import { QualificationsModule } from './modules/qualifications/qualifications.module';
+import { QueueModule } from './modules/queue/queue.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module';
 
@@ -88,6 +90,8 @@ export class AppModule {
         EquipmentModule,
         DriversModule,
         WorkOrdersModule,
+        DispatchesModule,
+        QueueModule,
         AuditModule,
       ],
       providers: [

@@ -7,3 +7,4 @@ export * from './migrations/tenant';
 export * from './tenancy/data-sources';
 export * from './tenancy/provisioning';
 export * from './tenancy/tenant-schema';
+export * from './rules';

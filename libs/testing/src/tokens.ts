@@ -11,10 +11,50 @@ interface CachedToken {
   expiresAt: number;
 }
 
-const cache = new Map<string, CachedToken>();
+const TOKENS_KEY = 'DISPATCH_TEST_TOKENS';
+
+/**
+ * Keycloak's brute-force protection treats several logins of one user within a split second as an
+ * attack and locks the user for a few seconds, even with the right password. Test runs therefore
+ * log every demo user in once, one after the other, in the global setup, and share the tokens
+ * with all workers through the environment.
+ */
+function seededCache(): Map<string, CachedToken> {
+  const seeded = process.env[TOKENS_KEY];
+  if (!seeded) return new Map();
+  return new Map(Object.entries(JSON.parse(seeded) as Record<string, string>).map(([user, token]) => [user, { token, expiresAt: jwtPayload(token).exp * 1000 }]));
+}
+
+const cache = seededCache();
+
+/** Logs every demo user in, one at a time, and publishes the tokens to the test workers. */
+export async function publishDemoTokens(): Promise<void> {
+  const tokens: Record<string, string> = {};
+  for (const tenant of DEMO_TENANTS) {
+    for (const role of DEMO_ROLES) tokens[`${tenant}-${role}`] = await passwordToken(`${tenant}-${role}`);
+  }
+  process.env[TOKENS_KEY] = JSON.stringify(tokens);
+}
 
 /** A real access token from Keycloak (password grant through the dev/test client `dispatch-cli`). */
 export async function passwordToken(
+  username: string,
+  password = DEMO_PASSWORD,
+  clientId = 'dispatch-cli',
+  realm = 'dispatch',
+): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await requestPasswordToken(username, password, clientId, realm);
+    } catch (error) {
+      // A concurrent login elsewhere may have tripped the brute-force lock: it lifts after a few seconds.
+      if (attempt >= 3 || !String(error).includes('Invalid user credentials')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+    }
+  }
+}
+
+async function requestPasswordToken(
   username: string,
   password = DEMO_PASSWORD,
   clientId = 'dispatch-cli',

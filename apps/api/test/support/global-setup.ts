@@ -3,6 +3,8 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries -- see above
 import { publishTestEnvironment } from '../../../../libs/testing/src/test-environment';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- see above
+import { publishDemoTokens } from '../../../../libs/testing/src/tokens';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- see above
 import {
   startTestInfrastructure,
   type TestInfrastructure,
@@ -19,5 +21,6 @@ export default async function globalSetup(): Promise<void> {
   );
   globalThis.dispatchTestInfrastructure = infrastructure;
   publishTestEnvironment(infrastructure.environment);
+  await publishDemoTokens();
   process.stderr.write(`[test-infra] ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 }

@@ -14,6 +14,7 @@ import { DriverQualification } from './driver-qualification.entity';
 
 @Entity({ name: 'drivers' })
 @Check('drivers_duty_status_valid', `duty_status IN (${sqlValues(Object.values(DutyStatus))})`)
+@Index('drivers_active_dispatch_unique', ['activeDispatchId'], { unique: true, where: 'active_dispatch_id IS NOT NULL' })
 @Index('drivers_keycloak_subject_unique', ['keycloakSubject'], {
   unique: true,
   where: 'keycloak_subject IS NOT NULL',
@@ -41,6 +42,13 @@ export class Driver {
 
   @Column({ type: 'varchar', length: 20, default: DutyStatus.OffDuty })
   dutyStatus: DutyStatus;
+
+  /**
+   * The open dispatch the driver is on, if any. Kept on the row (not only derived from dispatches)
+   * so that a matcher waiting on the driver's row lock re-checks it after the lock is granted.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  activeDispatchId: string | null;
 
   @OneToMany(() => DriverQualification, (held) => held.driver, { cascade: true })
   qualifications: Relation<DriverQualification[]>;

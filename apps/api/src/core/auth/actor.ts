@@ -7,8 +7,8 @@ export interface Actor {
   /** Human-readable name for audit trails (`preferred_username`). */
   name: string;
   roles: Role[];
-  /** The role an audit event records: the most powerful one the caller holds. */
-  primaryRole: Role;
+  /** The role an audit event records: the most powerful one the caller holds (none for the engine). */
+  primaryRole: Role | null;
   /** Tenant slug from the token's `tenant` claim. */
   tenant: string;
   /** Correlates logs, audit events and the caller's `X-Request-Id`. */
@@ -28,6 +28,11 @@ const ROLE_PRECEDENCE: readonly Role[] = [Role.Admin, Role.Dispatcher, Role.Driv
 export function rolesOf(claims: AccessTokenClaims): Role[] {
   const granted = new Set(claims.realm_access?.roles ?? []);
   return ROLE_PRECEDENCE.filter((role) => granted.has(role));
+}
+
+/** The engine acting on its own (serving the queue on a schedule), on behalf of no one. */
+export function systemActor(tenant: string, requestId = ''): Actor {
+  return { subject: 'auto', name: 'Dispatch engine', roles: [], primaryRole: null, tenant, requestId };
 }
 
 export function hasRole(actor: Pick<Actor, 'roles'>, ...roles: Role[]): boolean {

@@ -56,6 +56,27 @@ export class AppConfig {
   @IsBoolean()
   MIGRATE_ON_START = true;
 
+  /** Minutes a queued work order waits before it is served as if one priority higher (up to urgent). */
+  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  QUEUE_AGING_MINUTES = 30;
+
+  /** Work with a time window is dispatched automatically from this many minutes before it starts. */
+  @Transform(({ value }) => (value === undefined ? 60 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  DISPATCH_LEAD_MINUTES = 60;
+
+  /** Seconds between sweeps that dispatch scheduled work whose lead time has come. 0 turns sweeps off. */
+  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SCHEDULE_SWEEP_SECONDS = 30;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

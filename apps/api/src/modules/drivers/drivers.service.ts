@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ConflictError,
   DomainError,
+  DutyStatus,
   Driver,
   DriverQualification,
   NotFoundError,
@@ -13,6 +15,7 @@ import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
+import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import {
   type CreateDriverDto,
   type DriverListQuery,
@@ -33,6 +36,7 @@ export class DriversService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly audit: AuditService,
+    private readonly engine: DispatchEngine,
   ) {}
 
   list(actor: Actor, query: DriverListQuery): Promise<Page<DriverView>> {
@@ -100,6 +104,7 @@ export class DriversService {
         entityId: driver.id,
         after: view,
       });
+      await this.engine.drain(manager, actor);
       return view;
     });
   }
@@ -108,6 +113,11 @@ export class DriversService {
     return this.db.transaction(actor, async (manager) => {
       const driver = await findOrFail(manager, Driver, 'Driver', id, { lock: true });
       await this.assertMayChange(manager, actor, driver, changes);
+      if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {
+        throw new ConflictError(`${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`, {
+          dispatchId: driver.activeDispatchId,
+        });
+      }
       const before = await this.load(manager, id);
       const { qualifications, ...fields } = changes;
       // Setting a login unbinds the old subject; the new user binds on first sign-in.
@@ -129,6 +139,7 @@ export class DriversService {
         before,
         after,
       });
+      await this.engine.drain(manager, actor);
       return after;
     });
   }

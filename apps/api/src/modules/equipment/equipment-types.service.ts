@@ -6,6 +6,7 @@ import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
+import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import {
   type CreateEquipmentTypeDto,
   type EquipmentTypeListQuery,
@@ -21,6 +22,7 @@ export class EquipmentTypesService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly audit: AuditService,
+    private readonly engine: DispatchEngine,
   ) {}
 
   list(actor: Actor, query: EquipmentTypeListQuery): Promise<Page<EquipmentTypeView>> {
@@ -93,6 +95,7 @@ export class EquipmentTypesService {
         before,
         after,
       });
+      await this.engine.drain(manager, actor);
       return after;
     });
   }

@@ -6,6 +6,7 @@ import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
+import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import {
   type CreateEquipmentDto,
   type EquipmentListQuery,
@@ -41,6 +42,7 @@ export class EquipmentService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly audit: AuditService,
+    private readonly engine: DispatchEngine,
   ) {}
 
   list(actor: Actor, query: EquipmentListQuery): Promise<Page<EquipmentView>> {
@@ -85,7 +87,9 @@ export class EquipmentService {
         entityId: unit.id,
         after: view,
       });
-      return view;
+      await this.engine.drain(manager, actor);
+      // Serving the queue may have dispatched the new unit at once.
+      return toEquipmentView(await findOrFail(manager, Equipment, 'Equipment', unit.id));
     });
   }
 
@@ -124,7 +128,8 @@ export class EquipmentService {
         before,
         after,
       });
-      return after;
+      await this.engine.drain(manager, actor);
+      return toEquipmentView(await findOrFail(manager, Equipment, 'Equipment', id));
     });
   }
 }

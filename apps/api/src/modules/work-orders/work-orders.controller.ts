@@ -17,7 +17,7 @@ import {
   UpdateWorkOrderDto,
   WorkOrderListQuery,
   WorkOrderPage,
-  WorkOrderView,
+  WorkOrderDetailView,
 } from './dto/work-order.dto';
 import { WorkOrdersService } from './work-orders.service';
 
@@ -38,7 +38,7 @@ export class WorkOrdersController {
 
   @Get(':id')
   @AllowRoles(Role.Admin, Role.Dispatcher, Role.Viewer, Role.Driver)
-  @ApiOkResponse({ type: WorkOrderView })
+  @ApiOkResponse({ type: WorkOrderDetailView })
   @ApiNotFoundResponse()
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.workOrders.get(actor, id);
@@ -46,7 +46,7 @@ export class WorkOrdersController {
 
   @Post()
   @AllowRoles(Role.Admin, Role.Dispatcher)
-  @ApiCreatedResponse({ type: WorkOrderView })
+  @ApiCreatedResponse({ type: WorkOrderDetailView })
   @ApiConflictResponse({ description: 'A work order with this externalRef exists' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateWorkOrderDto) {
     return this.workOrders.create(actor, body);
@@ -54,7 +54,7 @@ export class WorkOrdersController {
 
   @Patch(':id')
   @AllowRoles(Role.Admin, Role.Dispatcher)
-  @ApiOkResponse({ type: WorkOrderView })
+  @ApiOkResponse({ type: WorkOrderDetailView })
   @ApiConflictResponse({ description: 'The work order is no longer queued' })
   update(
     @CurrentActor() actor: Actor,
@@ -67,7 +67,7 @@ export class WorkOrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @AllowRoles(Role.Admin, Role.Dispatcher)
-  @ApiOkResponse({ type: WorkOrderView })
+  @ApiOkResponse({ type: WorkOrderDetailView })
   @ApiConflictResponse({ description: 'The work order is already completed or cancelled' })
   cancel(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string) {
     return this.workOrders.cancel(actor, id);

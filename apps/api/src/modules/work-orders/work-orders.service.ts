@@ -4,8 +4,6 @@ import {
   Dispatch,
   DispatchStatus,
   DomainError,
-  Equipment,
-  EquipmentStatus,
   EquipmentType,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
@@ -17,16 +15,20 @@ import {
 } from '@dispatch/domain';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, isDriverOnly } from '../../core/auth/actor';
+import { ownDriverFilter } from '../../core/auth/own-driver';
 import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import { type AuditEventView, toAuditEventView } from '../audit/dto/audit.dto';
+import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
+import { QueueExplainer } from '../dispatch-engine/queue-explainer.service';
 import {
   type CreateWorkOrderDto,
   type TimeWindowDto,
   toWorkOrderView,
   type UpdateWorkOrderDto,
+  type WorkOrderDetailView,
   type WorkOrderListQuery,
   type WorkOrderView,
 } from './dto/work-order.dto';
@@ -53,6 +55,8 @@ export class WorkOrdersService {
   constructor(
     private readonly db: TenantDatabase,
     private readonly audit: AuditService,
+    private readonly engine: DispatchEngine,
+    private readonly explainer: QueueExplainer,
   ) {}
 
   list(actor: Actor, query: WorkOrderListQuery): Promise<Page<WorkOrderView>> {
@@ -87,13 +91,11 @@ export class WorkOrdersService {
     });
   }
 
-  get(actor: Actor, id: string): Promise<WorkOrderView> {
-    return this.db.transaction(actor, async (manager) =>
-      toWorkOrderView(await this.findVisible(manager, actor, id)),
-    );
+  get(actor: Actor, id: string): Promise<WorkOrderDetailView> {
+    return this.db.transaction(actor, async (manager) => this.detail(manager, await this.findVisible(manager, actor, id)));
   }
 
-  create(actor: Actor, input: CreateWorkOrderDto): Promise<WorkOrderView> {
+  create(actor: Actor, input: CreateWorkOrderDto): Promise<WorkOrderDetailView> {
     return this.db.transaction(actor, async (manager) => {
       const window = windowColumns(input.window) ?? { windowStart: null, windowEnd: null };
       await this.assertReferences(manager, input);
@@ -111,108 +113,63 @@ export class WorkOrdersService {
         }),
       );
       await this.replaceRequirements(manager, order.id, input.requiredQualificationIds ?? []);
-      const view = toWorkOrderView(
-        await findOrFail(manager, WorkOrder, 'Work order', order.id, {
-          relations: WITH_REQUIREMENTS,
-        }),
-      );
+      const created = await this.load(manager, order.id);
       await this.audit.record(manager, actor, {
         action: 'work_order.created',
         entityType: 'work_order',
         entityId: order.id,
-        after: view,
+        after: toWorkOrderView(created),
       });
-      return view;
+      await this.engine.dispatchOrQueue(manager, actor, order.id);
+      return this.detail(manager, await this.load(manager, order.id));
     });
   }
 
-  update(actor: Actor, id: string, changes: UpdateWorkOrderDto): Promise<WorkOrderView> {
+  update(actor: Actor, id: string, changes: UpdateWorkOrderDto): Promise<WorkOrderDetailView> {
     return this.db.transaction(actor, async (manager) => {
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
-      const current = await findOrFail(manager, WorkOrder, 'Work order', id, {
-        relations: WITH_REQUIREMENTS,
-      });
       if (order.status !== WorkOrderStatus.Queued) {
-        throw new DomainError(
-          'CONFLICT',
-          `Work order is ${order.status}; only queued work orders can be edited`,
-          {
-            currentStatus: order.status,
-          },
-        );
-      }
-      await this.assertReferences(manager, changes);
-      const before = toWorkOrderView(current);
-      const { window, requiredQualificationIds, ...fields } = changes;
-      await manager.save(manager.merge(WorkOrder, order, { ...fields, ...windowColumns(window) }));
-      if (requiredQualificationIds)
-        await this.replaceRequirements(manager, id, requiredQualificationIds);
-      const after = toWorkOrderView(
-        await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }),
-      );
-      await this.audit.record(manager, actor, {
-        action: 'work_order.updated',
-        entityType: 'work_order',
-        entityId: id,
-        before,
-        after,
-      });
-      return after;
-    });
-  }
-
-  /** Cancels a queued or dispatched order; an open dispatch is cancelled with it and its unit freed. */
-  cancel(actor: Actor, id: string): Promise<WorkOrderView> {
-    return this.db.transaction(actor, async (manager) => {
-      const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
-      if (order.status !== WorkOrderStatus.Queued && order.status !== WorkOrderStatus.Dispatched) {
-        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, {
+        throw new DomainError('CONFLICT', `Work order is ${order.status}; only queued work orders can be edited`, {
           currentStatus: order.status,
         });
       }
-      const before = toWorkOrderView(
-        await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }),
-      );
-      const now = new Date();
+      await this.assertReferences(manager, changes);
+      const before = toWorkOrderView(await this.load(manager, id));
+      const { window, requiredQualificationIds, ...fields } = changes;
+      await manager.save(Object.assign(order, fields, windowColumns(window)));
+      if (requiredQualificationIds) await this.replaceRequirements(manager, id, requiredQualificationIds);
+      const after = toWorkOrderView(await this.load(manager, id));
+      await this.audit.record(manager, actor, { action: 'work_order.updated', entityType: 'work_order', entityId: id, before, after });
+      // The edit may have made the order dispatchable: serve the queue, in order.
+      await this.engine.drain(manager, actor);
+      return this.detail(manager, await this.load(manager, id));
+    });
+  }
+
+  /**
+   * Cancels a queued or dispatched order. An open dispatch is cancelled with it, its unit and driver
+   * freed, and the queue served.
+   */
+  cancel(actor: Actor, id: string): Promise<WorkOrderDetailView> {
+    return this.db.transaction(actor, async (manager) => {
+      const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
+      if (order.status !== WorkOrderStatus.Queued && order.status !== WorkOrderStatus.Dispatched) {
+        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, { currentStatus: order.status });
+      }
       const open = await manager.findOne(Dispatch, {
         where: { workOrderId: id, status: In([...OPEN_DISPATCH_STATUSES]) },
         lock: { mode: 'pessimistic_write' },
       });
       if (open) {
-        await manager.update(
-          Dispatch,
-          { id: open.id },
-          { status: DispatchStatus.Cancelled, cancelledAt: now },
-        );
-        await manager.update(
-          Equipment,
-          { id: open.equipmentId, status: EquipmentStatus.Dispatched },
-          { status: EquipmentStatus.Available },
-        );
-        await this.audit.record(manager, actor, {
-          action: 'dispatch.cancelled',
-          entityType: 'dispatch',
-          entityId: open.id,
-          before: { status: open.status },
-          after: { status: DispatchStatus.Cancelled, reason: 'work order cancelled' },
-        });
+        await this.engine.close(manager, actor, open, DispatchStatus.Cancelled);
+        await this.engine.drain(manager, actor);
+      } else {
+        const before = toWorkOrderView(await this.load(manager, id));
+        await manager.update(WorkOrder, { id }, { status: WorkOrderStatus.Cancelled, cancelledAt: new Date() });
+        const after = toWorkOrderView(await this.load(manager, id));
+        await this.audit.record(manager, actor, { action: 'work_order.cancelled', entityType: 'work_order', entityId: id, before, after });
       }
-      await manager.update(
-        WorkOrder,
-        { id },
-        { status: WorkOrderStatus.Cancelled, cancelledAt: now },
-      );
-      const after = toWorkOrderView(
-        await findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS }),
-      );
-      await this.audit.record(manager, actor, {
-        action: 'work_order.cancelled',
-        entityType: 'work_order',
-        entityId: id,
-        before,
-        after,
-      });
-      return after;
+      return this.detail(manager, await this.load(manager, id));
     });
   }
 
@@ -235,14 +192,29 @@ export class WorkOrdersService {
     });
   }
 
+  private load(manager: EntityManager, id: string): Promise<WorkOrder> {
+    return findOrFail(manager, WorkOrder, 'Work order', id, { relations: WITH_REQUIREMENTS });
+  }
+
+  /** The order with its current (or last) dispatch, or, while queued, what blocks it. */
+  private async detail(manager: EntityManager, order: WorkOrder): Promise<WorkOrderDetailView> {
+    const view: WorkOrderDetailView = toWorkOrderView(order);
+    const [dispatch] = await manager.find(Dispatch, { where: { workOrderId: order.id }, order: { assignedAt: 'DESC' }, take: 1 });
+    if (dispatch) {
+      view.dispatch = { id: dispatch.id, equipmentId: dispatch.equipmentId, driverId: dispatch.driverId, status: dispatch.status };
+    }
+    if (order.status === WorkOrderStatus.Queued) {
+      view.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
+    }
+    return view;
+  }
+
   /** Drivers see only work orders they have been dispatched on; everyone else sees the tenant's orders. */
   private visibleTo(manager: EntityManager, actor: Actor): SelectQueryBuilder<WorkOrder> {
     const builder = manager.createQueryBuilder(WorkOrder, 'wo');
     if (isDriverOnly(actor)) {
-      builder.andWhere(
-        `EXISTS (SELECT 1 FROM dispatches d JOIN drivers dr ON dr.id = d.driver_id WHERE d.work_order_id = wo.id AND dr.keycloak_subject = :subject)`,
-        { subject: actor.subject },
-      );
+      const own = ownDriverFilter(actor);
+      builder.andWhere(`EXISTS (SELECT 1 FROM dispatches d WHERE d.work_order_id = wo.id AND d.driver_id IN ${own.sql})`, own.params);
     }
     return builder;
   }

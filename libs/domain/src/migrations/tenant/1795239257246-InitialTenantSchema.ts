@@ -346,28 +346,28 @@ export class InitialTenantSchema1795239257246 implements MigrationInterface {
             ALTER TABLE "driver_qualifications" DROP CONSTRAINT "FK_fbc29e79792e841680d0b70a8c8"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."dispatches_one_open_per_equipment"
+            DROP INDEX "dispatches_one_open_per_equipment"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."dispatches_one_open_per_driver"
+            DROP INDEX "dispatches_one_open_per_driver"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."dispatches_one_open_per_work_order"
+            DROP INDEX "dispatches_one_open_per_work_order"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."dispatches_work_order_idx"
+            DROP INDEX "dispatches_work_order_idx"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."dispatches_driver_idx"
+            DROP INDEX "dispatches_driver_idx"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."dispatches_equipment_idx"
+            DROP INDEX "dispatches_equipment_idx"
         `);
     await queryRunner.query(`
             DROP TABLE "dispatches"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."equipment_type_status_idx"
+            DROP INDEX "equipment_type_status_idx"
         `);
     await queryRunner.query(`
             DROP TABLE "equipment"
@@ -382,10 +382,10 @@ export class InitialTenantSchema1795239257246 implements MigrationInterface {
             DROP TABLE "equipment_type_required_qualifications"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."work_orders_external_ref_unique"
+            DROP INDEX "work_orders_external_ref_unique"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."work_orders_status_priority_idx"
+            DROP INDEX "work_orders_status_priority_idx"
         `);
     await queryRunner.query(`
             DROP TABLE "work_orders"
@@ -394,13 +394,13 @@ export class InitialTenantSchema1795239257246 implements MigrationInterface {
             DROP TABLE "sites"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."drivers_keycloak_subject_unique"
+            DROP INDEX "drivers_keycloak_subject_unique"
         `);
     await queryRunner.query(`
             DROP TABLE "drivers"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."driver_qualifications_qualification_idx"
+            DROP INDEX "driver_qualifications_qualification_idx"
         `);
     await queryRunner.query(`
             DROP TABLE "driver_qualifications"
@@ -409,13 +409,13 @@ export class InitialTenantSchema1795239257246 implements MigrationInterface {
             DROP TABLE "qualifications"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."audit_events_occurred_at_idx"
+            DROP INDEX "audit_events_occurred_at_idx"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."audit_events_entity_idx"
+            DROP INDEX "audit_events_entity_idx"
         `);
     await queryRunner.query(`
-            DROP INDEX "tenant_migration_scratch"."audit_events_actor_idx"
+            DROP INDEX "audit_events_actor_idx"
         `);
     await queryRunner.query(`
             DROP TABLE "audit_events"

@@ -11,7 +11,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { Priority, type WorkOrder, WorkOrderStatus } from '@dispatch/domain';
+import { DispatchStatus, Priority, type WorkOrder, WorkOrderStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 
@@ -125,6 +125,37 @@ export class WorkOrderView {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) cancelledAt: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt: string | null;
+}
+
+export class BlockerView {
+  @ApiProperty({
+    enum: ['no_unit_of_type', 'no_free_unit', 'no_free_driver', 'no_free_driver_with_qualification', 'no_free_driver_with_all_qualifications'],
+  })
+  code: string;
+
+  @ApiProperty({ example: 'No free unit of type crane-50t (3 dispatched, 1 in maintenance)' })
+  message: string;
+
+  @ApiPropertyOptional({ format: 'uuid' }) equipmentTypeId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) qualificationId?: string;
+  @ApiPropertyOptional({ type: [String], format: 'uuid' }) qualificationIds?: string[];
+  @ApiPropertyOptional({ enum: ['nobody_holds', 'held_only_by_busy_or_off_duty_drivers', 'expires_before_due'] }) reason?: string;
+}
+
+export class DispatchSummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) equipmentId: string;
+  @ApiProperty({ format: 'uuid' }) driverId: string;
+  @ApiProperty({ enum: DispatchStatus }) status: DispatchStatus;
+}
+
+/** One work order with where it stands: its current dispatch, or what it is queued behind. */
+export class WorkOrderDetailView extends WorkOrderView {
+  @ApiPropertyOptional({ type: DispatchSummary, description: 'The open (or last) dispatch of the order' })
+  dispatch?: DispatchSummary;
+
+  @ApiPropertyOptional({ type: [BlockerView], description: 'For a queued order: what it is waiting for' })
+  blockedBy?: BlockerView[];
 }
 
 export const WorkOrderPage = PageOf(WorkOrderView);

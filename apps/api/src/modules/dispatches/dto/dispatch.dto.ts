@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { type Dispatch, DispatchStatus } from '@dispatch/domain';
+import { PageOf, PageQuery } from '../../../core/http/pagination';
+
+export class CreateDispatchDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  workOrderId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  equipmentId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  driverId: string;
+}
+
+export class ReassignDispatchDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  equipmentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  driverId?: string;
+}
+
+const TARGETS = [DispatchStatus.Acknowledged, DispatchStatus.EnRoute, DispatchStatus.OnSite, DispatchStatus.Completed, DispatchStatus.Cancelled] as const;
+
+export class TransitionDto {
+  @ApiProperty({ enum: TARGETS })
+  @IsIn(TARGETS)
+  to: (typeof TARGETS)[number];
+}
+
+export class DispatchListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: [...Object.values(DispatchStatus), 'open'], description: '`open`: any step before completed or cancelled' })
+  @IsOptional()
+  @IsIn([...Object.values(DispatchStatus), 'open'])
+  status?: DispatchStatus | 'open';
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  workOrderId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  equipmentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  driverId?: string;
+}
+
+export class DispatchView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) workOrderId: string;
+  @ApiProperty({ format: 'uuid' }) equipmentId: string;
+  @ApiProperty({ format: 'uuid' }) driverId: string;
+  @ApiProperty({ enum: DispatchStatus }) status: DispatchStatus;
+  @ApiProperty({ description: 'Keycloak subject of the dispatcher, or `auto`' }) dispatchedBy: string;
+  @ApiProperty({ format: 'date-time' }) assignedAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) acknowledgedAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) enRouteAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) onSiteAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) cancelledAt: string | null;
+}
+
+export const DispatchPage = PageOf(DispatchView);
+
+export class DispatchConflict {
+  @ApiProperty({ example: 'driverId' }) field: string;
+  @ApiProperty({ example: 'missing_qualification' }) code: string;
+  @ApiProperty() message: string;
+}
+
+export function toDispatchView(dispatch: Dispatch): DispatchView {
+  const iso = (value: Date | null) => value?.toISOString() ?? null;
+  return {
+    id: dispatch.id,
+    workOrderId: dispatch.workOrderId,
+    equipmentId: dispatch.equipmentId,
+    driverId: dispatch.driverId,
+    status: dispatch.status,
+    dispatchedBy: dispatch.dispatchedBy,
+    assignedAt: dispatch.assignedAt.toISOString(),
+    acknowledgedAt: iso(dispatch.acknowledgedAt),
+    enRouteAt: iso(dispatch.enRouteAt),
+    onSiteAt: iso(dispatch.onSiteAt),
+    completedAt: iso(dispatch.completedAt),
+    cancelledAt: iso(dispatch.cancelledAt),
+  };
+}
