@@ -173,7 +173,7 @@ describe('bad input on every write route', () => {
       site: site.id,
       equipment: (await fixtures.equipment(type.id)).id,
       driver: (await fixtures.driver()).id,
-      workOrder: (await fixtures.workOrder(site.id, type.id)).id,
+      workOrder: (await fixtures.scheduledWorkOrder(site.id, type.id)).id,
     };
   });
 

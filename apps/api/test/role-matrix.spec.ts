@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 interface Context {
   fixtures: Fixtures;
+  dispatchId: string;
   siteId: string;
   typeId: string;
   equipmentId: string;
@@ -24,7 +25,7 @@ interface RouteCase {
   route: string;
   allowed: readonly DemoRole[];
   path: (context: Context, role: DemoRole) => Promise<string> | string;
-  body?: (context: Context, role: DemoRole) => unknown;
+  body?: (context: Context, role: DemoRole) => unknown | Promise<unknown>;
 }
 
 const ALL = DEMO_ROLES;
@@ -214,6 +215,50 @@ const CASES: RouteCase[] = [
   },
 
   { method: 'GET', route: '/api/v1/audit', allowed: ['admin', 'viewer'], path: () => '/audit' },
+
+  { method: 'GET', route: '/api/v1/queue', allowed: STAFF, path: () => '/queue' },
+  {
+    method: 'GET',
+    route: '/api/v1/dispatches',
+    allowed: ALL,
+    path: () => '/dispatches?status=open',
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/dispatches/:id',
+    allowed: STAFF,
+    // Not the demo driver's dispatch: a driver gets 404 (checked separately).
+    path: (c) => `/dispatches/${c.dispatchId}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/dispatches',
+    allowed: OPERATORS,
+    path: () => '/dispatches',
+    body: async (c) => {
+      const type = await c.fixtures.equipmentType();
+      const unit = await c.fixtures.equipment(type.id);
+      const driver = await c.fixtures.driver({ dutyStatus: 'on_duty' });
+      const order = await c.fixtures.scheduledWorkOrder(c.siteId, type.id);
+      return { workOrderId: order.id, equipmentId: unit.id, driverId: driver.id };
+    },
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/dispatches/:id/transitions',
+    allowed: ['admin', 'dispatcher', 'driver'],
+    // Drivers move their own dispatches only: the driver acts on one of the demo driver's.
+    path: async (c, role) =>
+      `/dispatches/${(await c.fixtures.manualDispatch(role === 'driver' ? c.ownDriverId : undefined)).id}/transitions`,
+    body: () => ({ to: 'acknowledged' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/dispatches/:id/reassign',
+    allowed: OPERATORS,
+    path: async (c) => `/dispatches/${(await c.fixtures.manualDispatch()).id}/reassign`,
+    body: async (c) => ({ driverId: (await c.fixtures.driver({ dutyStatus: 'on_duty' })).id }),
+  },
 ];
 
 const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready'];
@@ -230,9 +275,10 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
     const qualification = await fixtures.qualification();
     const type = await fixtures.equipmentType([qualification.id]);
     const site = await fixtures.site();
-    const ownDriver = await fixtures.driver({ username: 'acme-driver' });
+    const ownDriver = await fixtures.driver({ username: 'acme-driver', dutyStatus: 'on_duty' });
     context = {
       fixtures,
+      dispatchId: (await fixtures.manualDispatch()).id,
       siteId: site.id,
       typeId: type.id,
       equipmentId: (await fixtures.equipment(type.id)).id,
@@ -267,7 +313,7 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
       const response = await testApp.api.request(
         entry.method,
         await entry.path(context, 'admin'),
-        entry.body?.(context, 'admin'),
+        await entry.body?.(context, 'admin'),
       );
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -277,7 +323,7 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
       const response = await clients[role].request(
         entry.method,
         await entry.path(context, role),
-        entry.body?.(context, role),
+        await entry.body?.(context, role),
       );
       if (entry.allowed.includes(role)) {
         const outcome =
@@ -287,7 +333,7 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
         expect(outcome).toBe('success');
       } else if (
         entry.method === 'GET' &&
-        entry.route === '/api/v1/work-orders/:id' &&
+        ['/api/v1/work-orders/:id', '/api/v1/dispatches/:id'].includes(entry.route) &&
         role === 'driver'
       ) {
         expect(response.status).toBe(404);

@@ -22,7 +22,12 @@ const TOKENS_KEY = 'DISPATCH_TEST_TOKENS';
 function seededCache(): Map<string, CachedToken> {
   const seeded = process.env[TOKENS_KEY];
   if (!seeded) return new Map();
-  return new Map(Object.entries(JSON.parse(seeded) as Record<string, string>).map(([user, token]) => [user, { token, expiresAt: jwtPayload(token).exp * 1000 }]));
+  return new Map(
+    Object.entries(JSON.parse(seeded) as Record<string, string>).map(([user, token]) => [
+      user,
+      { token, expiresAt: jwtPayload(token).exp * 1000 },
+    ]),
+  );
 }
 
 const cache = seededCache();
@@ -31,7 +36,8 @@ const cache = seededCache();
 export async function publishDemoTokens(): Promise<void> {
   const tokens: Record<string, string> = {};
   for (const tenant of DEMO_TENANTS) {
-    for (const role of DEMO_ROLES) tokens[`${tenant}-${role}`] = await passwordToken(`${tenant}-${role}`);
+    for (const role of DEMO_ROLES)
+      tokens[`${tenant}-${role}`] = await passwordToken(`${tenant}-${role}`);
   }
   process.env[TOKENS_KEY] = JSON.stringify(tokens);
 }

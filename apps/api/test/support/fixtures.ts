@@ -73,4 +73,37 @@ export class Fixtures {
       }),
     );
   }
+
+  /** Work whose window starts in three days: it stays queued (scheduled), free for a manual dispatch. */
+  scheduledWorkOrder(
+    siteId: string,
+    equipmentTypeId: string,
+  ): Promise<{ id: string; status: string }> {
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    const end = new Date(start.getTime() + 4 * 3_600_000);
+    return this.workOrder(siteId, equipmentTypeId, {
+      window: { start: start.toISOString(), end: end.toISOString() },
+    });
+  }
+
+  /**
+   * An open dispatch made by hand on a fresh type, unit and scheduled order; the driver is a fresh
+   * on-duty one unless `driverId` names one (which must be on duty and free).
+   */
+  async manualDispatch(
+    driverId?: string,
+  ): Promise<{ id: string; equipmentId: string; driverId: string; workOrderId: string }> {
+    const type = await this.equipmentType();
+    const site = await this.site();
+    const unit = await this.equipment(type.id);
+    const driver = driverId ?? (await this.driver({ dutyStatus: 'on_duty' })).id;
+    const order = await this.scheduledWorkOrder(site.id, type.id);
+    return this.created(
+      this.admin.post('/dispatches', {
+        workOrderId: order.id,
+        equipmentId: unit.id,
+        driverId: driver,
+      }),
+    );
+  }
 }

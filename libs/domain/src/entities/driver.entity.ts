@@ -14,7 +14,10 @@ import { DriverQualification } from './driver-qualification.entity';
 
 @Entity({ name: 'drivers' })
 @Check('drivers_duty_status_valid', `duty_status IN (${sqlValues(Object.values(DutyStatus))})`)
-@Index('drivers_active_dispatch_unique', ['activeDispatchId'], { unique: true, where: 'active_dispatch_id IS NOT NULL' })
+@Index('drivers_active_dispatch_unique', ['activeDispatchId'], {
+  unique: true,
+  where: 'active_dispatch_id IS NOT NULL',
+})
 @Index('drivers_keycloak_subject_unique', ['keycloakSubject'], {
   unique: true,
   where: 'keycloak_subject IS NOT NULL',

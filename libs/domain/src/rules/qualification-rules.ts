@@ -12,6 +12,9 @@ export function isValidThrough(expiresAt: string, due: string): boolean {
 }
 
 /** Everything a driver must hold for an order: the equipment type's requirements plus the order's own. */
-export function requiredQualificationIds(typeRequirements: readonly string[], orderRequirements: readonly string[]): string[] {
+export function requiredQualificationIds(
+  typeRequirements: readonly string[],
+  orderRequirements: readonly string[],
+): string[] {
   return [...new Set([...typeRequirements, ...orderRequirements])].sort();
 }

@@ -59,12 +59,19 @@ function holds(driver: DriverCapability, qualificationId: string, due: string): 
 export function explainBlockers(order: OrderNeeds, capacity: CapacitySnapshot): Blocker[] {
   const blockers: Blocker[] = [];
   if (order.notBefore) {
-    blockers.push({ code: 'scheduled', message: `Scheduled: dispatched automatically from ${order.notBefore}` });
+    blockers.push({
+      code: 'scheduled',
+      message: `Scheduled: dispatched automatically from ${order.notBefore}`,
+    });
   }
   const type = capacity.typeLabel(order.equipmentTypeId);
   const units = capacity.unitsByType.get(order.equipmentTypeId);
   if (!units || units.total === 0) {
-    blockers.push({ code: 'no_unit_of_type', equipmentTypeId: order.equipmentTypeId, message: `No unit of type ${type} is in service` });
+    blockers.push({
+      code: 'no_unit_of_type',
+      equipmentTypeId: order.equipmentTypeId,
+      message: `No unit of type ${type} is in service`,
+    });
   } else if (units.available === 0) {
     blockers.push({
       code: 'no_free_unit',
@@ -93,9 +100,20 @@ export function explainBlockers(order: OrderNeeds, capacity: CapacitySnapshot): 
       held_only_by_busy_or_off_duty_drivers: `every driver holding a valid ${label} is busy or off duty`,
       nobody_holds: `no driver holds a valid ${label}`,
     }[reason];
-    blockers.push({ code: 'no_free_driver_with_qualification', qualificationId, reason, message: `No free driver with ${label}: ${detail}` });
+    blockers.push({
+      code: 'no_free_driver_with_qualification',
+      qualificationId,
+      reason,
+      message: `No free driver with ${label}: ${detail}`,
+    });
   }
-  if (eachCovered && order.requiredQualificationIds.length > 1 && !free.some((driver) => order.requiredQualificationIds.every((id) => holds(driver, id, order.due)))) {
+  if (
+    eachCovered &&
+    order.requiredQualificationIds.length > 1 &&
+    !free.some((driver) =>
+      order.requiredQualificationIds.every((id) => holds(driver, id, order.due)),
+    )
+  ) {
     blockers.push({
       code: 'no_free_driver_with_all_qualifications',
       qualificationIds: [...order.requiredQualificationIds],

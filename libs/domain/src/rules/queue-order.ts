@@ -19,7 +19,11 @@ export const DEFAULT_AGING_SECONDS = 30 * 60;
  * low-priority order waits at most two aging periods before it is served like an urgent one, and
  * then only emergencies and older urgent orders stay ahead of it: nothing starves.
  */
-export function effectivePriority(priority: Priority, waitedSeconds: number, agingSeconds = DEFAULT_AGING_SECONDS): Priority {
+export function effectivePriority(
+  priority: Priority,
+  waitedSeconds: number,
+  agingSeconds = DEFAULT_AGING_SECONDS,
+): Priority {
   if (priority === Priority.Emergency) return priority;
   const boost = Math.max(0, Math.floor(waitedSeconds / agingSeconds));
   return BY_RANK[Math.min(PRIORITY_RANK[Priority.Urgent], PRIORITY_RANK[priority] + boost)];
@@ -29,7 +33,11 @@ export function effectivePriority(priority: Priority, waitedSeconds: number, agi
  * The same rule as SQL, for ORDER BY. `queuedSince` is the SQL expression of the moment the order
  * started waiting (by default its creation).
  */
-export function effectiveRankSql(agingSeconds: number, alias = 'wo', queuedSince = `${alias}.created_at`): string {
+export function effectiveRankSql(
+  agingSeconds: number,
+  alias = 'wo',
+  queuedSince = `${alias}.created_at`,
+): string {
   const seconds = Math.max(1, Math.floor(agingSeconds));
   const base = `(CASE ${alias}.priority WHEN 'emergency' THEN 3 WHEN 'urgent' THEN 2 WHEN 'standard' THEN 1 ELSE 0 END)`;
   return `(CASE WHEN ${alias}.priority = 'emergency' THEN 3 ELSE LEAST(2, ${base} + floor(GREATEST(0, extract(epoch FROM (now() - ${queuedSince}))) / ${seconds})::int) END)`;
@@ -42,7 +50,21 @@ export interface QueuedOrderForOrdering {
 }
 
 /** Sorts queued orders into serving order at `now`. */
-export function servingOrder<T extends QueuedOrderForOrdering>(orders: T[], now: Date, agingSeconds = DEFAULT_AGING_SECONDS): T[] {
-  const rank = (order: T) => PRIORITY_RANK[effectivePriority(order.priority, (now.getTime() - order.createdAt.getTime()) / 1000, agingSeconds)];
-  return [...orders].sort((a, b) => rank(b) - rank(a) || a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number);
+export function servingOrder<T extends QueuedOrderForOrdering>(
+  orders: T[],
+  now: Date,
+  agingSeconds = DEFAULT_AGING_SECONDS,
+): T[] {
+  const rank = (order: T) =>
+    PRIORITY_RANK[
+      effectivePriority(
+        order.priority,
+        (now.getTime() - order.createdAt.getTime()) / 1000,
+        agingSeconds,
+      )
+    ];
+  return [...orders].sort(
+    (a, b) =>
+      rank(b) - rank(a) || a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number,
+  );
 }

@@ -32,7 +32,14 @@ export function rolesOf(claims: AccessTokenClaims): Role[] {
 
 /** The engine acting on its own (serving the queue on a schedule), on behalf of no one. */
 export function systemActor(tenant: string, requestId = ''): Actor {
-  return { subject: 'auto', name: 'Dispatch engine', roles: [], primaryRole: null, tenant, requestId };
+  return {
+    subject: 'auto',
+    name: 'Dispatch engine',
+    roles: [],
+    primaryRole: null,
+    tenant,
+    requestId,
+  };
 }
 
 export function hasRole(actor: Pick<Actor, 'roles'>, ...roles: Role[]): boolean {

@@ -121,7 +121,11 @@ export class DispatchEngine {
    * rows other transactions hold; only when it finds nothing does it take the queue lock and look
    * again, waiting for in-flight changes, before leaving the order in the queue.
    */
-  async dispatchOrQueue(manager: EntityManager, trigger: Actor, workOrderId: string): Promise<AssignedDispatch | null> {
+  async dispatchOrQueue(
+    manager: EntityManager,
+    trigger: Actor,
+    workOrderId: string,
+  ): Promise<AssignedDispatch | null> {
     const fast = await this.tryMatch(manager, trigger, workOrderId, 'skip-locked');
     if (fast) return fast;
     await this.lockQueue(manager);
@@ -166,8 +170,14 @@ export class DispatchEngine {
     return assigned;
   }
 
-  private async tryMatch(manager: EntityManager, trigger: Actor, workOrderId: string, mode: LockMode): Promise<AssignedDispatch | null> {
-    const lock = (alias: string) => `FOR UPDATE OF ${alias}${mode === 'skip-locked' ? ' SKIP LOCKED' : ''}`;
+  private async tryMatch(
+    manager: EntityManager,
+    trigger: Actor,
+    workOrderId: string,
+    mode: LockMode,
+  ): Promise<AssignedDispatch | null> {
+    const lock = (alias: string) =>
+      `FOR UPDATE OF ${alias}${mode === 'skip-locked' ? ' SKIP LOCKED' : ''}`;
     const [order] = (await manager.query(
       `SELECT wo.id, wo.number, wo.equipment_type_id, wo.site_id, wo.window_end, s.latitude AS site_latitude, s.longitude AS site_longitude
          FROM work_orders wo JOIN sites s ON s.id = wo.site_id
@@ -220,10 +230,27 @@ export class DispatchEngine {
       rule: 'unit nearest the site, then least used today; driver holding every required qualification valid through the due date, with the fewest other qualifications (keeps scarce skills free), then least used today',
       due,
       requiredQualificationIds: required,
-      unit: { id: unit.id, code: unit.code, distanceKm: unit.distance_km === null ? null : Math.round(unit.distance_km * 100) / 100, usedToday: unit.used_today, freeUnitsOfType: unit.candidates },
-      driver: { id: driver.id, name: driver.name, otherQualifications: driver.extra_qualifications, usedToday: driver.used_today, freeDrivers: driver.candidates },
+      unit: {
+        id: unit.id,
+        code: unit.code,
+        distanceKm: unit.distance_km === null ? null : Math.round(unit.distance_km * 100) / 100,
+        usedToday: unit.used_today,
+        freeUnitsOfType: unit.candidates,
+      },
+      driver: {
+        id: driver.id,
+        name: driver.name,
+        otherQualifications: driver.extra_qualifications,
+        usedToday: driver.used_today,
+        freeDrivers: driver.candidates,
+      },
     };
-    return this.assign(manager, engineActor(trigger), { workOrderId: order.id, equipmentId: unit.id, driverId: driver.id }, { trigger: { subject: trigger.subject, name: trigger.name }, selection });
+    return this.assign(
+      manager,
+      engineActor(trigger),
+      { workOrderId: order.id, equipmentId: unit.id, driverId: driver.id },
+      { trigger: { subject: trigger.subject, name: trigger.name }, selection },
+    );
   }
 
   /**
@@ -237,11 +264,25 @@ export class DispatchEngine {
     why: Record<string, unknown>,
   ): Promise<AssignedDispatch> {
     const now = new Date();
-    const dispatch = manager.create(Dispatch, { ...pair, status: DispatchStatus.Assigned, dispatchedBy: actor.subject, assignedAt: now });
+    const dispatch = manager.create(Dispatch, {
+      ...pair,
+      status: DispatchStatus.Assigned,
+      dispatchedBy: actor.subject,
+      assignedAt: now,
+    });
     await manager.insert(Dispatch, dispatch);
-    await manager.query(`UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $1`, [pair.equipmentId]);
-    await manager.query(`UPDATE drivers SET active_dispatch_id = $2, updated_at = now() WHERE id = $1`, [pair.driverId, dispatch.id]);
-    await manager.query(`UPDATE work_orders SET status = 'dispatched', updated_at = now() WHERE id = $1`, [pair.workOrderId]);
+    await manager.query(
+      `UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $1`,
+      [pair.equipmentId],
+    );
+    await manager.query(
+      `UPDATE drivers SET active_dispatch_id = $2, updated_at = now() WHERE id = $1`,
+      [pair.driverId, dispatch.id],
+    );
+    await manager.query(
+      `UPDATE work_orders SET status = 'dispatched', updated_at = now() WHERE id = $1`,
+      [pair.workOrderId],
+    );
     const view: AssignedDispatch = { id: dispatch.id, ...pair, status: DispatchStatus.Assigned };
     await this.audit.record(manager, actor, {
       action: 'dispatch.assigned',
@@ -256,12 +297,22 @@ export class DispatchEngine {
    * Ends an open dispatch (completed or cancelled), freeing its unit and driver, and closes its work
    * order the same way. The caller serves the queue afterwards.
    */
-  async close(manager: EntityManager, actor: Actor, dispatch: Dispatch, to: DispatchStatus.Completed | DispatchStatus.Cancelled): Promise<void> {
+  async close(
+    manager: EntityManager,
+    actor: Actor,
+    dispatch: Dispatch,
+    to: DispatchStatus.Completed | DispatchStatus.Cancelled,
+  ): Promise<void> {
     if (!OPEN_DISPATCH_STATUSES.includes(dispatch.status)) {
-      throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is already ${dispatch.status}`, { currentStatus: dispatch.status });
+      throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is already ${dispatch.status}`, {
+        currentStatus: dispatch.status,
+      });
     }
     const column = to === DispatchStatus.Completed ? 'completed_at' : 'cancelled_at';
-    await manager.query(`UPDATE dispatches SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1`, [dispatch.id, to]);
+    await manager.query(
+      `UPDATE dispatches SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1`,
+      [dispatch.id, to],
+    );
     // A unit that finished a job is where the job was: the next match measures from there.
     await manager.query(
       `UPDATE equipment e SET status = 'available', updated_at = now(),
@@ -271,9 +322,16 @@ export class DispatchEngine {
         WHERE e.id = $1 AND wo.id = $3 AND e.status = '${EquipmentStatus.Dispatched}'`,
       [dispatch.equipmentId, to === DispatchStatus.Completed, dispatch.workOrderId],
     );
-    await manager.query(`UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $1 AND active_dispatch_id = $2`, [dispatch.driverId, dispatch.id]);
-    const orderStatus = to === DispatchStatus.Completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
-    await manager.query(`UPDATE work_orders SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1`, [dispatch.workOrderId, orderStatus]);
+    await manager.query(
+      `UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $1 AND active_dispatch_id = $2`,
+      [dispatch.driverId, dispatch.id],
+    );
+    const orderStatus =
+      to === DispatchStatus.Completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
+    await manager.query(
+      `UPDATE work_orders SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1`,
+      [dispatch.workOrderId, orderStatus],
+    );
     await this.audit.record(manager, actor, {
       action: `dispatch.${to}`,
       entityType: 'dispatch',
@@ -291,8 +349,15 @@ export class DispatchEngine {
   }
 
   /** Locks the open dispatch of a unit or driver, if any (for refusing maintenance or off-duty). */
-  async openDispatchOf(manager: EntityManager, column: 'equipment_id' | 'driver_id', id: string): Promise<string | null> {
-    const [row] = (await manager.query(`SELECT id FROM dispatches WHERE ${column} = $1 AND status IN (${OPEN}) LIMIT 1`, [id])) as { id: string }[];
+  async openDispatchOf(
+    manager: EntityManager,
+    column: 'equipment_id' | 'driver_id',
+    id: string,
+  ): Promise<string | null> {
+    const [row] = (await manager.query(
+      `SELECT id FROM dispatches WHERE ${column} = $1 AND status IN (${OPEN}) LIMIT 1`,
+      [id],
+    )) as { id: string }[];
     return row?.id ?? null;
   }
 }

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type Blocker, type CapacitySnapshot, dueDate, explainBlockers, type UnitCounts } from '@dispatch/domain';
+import {
+  type Blocker,
+  type CapacitySnapshot,
+  dueDate,
+  explainBlockers,
+  type UnitCounts,
+} from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 import { DispatchEngine } from './dispatch-engine.service';
 
@@ -22,7 +28,10 @@ export class QueueExplainer {
     return from > now ? from.toISOString() : undefined;
   }
 
-  async explain(manager: EntityManager, orders: readonly ExplainableOrder[]): Promise<Map<string, Blocker[]>> {
+  async explain(
+    manager: EntityManager,
+    orders: readonly ExplainableOrder[],
+  ): Promise<Map<string, Blocker[]>> {
     const result = new Map<string, Blocker[]>();
     if (orders.length === 0) return result;
     const capacity = await this.capacity(manager);
@@ -60,17 +69,37 @@ export class QueueExplainer {
          FROM drivers d LEFT JOIN driver_qualifications h ON h.driver_id = d.id
         GROUP BY d.id`,
     )) as { id: string; free: boolean; qualifications: Record<string, string> }[];
-    const types = new Map(((await manager.query(`SELECT id, code FROM equipment_types`)) as { id: string; code: string }[]).map((row) => [row.id, row.code]));
-    const qualifications = new Map(((await manager.query(`SELECT id, code FROM qualifications`)) as { id: string; code: string }[]).map((row) => [row.id, row.code]));
+    const types = new Map(
+      (
+        (await manager.query(`SELECT id, code FROM equipment_types`)) as {
+          id: string;
+          code: string;
+        }[]
+      ).map((row) => [row.id, row.code]),
+    );
+    const qualifications = new Map(
+      (
+        (await manager.query(`SELECT id, code FROM qualifications`)) as {
+          id: string;
+          code: string;
+        }[]
+      ).map((row) => [row.id, row.code]),
+    );
     return {
       unitsByType: new Map(units.map(({ type, ...counts }) => [type, counts])),
-      drivers: drivers.map((driver) => ({ free: driver.free, qualifications: new Map(Object.entries(driver.qualifications)) })),
+      drivers: drivers.map((driver) => ({
+        free: driver.free,
+        qualifications: new Map(Object.entries(driver.qualifications)),
+      })),
       typeLabel: (id) => types.get(id) ?? id,
       qualificationLabel: (id) => qualifications.get(id) ?? id,
     };
   }
 
-  private async requirements(manager: EntityManager, orders: readonly ExplainableOrder[]): Promise<Map<string, string[]>> {
+  private async requirements(
+    manager: EntityManager,
+    orders: readonly ExplainableOrder[],
+  ): Promise<Map<string, string[]>> {
     const rows = (await manager.query(
       `SELECT wo.id AS order_id, r.qualification_id
          FROM work_orders wo JOIN equipment_type_required_qualifications r ON r.equipment_type_id = wo.equipment_type_id
@@ -80,7 +109,11 @@ export class QueueExplainer {
       [orders.map((order) => order.id)],
     )) as { order_id: string; qualification_id: string }[];
     const byOrder = new Map<string, string[]>();
-    for (const row of rows) byOrder.set(row.order_id, [...(byOrder.get(row.order_id) ?? []), row.qualification_id].sort());
+    for (const row of rows)
+      byOrder.set(
+        row.order_id,
+        [...(byOrder.get(row.order_id) ?? []), row.qualification_id].sort(),
+      );
     return byOrder;
   }
 }

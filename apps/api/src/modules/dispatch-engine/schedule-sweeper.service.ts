@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Organization } from '@dispatch/domain';
 import { DataSource } from 'typeorm';
@@ -44,7 +49,9 @@ export class ScheduleSweeper implements OnApplicationBootstrap, OnApplicationShu
   /** Serves the queue of every tenant that has scheduled work whose lead time has come. */
   async sweep(): Promise<number> {
     let served = 0;
-    for (const { slug } of await this.dataSource.getRepository(Organization).find({ select: { slug: true } })) {
+    for (const { slug } of await this.dataSource
+      .getRepository(Organization)
+      .find({ select: { slug: true } })) {
       served += await this.db.transaction(systemActor(slug), async (manager) => {
         const due = (await manager.query(
           `SELECT 1 FROM work_orders wo WHERE wo.status = 'queued' AND wo.window_start IS NOT NULL AND ${this.engine.dueSql()} LIMIT 1`,

@@ -1,4 +1,13 @@
-import { Driver, dueDate, DutyStatus, Equipment, EquipmentStatus, isValidThrough, NotFoundError, type WorkOrder } from '@dispatch/domain';
+import {
+  Driver,
+  dueDate,
+  DutyStatus,
+  Equipment,
+  EquipmentStatus,
+  isValidThrough,
+  NotFoundError,
+  type WorkOrder,
+} from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 import type { DispatchConflict } from './dto/dispatch.dto';
 
@@ -14,24 +23,49 @@ export async function lockAndCheckPair(
   choice: { equipmentId: string; driverId: string },
   ownDispatchId?: string,
 ): Promise<{ conflicts: DispatchConflict[]; unit: Equipment; driver: Driver }> {
-  const unit = await manager.findOne(Equipment, { where: { id: choice.equipmentId }, lock: { mode: 'pessimistic_write' } });
+  const unit = await manager.findOne(Equipment, {
+    where: { id: choice.equipmentId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!unit) throw new NotFoundError('Equipment', choice.equipmentId, 'equipmentId');
-  const driver = await manager.findOne(Driver, { where: { id: choice.driverId }, lock: { mode: 'pessimistic_write' } });
+  const driver = await manager.findOne(Driver, {
+    where: { id: choice.driverId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!driver) throw new NotFoundError('Driver', choice.driverId, 'driverId');
 
   const conflicts: DispatchConflict[] = [];
   if (unit.equipmentTypeId !== order.equipmentTypeId) {
-    conflicts.push({ field: 'equipmentId', code: 'wrong_equipment_type', message: `Unit ${unit.code} is not of the equipment type the work order needs` });
+    conflicts.push({
+      field: 'equipmentId',
+      code: 'wrong_equipment_type',
+      message: `Unit ${unit.code} is not of the equipment type the work order needs`,
+    });
   }
-  const ownUnit = ownDispatchId !== undefined && unit.status === EquipmentStatus.Dispatched && (await isOnDispatch(manager, 'equipment_id', unit.id, ownDispatchId));
+  const ownUnit =
+    ownDispatchId !== undefined &&
+    unit.status === EquipmentStatus.Dispatched &&
+    (await isOnDispatch(manager, 'equipment_id', unit.id, ownDispatchId));
   if (unit.status !== EquipmentStatus.Available && !ownUnit) {
-    conflicts.push({ field: 'equipmentId', code: `unit_${unit.status}`, message: `Unit ${unit.code} is ${unit.status}` });
+    conflicts.push({
+      field: 'equipmentId',
+      code: `unit_${unit.status}`,
+      message: `Unit ${unit.code} is ${unit.status}`,
+    });
   }
   if (driver.dutyStatus !== DutyStatus.OnDuty) {
-    conflicts.push({ field: 'driverId', code: 'driver_off_duty', message: `${driver.name} is off duty` });
+    conflicts.push({
+      field: 'driverId',
+      code: 'driver_off_duty',
+      message: `${driver.name} is off duty`,
+    });
   }
   if (driver.activeDispatchId && driver.activeDispatchId !== ownDispatchId) {
-    conflicts.push({ field: 'driverId', code: 'driver_on_another_dispatch', message: `${driver.name} is on another open dispatch` });
+    conflicts.push({
+      field: 'driverId',
+      code: 'driver_on_another_dispatch',
+      message: `${driver.name} is on another open dispatch`,
+    });
   }
   const due = dueDate({ windowEnd: order.windowEnd });
   const requirements = (await manager.query(
@@ -45,7 +79,11 @@ export async function lockAndCheckPair(
   )) as { id: string; code: string; expires_at: string | null }[];
   for (const requirement of requirements) {
     if (requirement.expires_at === null) {
-      conflicts.push({ field: 'driverId', code: 'missing_qualification', message: `${driver.name} does not hold ${requirement.code}` });
+      conflicts.push({
+        field: 'driverId',
+        code: 'missing_qualification',
+        message: `${driver.name} does not hold ${requirement.code}`,
+      });
     } else if (!isValidThrough(requirement.expires_at, due)) {
       conflicts.push({
         field: 'driverId',
@@ -57,7 +95,15 @@ export async function lockAndCheckPair(
   return { conflicts, unit, driver };
 }
 
-async function isOnDispatch(manager: EntityManager, column: 'equipment_id', id: string, dispatchId: string): Promise<boolean> {
-  const rows = (await manager.query(`SELECT 1 FROM dispatches WHERE id = $1 AND ${column} = $2`, [dispatchId, id])) as unknown[];
+async function isOnDispatch(
+  manager: EntityManager,
+  column: 'equipment_id',
+  id: string,
+  dispatchId: string,
+): Promise<boolean> {
+  const rows = (await manager.query(`SELECT 1 FROM dispatches WHERE id = $1 AND ${column} = $2`, [
+    dispatchId,
+    id,
+  ])) as unknown[];
   return rows.length > 0;
 }

@@ -1,12 +1,26 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
 import { AllowRoles } from '../../core/auth/route-access';
 import { uuidParam } from '../../core/http/uuid-param';
 import { DispatchesService } from './dispatches.service';
-import { CreateDispatchDto, DispatchListQuery, DispatchPage, DispatchView, ReassignDispatchDto, TransitionDto } from './dto/dispatch.dto';
+import {
+  CreateDispatchDto,
+  DispatchListQuery,
+  DispatchPage,
+  DispatchView,
+  ReassignDispatchDto,
+  TransitionDto,
+} from './dto/dispatch.dto';
 
 @ApiTags('dispatches')
 @Controller('dispatches')
@@ -30,7 +44,9 @@ export class DispatchesController {
 
   @Post()
   @AllowRoles(Role.Admin, Role.Dispatcher)
-  @ApiOperation({ summary: 'Dispatch a queued work order by hand, choosing the unit and the driver' })
+  @ApiOperation({
+    summary: 'Dispatch a queued work order by hand, choosing the unit and the driver',
+  })
   @ApiCreatedResponse({ type: DispatchView })
   @ApiConflictResponse({ description: 'Lists every conflict of the chosen unit and driver' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateDispatchDto) {
@@ -40,10 +56,19 @@ export class DispatchesController {
   @Post(':id/transitions')
   @HttpCode(200)
   @AllowRoles(Role.Admin, Role.Dispatcher, Role.Driver)
-  @ApiOperation({ summary: 'Move a dispatch one step: acknowledged → en_route → on_site → completed, or cancelled' })
+  @ApiOperation({
+    summary:
+      'Move a dispatch one step: acknowledged → en_route → on_site → completed, or cancelled',
+  })
   @ApiOkResponse({ type: DispatchView })
-  @ApiConflictResponse({ description: 'The step is not allowed from the current status (named in the answer)' })
-  transition(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: TransitionDto) {
+  @ApiConflictResponse({
+    description: 'The step is not allowed from the current status (named in the answer)',
+  })
+  transition(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: TransitionDto,
+  ) {
     return this.dispatches.transition(actor, id, body);
   }
 
@@ -53,7 +78,11 @@ export class DispatchesController {
   @ApiOperation({ summary: 'Swap the unit and/or the driver of an open dispatch' })
   @ApiOkResponse({ type: DispatchView })
   @ApiConflictResponse({ description: 'Lists every conflict of the new unit or driver' })
-  reassign(@CurrentActor() actor: Actor, @Param('id', uuidParam()) id: string, @Body() body: ReassignDispatchDto) {
+  reassign(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam()) id: string,
+    @Body() body: ReassignDispatchDto,
+  ) {
     return this.dispatches.reassign(actor, id, body);
   }
 }

@@ -3,5 +3,10 @@ import { DispatchEngineModule } from '../dispatch-engine/dispatch-engine.module'
 import { DispatchesController } from './dispatches.controller';
 import { DispatchesService } from './dispatches.service';
 
-@Module({ imports: [DispatchEngineModule], controllers: [DispatchesController], providers: [DispatchesService], exports: [DispatchesService] })
+@Module({
+  imports: [DispatchEngineModule],
+  controllers: [DispatchesController],
+  providers: [DispatchesService],
+  exports: [DispatchesService],
+})
 export class DispatchesModule {}

@@ -41,11 +41,17 @@ export class DispatchesService {
   list(actor: Actor, query: DispatchListQuery): Promise<Page<DispatchView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager.createQueryBuilder(Dispatch, 'd').orderBy('d.assignedAt', 'DESC').addOrderBy('d.id', 'ASC');
-      if (query.status === 'open') builder.andWhere('d.status IN (:...open)', { open: OPEN_DISPATCH_STATUSES });
+      const builder = manager
+        .createQueryBuilder(Dispatch, 'd')
+        .orderBy('d.assignedAt', 'DESC')
+        .addOrderBy('d.id', 'ASC');
+      if (query.status === 'open')
+        builder.andWhere('d.status IN (:...open)', { open: OPEN_DISPATCH_STATUSES });
       else if (query.status) builder.andWhere('d.status = :status', { status: query.status });
-      if (query.workOrderId) builder.andWhere('d.workOrderId = :workOrderId', { workOrderId: query.workOrderId });
-      if (query.equipmentId) builder.andWhere('d.equipmentId = :equipmentId', { equipmentId: query.equipmentId });
+      if (query.workOrderId)
+        builder.andWhere('d.workOrderId = :workOrderId', { workOrderId: query.workOrderId });
+      if (query.equipmentId)
+        builder.andWhere('d.equipmentId = :equipmentId', { equipmentId: query.equipmentId });
       if (query.driverId) builder.andWhere('d.driverId = :driverId', { driverId: query.driverId });
       if (isDriverOnly(actor)) {
         const own = ownDriverFilter(actor);
@@ -57,21 +63,38 @@ export class DispatchesService {
   }
 
   get(actor: Actor, id: string): Promise<DispatchView> {
-    return this.db.transaction(actor, async (manager) => toDispatchView(await this.findVisible(manager, actor, id)));
+    return this.db.transaction(actor, async (manager) =>
+      toDispatchView(await this.findVisible(manager, actor, id)),
+    );
   }
 
   /** A dispatcher's own choice of unit and driver, held to the engine's rules. */
   create(actor: Actor, input: CreateDispatchDto): Promise<DispatchView> {
     return this.db.transaction(actor, async (manager) => {
-      const order = await findOrFail(manager, WorkOrder, 'Work order', input.workOrderId, { field: 'workOrderId', lock: true });
+      const order = await findOrFail(manager, WorkOrder, 'Work order', input.workOrderId, {
+        field: 'workOrderId',
+        lock: true,
+      });
       if (order.status !== WorkOrderStatus.Queued) {
-        throw new ConflictError(`Work order is ${order.status}; only queued work orders can be dispatched`, {
-          currentStatus: order.status,
-          conflicts: [{ field: 'workOrderId', code: `work_order_${order.status}`, message: `The work order is ${order.status}` }],
-        });
+        throw new ConflictError(
+          `Work order is ${order.status}; only queued work orders can be dispatched`,
+          {
+            currentStatus: order.status,
+            conflicts: [
+              {
+                field: 'workOrderId',
+                code: `work_order_${order.status}`,
+                message: `The work order is ${order.status}`,
+              },
+            ],
+          },
+        );
       }
       const { conflicts } = await lockAndCheckPair(manager, order, input);
-      if (conflicts.length > 0) throw new ConflictError('The chosen unit or driver cannot take this work order', { conflicts });
+      if (conflicts.length > 0)
+        throw new ConflictError('The chosen unit or driver cannot take this work order', {
+          conflicts,
+        });
       const assigned = await this.engine.assign(manager, actor, input, { manual: true });
       return toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', assigned.id));
     });
@@ -82,14 +105,21 @@ export class DispatchesService {
     return this.db.transaction(actor, async (manager) => {
       const dispatch = await this.findVisible(manager, actor, id, true);
       if (isDriverOnly(actor) && !DRIVER_STEPS.includes(input.to)) {
-        throw new DomainError('FORBIDDEN', 'Drivers may acknowledge, travel, arrive and complete; only dispatchers cancel');
+        throw new DomainError(
+          'FORBIDDEN',
+          'Drivers may acknowledge, travel, arrive and complete; only dispatchers cancel',
+        );
       }
       assertTransition(dispatch.status, input.to);
       if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled) {
         await this.engine.close(manager, actor, dispatch, input.to);
         await this.engine.drain(manager, actor);
       } else {
-        await manager.update(Dispatch, { id }, { status: input.to, [STEP_TIMESTAMP[input.to]]: new Date() });
+        await manager.update(
+          Dispatch,
+          { id },
+          { status: input.to, [STEP_TIMESTAMP[input.to]]: new Date() },
+        );
         await this.audit.record(manager, actor, {
           action: `dispatch.${input.to}`,
           entityType: 'dispatch',
@@ -112,37 +142,78 @@ export class DispatchesService {
       }
       const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock: true });
       if (!OPEN_DISPATCH_STATUSES.includes(dispatch.status)) {
-        throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is ${dispatch.status}; only open dispatches can be re-assigned`, {
-          currentStatus: dispatch.status,
-        });
+        throw new DomainError(
+          'ILLEGAL_TRANSITION',
+          `The dispatch is ${dispatch.status}; only open dispatches can be re-assigned`,
+          {
+            currentStatus: dispatch.status,
+          },
+        );
       }
       const order = await findOrFail(manager, WorkOrder, 'Work order', dispatch.workOrderId);
-      const choice = { equipmentId: input.equipmentId ?? dispatch.equipmentId, driverId: input.driverId ?? dispatch.driverId };
+      const choice = {
+        equipmentId: input.equipmentId ?? dispatch.equipmentId,
+        driverId: input.driverId ?? dispatch.driverId,
+      };
       const { conflicts } = await lockAndCheckPair(manager, order, choice, dispatch.id);
-      if (conflicts.length > 0) throw new ConflictError('The chosen unit or driver cannot take this dispatch', { conflicts });
+      if (conflicts.length > 0)
+        throw new ConflictError('The chosen unit or driver cannot take this dispatch', {
+          conflicts,
+        });
       const before = toDispatchView(dispatch);
       if (choice.equipmentId !== dispatch.equipmentId) {
-        await manager.query(`UPDATE equipment SET status = 'available', updated_at = now() WHERE id = $1 AND status = 'dispatched'`, [dispatch.equipmentId]);
-        await manager.query(`UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $1`, [choice.equipmentId]);
+        await manager.query(
+          `UPDATE equipment SET status = 'available', updated_at = now() WHERE id = $1 AND status = 'dispatched'`,
+          [dispatch.equipmentId],
+        );
+        await manager.query(
+          `UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $1`,
+          [choice.equipmentId],
+        );
       }
       if (choice.driverId !== dispatch.driverId) {
-        await manager.query(`UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $1 AND active_dispatch_id = $2`, [dispatch.driverId, id]);
-        await manager.query(`UPDATE drivers SET active_dispatch_id = $2, updated_at = now() WHERE id = $1`, [choice.driverId, id]);
+        await manager.query(
+          `UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $1 AND active_dispatch_id = $2`,
+          [dispatch.driverId, id],
+        );
+        await manager.query(
+          `UPDATE drivers SET active_dispatch_id = $2, updated_at = now() WHERE id = $1`,
+          [choice.driverId, id],
+        );
       }
       await manager.update(Dispatch, { id }, choice);
       const after = toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', id));
-      await this.audit.record(manager, actor, { action: 'dispatch.reassigned', entityType: 'dispatch', entityId: id, before, after });
+      await this.audit.record(manager, actor, {
+        action: 'dispatch.reassigned',
+        entityType: 'dispatch',
+        entityId: id,
+        before,
+        after,
+      });
       await this.engine.drain(manager, actor);
       return after;
     });
   }
 
   /** Drivers see only their own dispatches; anything else is not found. */
-  private async findVisible(manager: EntityManager, actor: Actor, id: string, lock = false): Promise<Dispatch> {
+  private async findVisible(
+    manager: EntityManager,
+    actor: Actor,
+    id: string,
+    lock = false,
+  ): Promise<Dispatch> {
     const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock });
     if (isDriverOnly(actor)) {
       const own = ownDriverFilter(actor);
-      const mine = await manager.createQueryBuilder().select('1').from('drivers', 'dr').where(`dr.id = :driverId AND dr.id IN ${own.sql}`, { ...own.params, driverId: dispatch.driverId }).getRawOne();
+      const mine = await manager
+        .createQueryBuilder()
+        .select('1')
+        .from('drivers', 'dr')
+        .where(`dr.id = :driverId AND dr.id IN ${own.sql}`, {
+          ...own.params,
+          driverId: dispatch.driverId,
+        })
+        .getRawOne();
       if (!mine) throw new NotFoundError('Dispatch', id);
     }
     return dispatch;

@@ -114,9 +114,12 @@ export class DriversService {
       const driver = await findOrFail(manager, Driver, 'Driver', id, { lock: true });
       await this.assertMayChange(manager, actor, driver, changes);
       if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {
-        throw new ConflictError(`${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`, {
-          dispatchId: driver.activeDispatchId,
-        });
+        throw new ConflictError(
+          `${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`,
+          {
+            dispatchId: driver.activeDispatchId,
+          },
+        );
       }
       const before = await this.load(manager, id);
       const { qualifications, ...fields } = changes;

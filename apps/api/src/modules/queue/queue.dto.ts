@@ -7,7 +7,11 @@ export class QueueItemView {
   @ApiProperty({ type: WorkOrderView }) workOrder: WorkOrderView;
   @ApiProperty({ description: '1 is served next' }) position: number;
   @ApiProperty() waitingSeconds: number;
-  @ApiProperty({ enum: Priority, description: 'Priority after aging: what the order is served as now' }) effectivePriority: Priority;
+  @ApiProperty({
+    enum: Priority,
+    description: 'Priority after aging: what the order is served as now',
+  })
+  effectivePriority: Priority;
   @ApiProperty({ type: [BlockerView] }) blockedBy: BlockerView[];
 }
 

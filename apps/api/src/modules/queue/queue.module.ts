@@ -3,5 +3,9 @@ import { DispatchEngineModule } from '../dispatch-engine/dispatch-engine.module'
 import { QueueController } from './queue.controller';
 import { QueueService } from './queue.service';
 
-@Module({ imports: [DispatchEngineModule], controllers: [QueueController], providers: [QueueService] })
+@Module({
+  imports: [DispatchEngineModule],
+  controllers: [QueueController],
+  providers: [QueueService],
+})
 export class QueueModule {}

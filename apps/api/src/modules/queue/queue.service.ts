@@ -20,7 +20,9 @@ export class QueueService {
   list(actor: Actor, query: PageQuery): Promise<Page<QueueItemView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const [{ total }] = (await manager.query(`SELECT count(*)::int AS total FROM work_orders WHERE status = 'queued'`)) as { total: number }[];
+      const [{ total }] = (await manager.query(
+        `SELECT count(*)::int AS total FROM work_orders WHERE status = 'queued'`,
+      )) as { total: number }[];
       const ranked = (await manager.query(
         `SELECT wo.id, GREATEST(0, extract(epoch FROM now() - ${this.engine.queuedSinceSql()}))::float8 AS waited
            FROM work_orders wo WHERE wo.status = 'queued'
@@ -29,7 +31,10 @@ export class QueueService {
         [limit, offset],
       )) as { id: string; waited: number }[];
       const orders = ranked.length
-        ? await manager.find(WorkOrder, { where: ranked.map(({ id }) => ({ id, status: WorkOrderStatus.Queued })), relations: { requiredQualifications: true } })
+        ? await manager.find(WorkOrder, {
+            where: ranked.map(({ id }) => ({ id, status: WorkOrderStatus.Queued })),
+            relations: { requiredQualifications: true },
+          })
         : [];
       const byId = new Map(orders.map((order) => [order.id, order]));
       const blockers = await this.explainer.explain(manager, orders);
@@ -42,7 +47,11 @@ export class QueueService {
             workOrder: toWorkOrderView(order),
             position: offset + index + 1,
             waitingSeconds,
-            effectivePriority: effectivePriority(order.priority, row.waited, this.engine.queueAgingSeconds),
+            effectivePriority: effectivePriority(
+              order.priority,
+              row.waited,
+              this.engine.queueAgingSeconds,
+            ),
             blockedBy: blockers.get(order.id) ?? [],
           },
         ];

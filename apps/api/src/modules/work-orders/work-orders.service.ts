@@ -92,7 +92,9 @@ export class WorkOrdersService {
   }
 
   get(actor: Actor, id: string): Promise<WorkOrderDetailView> {
-    return this.db.transaction(actor, async (manager) => this.detail(manager, await this.findVisible(manager, actor, id)));
+    return this.db.transaction(actor, async (manager) =>
+      this.detail(manager, await this.findVisible(manager, actor, id)),
+    );
   }
 
   create(actor: Actor, input: CreateWorkOrderDto): Promise<WorkOrderDetailView> {
@@ -129,17 +131,28 @@ export class WorkOrdersService {
     return this.db.transaction(actor, async (manager) => {
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
       if (order.status !== WorkOrderStatus.Queued) {
-        throw new DomainError('CONFLICT', `Work order is ${order.status}; only queued work orders can be edited`, {
-          currentStatus: order.status,
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `Work order is ${order.status}; only queued work orders can be edited`,
+          {
+            currentStatus: order.status,
+          },
+        );
       }
       await this.assertReferences(manager, changes);
       const before = toWorkOrderView(await this.load(manager, id));
       const { window, requiredQualificationIds, ...fields } = changes;
       await manager.save(Object.assign(order, fields, windowColumns(window)));
-      if (requiredQualificationIds) await this.replaceRequirements(manager, id, requiredQualificationIds);
+      if (requiredQualificationIds)
+        await this.replaceRequirements(manager, id, requiredQualificationIds);
       const after = toWorkOrderView(await this.load(manager, id));
-      await this.audit.record(manager, actor, { action: 'work_order.updated', entityType: 'work_order', entityId: id, before, after });
+      await this.audit.record(manager, actor, {
+        action: 'work_order.updated',
+        entityType: 'work_order',
+        entityId: id,
+        before,
+        after,
+      });
       // The edit may have made the order dispatchable: serve the queue, in order.
       await this.engine.drain(manager, actor);
       return this.detail(manager, await this.load(manager, id));
@@ -154,7 +167,9 @@ export class WorkOrdersService {
     return this.db.transaction(actor, async (manager) => {
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
       if (order.status !== WorkOrderStatus.Queued && order.status !== WorkOrderStatus.Dispatched) {
-        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, { currentStatus: order.status });
+        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, {
+          currentStatus: order.status,
+        });
       }
       const open = await manager.findOne(Dispatch, {
         where: { workOrderId: id, status: In([...OPEN_DISPATCH_STATUSES]) },
@@ -165,9 +180,19 @@ export class WorkOrdersService {
         await this.engine.drain(manager, actor);
       } else {
         const before = toWorkOrderView(await this.load(manager, id));
-        await manager.update(WorkOrder, { id }, { status: WorkOrderStatus.Cancelled, cancelledAt: new Date() });
+        await manager.update(
+          WorkOrder,
+          { id },
+          { status: WorkOrderStatus.Cancelled, cancelledAt: new Date() },
+        );
         const after = toWorkOrderView(await this.load(manager, id));
-        await this.audit.record(manager, actor, { action: 'work_order.cancelled', entityType: 'work_order', entityId: id, before, after });
+        await this.audit.record(manager, actor, {
+          action: 'work_order.cancelled',
+          entityType: 'work_order',
+          entityId: id,
+          before,
+          after,
+        });
       }
       return this.detail(manager, await this.load(manager, id));
     });
@@ -199,9 +224,18 @@ export class WorkOrdersService {
   /** The order with its current (or last) dispatch, or, while queued, what blocks it. */
   private async detail(manager: EntityManager, order: WorkOrder): Promise<WorkOrderDetailView> {
     const view: WorkOrderDetailView = toWorkOrderView(order);
-    const [dispatch] = await manager.find(Dispatch, { where: { workOrderId: order.id }, order: { assignedAt: 'DESC' }, take: 1 });
+    const [dispatch] = await manager.find(Dispatch, {
+      where: { workOrderId: order.id },
+      order: { assignedAt: 'DESC' },
+      take: 1,
+    });
     if (dispatch) {
-      view.dispatch = { id: dispatch.id, equipmentId: dispatch.equipmentId, driverId: dispatch.driverId, status: dispatch.status };
+      view.dispatch = {
+        id: dispatch.id,
+        equipmentId: dispatch.equipmentId,
+        driverId: dispatch.driverId,
+        status: dispatch.status,
+      };
     }
     if (order.status === WorkOrderStatus.Queued) {
       view.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
@@ -214,7 +248,10 @@ export class WorkOrdersService {
     const builder = manager.createQueryBuilder(WorkOrder, 'wo');
     if (isDriverOnly(actor)) {
       const own = ownDriverFilter(actor);
-      builder.andWhere(`EXISTS (SELECT 1 FROM dispatches d WHERE d.work_order_id = wo.id AND d.driver_id IN ${own.sql})`, own.params);
+      builder.andWhere(
+        `EXISTS (SELECT 1 FROM dispatches d WHERE d.work_order_id = wo.id AND d.driver_id IN ${own.sql})`,
+        own.params,
+      );
     }
     return builder;
   }

@@ -29,7 +29,13 @@ export class ReassignDispatchDto {
   driverId?: string;
 }
 
-const TARGETS = [DispatchStatus.Acknowledged, DispatchStatus.EnRoute, DispatchStatus.OnSite, DispatchStatus.Completed, DispatchStatus.Cancelled] as const;
+const TARGETS = [
+  DispatchStatus.Acknowledged,
+  DispatchStatus.EnRoute,
+  DispatchStatus.OnSite,
+  DispatchStatus.Completed,
+  DispatchStatus.Cancelled,
+] as const;
 
 export class TransitionDto {
   @ApiProperty({ enum: TARGETS })
@@ -38,7 +44,10 @@ export class TransitionDto {
 }
 
 export class DispatchListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: [...Object.values(DispatchStatus), 'open'], description: '`open`: any step before completed or cancelled' })
+  @ApiPropertyOptional({
+    enum: [...Object.values(DispatchStatus), 'open'],
+    description: '`open`: any step before completed or cancelled',
+  })
   @IsOptional()
   @IsIn([...Object.values(DispatchStatus), 'open'])
   status?: DispatchStatus | 'open';
@@ -65,7 +74,8 @@ export class DispatchView {
   @ApiProperty({ format: 'uuid' }) equipmentId: string;
   @ApiProperty({ format: 'uuid' }) driverId: string;
   @ApiProperty({ enum: DispatchStatus }) status: DispatchStatus;
-  @ApiProperty({ description: 'Keycloak subject of the dispatcher, or `auto`' }) dispatchedBy: string;
+  @ApiProperty({ description: 'Keycloak subject of the dispatcher, or `auto`' })
+  dispatchedBy: string;
   @ApiProperty({ format: 'date-time' }) assignedAt: string;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) acknowledgedAt: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) enRouteAt: string | null;

@@ -129,7 +129,13 @@ export class WorkOrderView {
 
 export class BlockerView {
   @ApiProperty({
-    enum: ['no_unit_of_type', 'no_free_unit', 'no_free_driver', 'no_free_driver_with_qualification', 'no_free_driver_with_all_qualifications'],
+    enum: [
+      'no_unit_of_type',
+      'no_free_unit',
+      'no_free_driver',
+      'no_free_driver_with_qualification',
+      'no_free_driver_with_all_qualifications',
+    ],
   })
   code: string;
 
@@ -139,7 +145,10 @@ export class BlockerView {
   @ApiPropertyOptional({ format: 'uuid' }) equipmentTypeId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) qualificationId?: string;
   @ApiPropertyOptional({ type: [String], format: 'uuid' }) qualificationIds?: string[];
-  @ApiPropertyOptional({ enum: ['nobody_holds', 'held_only_by_busy_or_off_duty_drivers', 'expires_before_due'] }) reason?: string;
+  @ApiPropertyOptional({
+    enum: ['nobody_holds', 'held_only_by_busy_or_off_duty_drivers', 'expires_before_due'],
+  })
+  reason?: string;
 }
 
 export class DispatchSummary {
@@ -151,10 +160,16 @@ export class DispatchSummary {
 
 /** One work order with where it stands: its current dispatch, or what it is queued behind. */
 export class WorkOrderDetailView extends WorkOrderView {
-  @ApiPropertyOptional({ type: DispatchSummary, description: 'The open (or last) dispatch of the order' })
+  @ApiPropertyOptional({
+    type: DispatchSummary,
+    description: 'The open (or last) dispatch of the order',
+  })
   dispatch?: DispatchSummary;
 
-  @ApiPropertyOptional({ type: [BlockerView], description: 'For a queued order: what it is waiting for' })
+  @ApiPropertyOptional({
+    type: [BlockerView],
+    description: 'For a queued order: what it is waiting for',
+  })
   blockedBy?: BlockerView[];
 }
 
