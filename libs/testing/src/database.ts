@@ -46,8 +46,12 @@ export async function queryDatabase<T extends Record<string, unknown>>(
   url: string,
   sql: string,
   params: unknown[] = [],
+  options: { searchPath?: string } = {},
 ): Promise<T[]> {
-  return withServer(url, async (client) => (await client.query<T>(sql, params)).rows);
+  return withServer(url, async (client) => {
+    if (options.searchPath) await client.query(`SELECT set_config('search_path', $1, false)`, [options.searchPath]);
+    return (await client.query<T>(sql, params)).rows;
+  });
 }
 
 export { withServer };

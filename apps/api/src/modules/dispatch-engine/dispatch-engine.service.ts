@@ -111,7 +111,11 @@ export class DispatchEngine {
     return this.leadMinutes;
   }
 
-  /** Serializes queue decisions of one tenant until the transaction ends. */
+  /**
+   * Serializes queue decisions of one tenant until the transaction ends. A transaction that will
+   * serve the queue takes this lock before any row lock, so lock order is the same everywhere:
+   * queue lock, then rows.
+   */
   async lockQueue(manager: EntityManager): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(1, hashtext(current_schema()))`);
   }
@@ -121,13 +125,17 @@ export class DispatchEngine {
    * rows other transactions hold; only when it finds nothing does it take the queue lock and look
    * again, waiting for in-flight changes, before leaving the order in the queue.
    */
-  async dispatchOrQueue(
-    manager: EntityManager,
-    trigger: Actor,
-    workOrderId: string,
-  ): Promise<AssignedDispatch | null> {
+  async dispatchOrQueue(manager: EntityManager, trigger: Actor, workOrderId: string): Promise<AssignedDispatch | null> {
+    // The fast path runs in a savepoint: if it locks a unit but finds no driver, rolling back to the
+    // savepoint releases that row lock before this transaction waits for the queue lock. (Holding it
+    // while waiting would deadlock with a queue server waiting for the same unit.)
+    await manager.query('SAVEPOINT fast_match');
     const fast = await this.tryMatch(manager, trigger, workOrderId, 'skip-locked');
-    if (fast) return fast;
+    if (fast) {
+      await manager.query('RELEASE SAVEPOINT fast_match');
+      return fast;
+    }
+    await manager.query('ROLLBACK TO SAVEPOINT fast_match');
     await this.lockQueue(manager);
     return this.tryMatch(manager, trigger, workOrderId, 'wait');
   }

@@ -103,6 +103,7 @@ export class DispatchesService {
   /** Moves a dispatch one step; completing or cancelling frees its unit and driver and serves the queue. */
   transition(actor: Actor, id: string, input: TransitionDto): Promise<DispatchView> {
     return this.db.transaction(actor, async (manager) => {
+      if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled) await this.engine.lockQueue(manager);
       const dispatch = await this.findVisible(manager, actor, id, true);
       if (isDriverOnly(actor) && !DRIVER_STEPS.includes(input.to)) {
         throw new DomainError(
@@ -135,6 +136,7 @@ export class DispatchesService {
   /** Swaps the unit and/or the driver of an open dispatch; what it releases serves the queue. */
   reassign(actor: Actor, id: string, input: ReassignDispatchDto): Promise<DispatchView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       if (!input.equipmentId && !input.driverId) {
         throw new DomainError('VALIDATION', 'Name a new unit, a new driver, or both', {
           fields: [{ field: 'equipmentId', message: 'equipmentId or driverId is required' }],

@@ -94,6 +94,7 @@ export class DriversService {
 
   create(actor: Actor, input: CreateDriverDto): Promise<DriverView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       const { qualifications, ...fields } = input;
       const driver = await manager.save(manager.create(Driver, fields));
       await this.replaceQualifications(manager, driver.id, qualifications);
@@ -111,6 +112,7 @@ export class DriversService {
 
   update(actor: Actor, id: string, changes: UpdateDriverDto): Promise<DriverView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       const driver = await findOrFail(manager, Driver, 'Driver', id, { lock: true });
       await this.assertMayChange(manager, actor, driver, changes);
       if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {

@@ -73,6 +73,7 @@ export class EquipmentTypesService {
 
   update(actor: Actor, id: string, changes: UpdateEquipmentTypeDto): Promise<EquipmentTypeView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       const type = await findOrFail(manager, EquipmentType, 'Equipment type', id, { lock: true });
       const before = await this.load(manager, id);
       const { requiredQualificationIds, ...fields } = changes;

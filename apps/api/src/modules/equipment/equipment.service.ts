@@ -69,6 +69,7 @@ export class EquipmentService {
 
   create(actor: Actor, input: CreateEquipmentDto): Promise<EquipmentView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, {
         field: 'equipmentTypeId',
       });
@@ -95,6 +96,7 @@ export class EquipmentService {
 
   update(actor: Actor, id: string, changes: UpdateEquipmentDto): Promise<EquipmentView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       const unit = await findOrFail(manager, Equipment, 'Equipment', id, { lock: true });
       assertDispatcherMayChange(actor, unit, changes);
       if (changes.equipmentTypeId) {

@@ -129,6 +129,7 @@ export class WorkOrdersService {
 
   update(actor: Actor, id: string, changes: UpdateWorkOrderDto): Promise<WorkOrderDetailView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
       if (order.status !== WorkOrderStatus.Queued) {
         throw new DomainError(
@@ -165,6 +166,7 @@ export class WorkOrdersService {
    */
   cancel(actor: Actor, id: string): Promise<WorkOrderDetailView> {
     return this.db.transaction(actor, async (manager) => {
+      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
       const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
       if (order.status !== WorkOrderStatus.Queued && order.status !== WorkOrderStatus.Dispatched) {
         throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, {
