@@ -19,14 +19,16 @@ describe('dispatch engine under concurrency', () => {
     await testApp?.close();
   });
 
-  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => queryDatabase<T>(testApp.database.url, text, params);
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
+    queryDatabase<T>(testApp.database.url, text, params);
 
   async function completeAll(dispatchIds: string[]): Promise<void> {
     await Promise.all(
       dispatchIds.map(async (id) => {
         for (const step of DISPATCH_STEPS) {
           const response = await dispatcher.post(`/dispatches/${id}/transitions`, { to: step });
-          if (response.status !== 200) throw new Error(`${id} → ${step}: ${response.status} ${JSON.stringify(response.body)}`);
+          if (response.status !== 200)
+            throw new Error(`${id} → ${step}: ${response.status} ${JSON.stringify(response.body)}`);
         }
       }),
     );
@@ -39,23 +41,38 @@ describe('dispatch engine under concurrency', () => {
     const priorities = ['low', 'standard', 'urgent', 'emergency'];
     const responses = await Promise.all(
       Array.from({ length: 200 }, (_, index) =>
-        dispatcher.post('/work-orders', { title: `Burst ${index}`, siteId: world.siteId, equipmentTypeId: world.typeId, priority: priorities[index % 4] }),
+        dispatcher.post('/work-orders', {
+          title: `Burst ${index}`,
+          siteId: world.siteId,
+          equipmentTypeId: world.typeId,
+          priority: priorities[index % 4],
+        }),
       ),
     );
-    expect(responses.map((response) => response.status).filter((status) => status !== 201)).toEqual([]);
+    expect(responses.map((response) => response.status).filter((status) => status !== 201)).toEqual(
+      [],
+    );
     const statuses = responses.map((response) => response.body.status as string);
     expect(statuses.filter((status) => status === 'dispatched')).toHaveLength(4);
     expect(statuses.filter((status) => status === 'queued')).toHaveLength(196);
     expect(await invariantViolations(testApp.database.url)).toEqual({});
 
-    const queue = (await dispatcher.get('/queue?limit=200')).body.items.map((item: { workOrder: { id: string } }) => item.workOrder.id) as string[];
+    const queue = (await dispatcher.get('/queue?limit=200')).body.items.map(
+      (item: { workOrder: { id: string } }) => item.workOrder.id,
+    ) as string[];
     expect(queue).toHaveLength(196);
     for (let round = 0; round < 8; round += 1) {
-      const open = await sql<{ id: string }>(`SELECT id FROM tenant_acme.dispatches WHERE status = 'assigned'`);
+      const open = await sql<{ id: string }>(
+        `SELECT id FROM tenant_acme.dispatches WHERE status = 'assigned'`,
+      );
       expect(open).toHaveLength(4);
       await completeAll(open.map((row) => row.id));
-      const next = await sql<{ work_order_id: string }>(`SELECT work_order_id FROM tenant_acme.dispatches WHERE status = 'assigned'`);
-      expect(next.map((row) => row.work_order_id).sort()).toEqual(queue.slice(round * 4, round * 4 + 4).sort());
+      const next = await sql<{ work_order_id: string }>(
+        `SELECT work_order_id FROM tenant_acme.dispatches WHERE status = 'assigned'`,
+      );
+      expect(next.map((row) => row.work_order_id).sort()).toEqual(
+        queue.slice(round * 4, round * 4 + 4).sort(),
+      );
       expect(await invariantViolations(testApp.database.url)).toEqual({});
     }
   });
@@ -67,7 +84,11 @@ describe('dispatch engine under concurrency', () => {
     for (let index = 0; index < 6; index += 1) units.push(await world.unit());
     const drivers = [];
     for (let index = 0; index < 5; index += 1) {
-      drivers.push(await world.driver(index < 2 ? { extra: [{ qualificationId: extra, expiresAt: '2099-01-01' }] } : {}));
+      drivers.push(
+        await world.driver(
+          index < 2 ? { extra: [{ qualificationId: extra, expiresAt: '2099-01-01' }] } : {},
+        ),
+      );
     }
     let seed = Number(process.env.CONCURRENCY_SEED ?? Date.now() % 100_000);
     const seedUsed = seed;
@@ -80,7 +101,9 @@ describe('dispatch engine under concurrency', () => {
     const statuses: number[] = [];
 
     for (let round = 0; round < 8; round += 1) {
-      const open = await sql<{ id: string; status: string }>(`SELECT id, status FROM tenant_acme.dispatches WHERE status IN ('assigned','acknowledged','en_route','on_site')`);
+      const open = await sql<{ id: string; status: string }>(
+        `SELECT id, status FROM tenant_acme.dispatches WHERE status IN ('assigned','acknowledged','en_route','on_site')`,
+      );
       const operations = Array.from({ length: 30 }, () => {
         const roll = random();
         if (roll < 0.45) {
@@ -98,24 +121,54 @@ describe('dispatch engine under concurrency', () => {
                 return response;
               });
         }
-        if (roll < 0.55 && orders.length > 0) return () => dispatcher.post(`/work-orders/${pick(orders)}/cancel`);
+        if (roll < 0.55 && orders.length > 0)
+          return () => dispatcher.post(`/work-orders/${pick(orders)}/cancel`);
         if (roll < 0.8 && open.length > 0) {
           const dispatch = pick(open);
-          const next = { assigned: 'acknowledged', acknowledged: 'en_route', en_route: 'on_site', on_site: 'completed' }[dispatch.status] ?? 'completed';
-          return () => dispatcher.post(`/dispatches/${dispatch.id}/transitions`, { to: random() < 0.1 ? 'cancelled' : next });
+          const next =
+            {
+              assigned: 'acknowledged',
+              acknowledged: 'en_route',
+              en_route: 'on_site',
+              on_site: 'completed',
+            }[dispatch.status] ?? 'completed';
+          return () =>
+            dispatcher.post(`/dispatches/${dispatch.id}/transitions`, {
+              to: random() < 0.1 ? 'cancelled' : next,
+            });
         }
-        if (roll < 0.9) return () => dispatcher.patch(`/equipment/${pick(units).id}`, { status: pick(['maintenance', 'available']) });
-        return () => dispatcher.patch(`/drivers/${pick(drivers).id}`, { dutyStatus: pick(['on_duty', 'off_duty']) });
+        if (roll < 0.9)
+          return () =>
+            dispatcher.patch(`/equipment/${pick(units).id}`, {
+              status: pick(['maintenance', 'available']),
+            });
+        return () =>
+          dispatcher.patch(`/drivers/${pick(drivers).id}`, {
+            dutyStatus: pick(['on_duty', 'off_duty']),
+          });
       });
       const responses = await Promise.all(operations.map((operation) => operation()));
       statuses.push(...responses.map((response) => response.status));
-      const serverErrors = responses.filter((response) => response.status >= 500).map((response) => response.body);
-      expect({ seed: seedUsed, round, serverErrors }).toEqual({ seed: seedUsed, round, serverErrors: [] });
-      expect({ seed: seedUsed, round, violations: await invariantViolations(testApp.database.url) }).toEqual({ seed: seedUsed, round, violations: {} });
+      const serverErrors = responses
+        .filter((response) => response.status >= 500)
+        .map((response) => response.body);
+      expect({ seed: seedUsed, round, serverErrors }).toEqual({
+        seed: seedUsed,
+        round,
+        serverErrors: [],
+      });
+      expect({
+        seed: seedUsed,
+        round,
+        violations: await invariantViolations(testApp.database.url),
+      }).toEqual({ seed: seedUsed, round, violations: {} });
     }
     // The run did real work: orders were created and dispatched, and conflicts were refused, not crashed on.
     expect(statuses.filter((status) => status === 201).length).toBeGreaterThan(20);
-    const [{ count }] = await sql<{ count: string }>(`SELECT count(*) FROM tenant_acme.dispatches d JOIN tenant_acme.work_orders wo ON wo.id = d.work_order_id WHERE wo.equipment_type_id = $1`, [world.typeId]);
+    const [{ count }] = await sql<{ count: string }>(
+      `SELECT count(*) FROM tenant_acme.dispatches d JOIN tenant_acme.work_orders wo ON wo.id = d.work_order_id WHERE wo.equipment_type_id = $1`,
+      [world.typeId],
+    );
     expect(Number(count)).toBeGreaterThan(0);
   });
 });

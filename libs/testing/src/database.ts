@@ -49,7 +49,8 @@ export async function queryDatabase<T extends Record<string, unknown>>(
   options: { searchPath?: string } = {},
 ): Promise<T[]> {
   return withServer(url, async (client) => {
-    if (options.searchPath) await client.query(`SELECT set_config('search_path', $1, false)`, [options.searchPath]);
+    if (options.searchPath)
+      await client.query(`SELECT set_config('search_path', $1, false)`, [options.searchPath]);
     return (await client.query<T>(sql, params)).rows;
   });
 }

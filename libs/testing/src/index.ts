@@ -3,3 +3,5 @@ export * from './http';
 export * from './test-environment';
 export * from './tokens';
 export * from './keycloak-admin';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the test harness shares the repo's port helper
+export { freePort } from '../../../tools/net/ports';

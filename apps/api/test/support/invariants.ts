@@ -40,7 +40,10 @@ const CHECKS: Record<string, string> = {
                WHERE NOT EXISTS (SELECT 1 FROM driver_qualifications h WHERE h.driver_id = dr.id AND h.qualification_id = q.id AND h.expires_at >= current_date)))`,
 };
 
-export async function invariantViolations(databaseUrl: string, tenant = 'acme'): Promise<Record<string, unknown[]>> {
+export async function invariantViolations(
+  databaseUrl: string,
+  tenant = 'acme',
+): Promise<Record<string, unknown[]>> {
   const violations: Record<string, unknown[]> = {};
   for (const [promise, sql] of Object.entries(CHECKS)) {
     const rows = await queryDatabase(databaseUrl, sql, [], { searchPath: `tenant_${tenant}` });

@@ -125,7 +125,11 @@ export class DispatchEngine {
    * rows other transactions hold; only when it finds nothing does it take the queue lock and look
    * again, waiting for in-flight changes, before leaving the order in the queue.
    */
-  async dispatchOrQueue(manager: EntityManager, trigger: Actor, workOrderId: string): Promise<AssignedDispatch | null> {
+  async dispatchOrQueue(
+    manager: EntityManager,
+    trigger: Actor,
+    workOrderId: string,
+  ): Promise<AssignedDispatch | null> {
     // The fast path runs in a savepoint: if it locks a unit but finds no driver, rolling back to the
     // savepoint releases that row lock before this transaction waits for the queue lock. (Holding it
     // while waiting would deadlock with a queue server waiting for the same unit.)

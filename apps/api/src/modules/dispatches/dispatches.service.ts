@@ -103,7 +103,8 @@ export class DispatchesService {
   /** Moves a dispatch one step; completing or cancelling frees its unit and driver and serves the queue. */
   transition(actor: Actor, id: string, input: TransitionDto): Promise<DispatchView> {
     return this.db.transaction(actor, async (manager) => {
-      if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled) await this.engine.lockQueue(manager);
+      if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled)
+        await this.engine.lockQueue(manager);
       const dispatch = await this.findVisible(manager, actor, id, true);
       if (isDriverOnly(actor) && !DRIVER_STEPS.includes(input.to)) {
         throw new DomainError(
