@@ -80,9 +80,9 @@ describe('dispatch engine under concurrency', () => {
   it('keeps every invariant through randomized interleavings of creates, cancels, steps, maintenance and duty changes', async () => {
     const world = await Scenario.create(admin);
     const extra = await world.qualification();
-    const units = [];
+    const units: { id: string }[] = [];
     for (let index = 0; index < 6; index += 1) units.push(await world.unit());
-    const drivers = [];
+    const drivers: { id: string }[] = [];
     for (let index = 0; index < 5; index += 1) {
       drivers.push(
         await world.driver(
