@@ -14,6 +14,10 @@ export class ApiProcess {
       throw new Error(`${MAIN} is missing: build the API first (npx nx run api:build)`);
   }
 
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   get baseUrl(): string {
     return `http://127.0.0.1:${this.env.PORT}`;
   }
