@@ -31,6 +31,7 @@ function option(name: string, fallback: number): number {
 }
 
 const SECONDS = option('seconds', 20);
+const ONLY_HTTP = process.argv.includes('--http-only');
 const WORKERS = option('workers', 16);
 const POOL = option('pool', 20);
 const STEPS = ['acknowledged', 'en_route', 'on_site', 'completed'];
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
     PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
     SCHEDULE_SWEEP_SECONDS: '0',
-  });
+  }, process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []);
   try {
     await api.start();
     const admin = new ApiClient(`${api.baseUrl}/api/v1`, await passwordToken('acme-admin'));
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
     console.log(`\nFull dispatch cycles (create → dispatched → 4 steps → completed), ${WORKERS} concurrent workers, ${SECONDS}s each`);
     const http = await httpCycles(dispatcher, siteId, typeId);
     console.log(`  HTTP API:       ${http.perSecond.toFixed(1)} cycles/s (${http.cycles} cycles, ${http.errors} errors; ${(http.perSecond * 5).toFixed(0)} requests/s)`);
+    if (ONLY_HTTP) return;
     const raw = rawSqlCycles(database.url, siteId, typeId);
     if (Number.isNaN(raw.perSecond)) console.log(raw.output);
     console.log(`  raw SQL (pgbench, same statements and transactions): ${raw.perSecond.toFixed(1)} cycles/s`);

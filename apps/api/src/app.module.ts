@@ -6,7 +6,6 @@ import {
   AuthGuard,
   KeycloakConnectModule,
   PolicyEnforcementMode,
-  RoleGuard,
   TokenValidation,
 } from 'nest-keycloak-connect';
 import { LoggerModule } from 'nestjs-pino';
@@ -96,10 +95,9 @@ export class AppModule {
       ],
       providers: [
         { provide: AppConfig, useValue: config },
-        // Order matters: authenticate (401), refuse undeclared routes, check roles (403), then resolve the tenant.
+        // Order matters: authenticate (401), then authorize by declared roles (deny by default, 403), then resolve the tenant.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RouteAccessGuard },
-        { provide: APP_GUARD, useClass: RoleGuard },
         { provide: APP_GUARD, useExisting: TenantGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],

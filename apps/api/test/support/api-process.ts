@@ -9,7 +9,10 @@ export class ApiProcess {
   private child: ChildProcess | undefined;
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly nodeArgs: string[] = [],
+  ) {
     if (!existsSync(MAIN))
       throw new Error(`${MAIN} is missing: build the API first (npx nx run api:build)`);
   }
@@ -23,7 +26,7 @@ export class ApiProcess {
   }
 
   async start(timeoutMs = 30_000): Promise<void> {
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [...this.nodeArgs, MAIN], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -20,7 +20,19 @@ function snapshot(value: object | null | undefined): Record<string, unknown> | n
 @Injectable()
 export class AuditService {
   async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-    const event = manager.create(AuditEvent, {
+    await this.recordMany(manager, actor, [entry]);
+  }
+
+  /** Several events of one decision, in one statement. */
+  async recordMany(manager: EntityManager, actor: Actor, entries: AuditEntry[]): Promise<void> {
+    await manager.insert(
+      AuditEvent,
+      entries.map((entry) => manager.create(AuditEvent, this.row(actor, entry))),
+    );
+  }
+
+  private row(actor: Actor, entry: AuditEntry) {
+    return {
       actorSubject: actor.subject,
       actorName: actor.name,
       actorRole: actor.primaryRole,
@@ -30,7 +42,6 @@ export class AuditService {
       before: snapshot(entry.before),
       after: snapshot(entry.after),
       requestId: actor.requestId || null,
-    });
-    await manager.insert(AuditEvent, event);
+    };
   }
 }

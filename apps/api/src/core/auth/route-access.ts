@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
-import { Public, Roles } from 'nest-keycloak-connect';
+import { Public } from 'nest-keycloak-connect';
 
 /** Metadata every route must carry: the roles that may call it, or `public`. */
 export const ROUTE_ACCESS = 'dispatch:route-access';
@@ -12,7 +12,6 @@ export function AllowRoles(...roles: Role[]) {
   if (roles.length === 0) throw new Error('AllowRoles needs at least one role');
   return applyDecorators(
     SetMetadata(ROUTE_ACCESS, roles),
-    Roles(...roles.map((role) => `realm:${role}`)),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'No valid access token' }),
     ApiForbiddenResponse({ description: `Requires one of the roles: ${roles.join(', ')}` }),

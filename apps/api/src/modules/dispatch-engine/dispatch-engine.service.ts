@@ -151,25 +151,20 @@ export class DispatchEngine {
   async drain(manager: EntityManager, trigger: Actor): Promise<AssignedDispatch[]> {
     await this.lockQueue(manager);
     const assigned: AssignedDispatch[] = [];
-    const freeUnits = new Map<string, number>(
-      (
-        (await manager.query(
-          `SELECT equipment_type_id AS type, count(*)::int AS free FROM equipment WHERE status = 'available' GROUP BY equipment_type_id`,
-        )) as { type: string; free: number }[]
-      ).map((row) => [row.type, row.free]),
-    );
-    if (freeUnits.size === 0) return assigned;
-    const [{ free: freeDrivers }] = (await manager.query(
-      `SELECT count(*)::int AS free FROM drivers WHERE duty_status = 'on_duty' AND active_dispatch_id IS NULL`,
-    )) as { free: number }[];
-    let driversLeft = freeDrivers;
-    if (driversLeft === 0) return assigned;
+    // Queued orders that are due and have a free unit of their type, in serving order, with the
+    // capacity left (free units of the type, free drivers) to stop early once it runs out.
     const queued = (await manager.query(
-      `SELECT wo.id, wo.equipment_type_id FROM work_orders wo
-        WHERE wo.status = 'queued' AND wo.equipment_type_id = ANY($1::uuid[]) AND ${this.dueSql()}
+      `SELECT wo.id, wo.equipment_type_id,
+              (SELECT count(*) FROM equipment e WHERE e.equipment_type_id = wo.equipment_type_id AND e.status = 'available')::int AS free_units,
+              (SELECT count(*) FROM drivers d WHERE d.duty_status = 'on_duty' AND d.active_dispatch_id IS NULL)::int AS free_drivers
+         FROM work_orders wo
+        WHERE wo.status = 'queued' AND ${this.dueSql()}
+          AND EXISTS (SELECT 1 FROM equipment e WHERE e.equipment_type_id = wo.equipment_type_id AND e.status = 'available')
         ORDER BY ${this.rankSql()} DESC, wo.created_at ASC, wo.number ASC`,
-      [[...freeUnits.keys()]],
-    )) as { id: string; equipment_type_id: string }[];
+    )) as { id: string; equipment_type_id: string; free_units: number; free_drivers: number }[];
+    if (queued.length === 0) return assigned;
+    let driversLeft = queued[0].free_drivers;
+    const freeUnits = new Map(queued.map((order) => [order.equipment_type_id, order.free_units]));
     for (const order of queued) {
       if (driversLeft === 0) break;
       if ((freeUnits.get(order.equipment_type_id) ?? 0) === 0) continue;
@@ -191,20 +186,16 @@ export class DispatchEngine {
     const lock = (alias: string) =>
       `FOR UPDATE OF ${alias}${mode === 'skip-locked' ? ' SKIP LOCKED' : ''}`;
     const [order] = (await manager.query(
-      `SELECT wo.id, wo.number, wo.equipment_type_id, wo.site_id, wo.window_end, s.latitude AS site_latitude, s.longitude AS site_longitude
+      `SELECT wo.id, wo.number, wo.equipment_type_id, wo.site_id, wo.window_end, s.latitude AS site_latitude, s.longitude AS site_longitude,
+              ARRAY(SELECT qualification_id FROM equipment_type_required_qualifications WHERE equipment_type_id = wo.equipment_type_id
+                    UNION SELECT qualification_id FROM work_order_required_qualifications WHERE work_order_id = wo.id)::text[] AS required
          FROM work_orders wo JOIN sites s ON s.id = wo.site_id
         WHERE wo.id = $1 AND wo.status = 'queued' AND ${this.dueSql()}
         FOR UPDATE OF wo`,
       [workOrderId],
-    )) as QueuedOrderRow[];
+    )) as (QueuedOrderRow & { required: string[] })[];
     if (!order) return null;
-    const required = (
-      (await manager.query(
-        `SELECT qualification_id AS id FROM equipment_type_required_qualifications WHERE equipment_type_id = $1
-         UNION SELECT qualification_id FROM work_order_required_qualifications WHERE work_order_id = $2`,
-        [order.equipment_type_id, order.id],
-      )) as { id: string }[]
-    ).map((row) => row.id);
+    const required = order.required;
     const due = dueDate({ windowEnd: order.window_end ? new Date(order.window_end) : null });
 
     const [unit] = (await manager.query(
@@ -275,32 +266,23 @@ export class DispatchEngine {
     pair: { workOrderId: string; equipmentId: string; driverId: string },
     why: Record<string, unknown>,
   ): Promise<AssignedDispatch> {
-    const now = new Date();
-    const dispatch = manager.create(Dispatch, {
-      ...pair,
-      status: DispatchStatus.Assigned,
-      dispatchedBy: actor.subject,
-      assignedAt: now,
-    });
-    await manager.insert(Dispatch, dispatch);
-    await manager.query(
-      `UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $1`,
-      [pair.equipmentId],
-    );
-    await manager.query(
-      `UPDATE drivers SET active_dispatch_id = $2, updated_at = now() WHERE id = $1`,
-      [pair.driverId, dispatch.id],
-    );
-    await manager.query(
-      `UPDATE work_orders SET status = 'dispatched', updated_at = now() WHERE id = $1`,
-      [pair.workOrderId],
-    );
-    const view: AssignedDispatch = { id: dispatch.id, ...pair, status: DispatchStatus.Assigned };
+    // One statement books all three rows; the unique indexes still refuse any double booking.
+    const [booked] = (await manager.query(
+      `WITH dispatch AS (
+         INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by, assigned_at)
+         VALUES ($1, $2, $3, 'assigned', $4, now()) RETURNING id, assigned_at),
+       unit AS (UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $2),
+       driver AS (UPDATE drivers SET active_dispatch_id = (SELECT id FROM dispatch), updated_at = now() WHERE id = $3),
+       work AS (UPDATE work_orders SET status = 'dispatched', updated_at = now() WHERE id = $1)
+       SELECT id, assigned_at FROM dispatch`,
+      [pair.workOrderId, pair.equipmentId, pair.driverId, actor.subject],
+    )) as { id: string; assigned_at: Date }[];
+    const view: AssignedDispatch = { id: booked.id, ...pair, status: DispatchStatus.Assigned };
     await this.audit.record(manager, actor, {
       action: 'dispatch.assigned',
       entityType: 'dispatch',
-      entityId: dispatch.id,
-      after: { ...view, workOrderId: pair.workOrderId, assignedAt: now.toISOString(), ...why },
+      entityId: booked.id,
+      after: { ...view, assignedAt: new Date(booked.assigned_at).toISOString(), ...why },
     });
     return view;
   }
@@ -320,44 +302,39 @@ export class DispatchEngine {
         currentStatus: dispatch.status,
       });
     }
-    const column = to === DispatchStatus.Completed ? 'completed_at' : 'cancelled_at';
-    await manager.query(
-      `UPDATE dispatches SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1`,
-      [dispatch.id, to],
-    );
+    const previous = dispatch.status;
+    const completed = to === DispatchStatus.Completed;
+    const column = completed ? 'completed_at' : 'cancelled_at';
+    const orderStatus = completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
     // A unit that finished a job is where the job was: the next match measures from there.
     await manager.query(
-      `UPDATE equipment e SET status = 'available', updated_at = now(),
-              latitude = CASE WHEN $2 THEN s.latitude ELSE e.latitude END,
-              longitude = CASE WHEN $2 THEN s.longitude ELSE e.longitude END
-         FROM work_orders wo JOIN sites s ON s.id = wo.site_id
-        WHERE e.id = $1 AND wo.id = $3 AND e.status = '${EquipmentStatus.Dispatched}'`,
-      [dispatch.equipmentId, to === DispatchStatus.Completed, dispatch.workOrderId],
+      `WITH dispatch AS (
+         UPDATE dispatches SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1),
+       unit AS (
+         UPDATE equipment e SET status = 'available', updated_at = now(),
+                latitude = CASE WHEN $5 THEN s.latitude ELSE e.latitude END,
+                longitude = CASE WHEN $5 THEN s.longitude ELSE e.longitude END
+           FROM work_orders wo JOIN sites s ON s.id = wo.site_id
+          WHERE e.id = $3 AND wo.id = $4 AND e.status = '${EquipmentStatus.Dispatched}'),
+       driver AS (
+         UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $6 AND active_dispatch_id = $1),
+       work AS (
+         UPDATE work_orders SET status = $7, ${column} = now(), updated_at = now() WHERE id = $4)
+       SELECT 1`,
+      [dispatch.id, to, dispatch.equipmentId, dispatch.workOrderId, completed, dispatch.driverId, orderStatus],
     );
-    await manager.query(
-      `UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $1 AND active_dispatch_id = $2`,
-      [dispatch.driverId, dispatch.id],
-    );
-    const orderStatus =
-      to === DispatchStatus.Completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
-    await manager.query(
-      `UPDATE work_orders SET status = $2, ${column} = now(), updated_at = now() WHERE id = $1`,
-      [dispatch.workOrderId, orderStatus],
-    );
-    await this.audit.record(manager, actor, {
-      action: `dispatch.${to}`,
-      entityType: 'dispatch',
-      entityId: dispatch.id,
-      before: { status: dispatch.status },
-      after: { status: to },
-    });
-    await this.audit.record(manager, actor, {
-      action: `work_order.${orderStatus}`,
-      entityType: 'work_order',
-      entityId: dispatch.workOrderId,
-      before: { status: WorkOrderStatus.Dispatched },
-      after: { status: orderStatus, dispatchId: dispatch.id },
-    });
+    dispatch.status = to;
+    dispatch[completed ? 'completedAt' : 'cancelledAt'] = new Date();
+    await this.audit.recordMany(manager, actor, [
+      { action: `dispatch.${to}`, entityType: 'dispatch', entityId: dispatch.id, before: { status: previous }, after: { status: to } },
+      {
+        action: `work_order.${orderStatus}`,
+        entityType: 'work_order',
+        entityId: dispatch.workOrderId,
+        before: { status: WorkOrderStatus.Dispatched },
+        after: { status: orderStatus, dispatchId: dispatch.id },
+      },
+    ]);
   }
 
   /** Locks the open dispatch of a unit or driver, if any (for refusing maintenance or off-duty). */

@@ -117,11 +117,8 @@ export class DispatchesService {
         await this.engine.close(manager, actor, dispatch, input.to);
         await this.engine.drain(manager, actor);
       } else {
-        await manager.update(
-          Dispatch,
-          { id },
-          { status: input.to, [STEP_TIMESTAMP[input.to]]: new Date() },
-        );
+        const at = new Date();
+        await manager.update(Dispatch, { id }, { status: input.to, [STEP_TIMESTAMP[input.to]]: at, updatedAt: at });
         await this.audit.record(manager, actor, {
           action: `dispatch.${input.to}`,
           entityType: 'dispatch',
@@ -129,8 +126,10 @@ export class DispatchesService {
           before: { status: dispatch.status },
           after: { status: input.to },
         });
+        Object.assign(dispatch, { status: input.to, [STEP_TIMESTAMP[input.to]]: at });
       }
-      return toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', id));
+      // The row as written: no need to read it back.
+      return toDispatchView(dispatch);
     });
   }
 

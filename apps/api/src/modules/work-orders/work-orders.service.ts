@@ -4,11 +4,8 @@ import {
   Dispatch,
   DispatchStatus,
   DomainError,
-  EquipmentType,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
-  Qualification,
-  Site,
   WorkOrder,
   WorkOrderRequiredQualification,
   WorkOrderStatus,
@@ -18,7 +15,7 @@ import { type Actor, isDriverOnly } from '../../core/auth/actor';
 import { ownDriverFilter } from '../../core/auth/own-driver';
 import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
-import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
+import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import { type AuditEventView, toAuditEventView } from '../audit/dto/audit.dto';
 import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
@@ -114,16 +111,24 @@ export class WorkOrdersService {
           ...window,
         }),
       );
-      await this.replaceRequirements(manager, order.id, input.requiredQualificationIds ?? []);
-      const created = await this.load(manager, order.id);
+      const requirements = input.requiredQualificationIds ?? [];
+      await this.insertRequirements(manager, order.id, requirements);
+      order.requiredQualifications = requirements.map((qualificationId) => ({ workOrderId: order.id, qualificationId }));
+      const view: WorkOrderDetailView = toWorkOrderView(order);
       await this.audit.record(manager, actor, {
         action: 'work_order.created',
         entityType: 'work_order',
         entityId: order.id,
-        after: toWorkOrderView(created),
+        after: view,
       });
-      await this.engine.dispatchOrQueue(manager, actor, order.id);
-      return this.detail(manager, await this.load(manager, order.id));
+      const dispatch = await this.engine.dispatchOrQueue(manager, actor, order.id);
+      if (dispatch) {
+        view.status = WorkOrderStatus.Dispatched;
+        view.dispatch = { id: dispatch.id, equipmentId: dispatch.equipmentId, driverId: dispatch.driverId, status: dispatch.status };
+      } else {
+        view.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
+      }
+      return view;
     });
   }
 
@@ -267,22 +272,24 @@ export class WorkOrdersService {
     return order;
   }
 
-  private async assertReferences(
-    manager: EntityManager,
-    input: Partial<CreateWorkOrderDto>,
-  ): Promise<void> {
-    if (input.siteId) await findOrFail(manager, Site, 'Site', input.siteId, { field: 'siteId' });
-    if (input.equipmentTypeId)
-      await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, {
-        field: 'equipmentTypeId',
-      });
-    if (input.requiredQualificationIds) {
-      await assertAllExist(
-        manager,
-        Qualification,
-        'Qualification',
-        input.requiredQualificationIds,
-        'requiredQualificationIds',
+  /** Every id the order refers to must exist in the caller's tenant: one query, 404 naming the field. */
+  private async assertReferences(manager: EntityManager, input: Partial<CreateWorkOrderDto>): Promise<void> {
+    const [found] = (await manager.query(
+      `SELECT ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM sites WHERE id = $1)) AS site,
+              ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM equipment_types WHERE id = $2)) AS type,
+              ARRAY(SELECT x FROM unnest($3::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM qualifications q WHERE q.id = x))::text[] AS missing`,
+      [input.siteId ?? null, input.equipmentTypeId ?? null, input.requiredQualificationIds ?? []],
+    )) as { site: boolean; type: boolean; missing: string[] }[];
+    if (!found.site) throw new NotFoundError('Site', input.siteId as string, 'siteId');
+    if (!found.type) throw new NotFoundError('Equipment type', input.equipmentTypeId as string, 'equipmentTypeId');
+    if (found.missing.length > 0) throw new NotFoundError('Qualification', found.missing[0], 'requiredQualificationIds');
+  }
+
+  private async insertRequirements(manager: EntityManager, workOrderId: string, qualificationIds: string[]): Promise<void> {
+    if (qualificationIds.length > 0) {
+      await manager.insert(
+        WorkOrderRequiredQualification,
+        qualificationIds.map((qualificationId) => ({ workOrderId, qualificationId })),
       );
     }
   }
@@ -293,11 +300,6 @@ export class WorkOrdersService {
     qualificationIds: string[],
   ): Promise<void> {
     await manager.delete(WorkOrderRequiredQualification, { workOrderId });
-    if (qualificationIds.length > 0) {
-      await manager.insert(
-        WorkOrderRequiredQualification,
-        qualificationIds.map((qualificationId) => ({ workOrderId, qualificationId })),
-      );
-    }
+    await this.insertRequirements(manager, workOrderId, qualificationIds);
   }
 }
