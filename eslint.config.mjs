@@ -64,6 +64,12 @@ export default tseslint.config(
     },
   },
   {
+    // Dev tooling (launcher, benchmarks, migration generator) runs the TypeScript sources of the
+    // apps and libs directly with tsx, outside the build graph, so it reaches them by path.
+    files: ['tools/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Jest configs share the workspace preset at the root.
     files: ['**/jest.config.ts', '**/jest.*.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

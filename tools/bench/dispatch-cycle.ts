@@ -23,7 +23,7 @@ import { createTestDatabase } from '../../libs/testing/src/database';
 import { passwordToken } from '../../libs/testing/src/tokens';
 import { ApiClient } from '../../libs/testing/src/http';
 import { freePort } from '../net/ports';
-import { ApiProcess } from '../../apps/api/test/support/api-process';
+import { ApiProcess } from '../../libs/testing/src/api-process';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -45,19 +45,31 @@ function peakRss(pid: number): number {
   }
 }
 
-async function created(response: Promise<{ status: number; body: { id: string } }>): Promise<string> {
+async function created(
+  response: Promise<{ status: number; body: { id: string } }>,
+): Promise<string> {
   const result = await response;
-  if (result.status !== 201) throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
+  if (result.status !== 201)
+    throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
   return result.body.id;
 }
 
-async function httpCycles(api: ApiClient, siteId: string, typeId: string): Promise<{ cycles: number; perSecond: number; errors: number }> {
+async function httpCycles(
+  api: ApiClient,
+  siteId: string,
+  typeId: string,
+): Promise<{ cycles: number; perSecond: number; errors: number }> {
   let cycles = 0;
   let errors = 0;
   const deadline = Date.now() + SECONDS * 1000;
   const worker = async () => {
     while (Date.now() < deadline) {
-      const order = await api.post('/work-orders', { title: 'Bench', siteId, equipmentTypeId: typeId, priority: 'standard' });
+      const order = await api.post('/work-orders', {
+        title: 'Bench',
+        siteId,
+        equipmentTypeId: typeId,
+        priority: 'standard',
+      });
       const dispatchId = order.body?.dispatch?.id as string | undefined;
       if (order.status !== 201 || !dispatchId) {
         errors += 1;
@@ -91,7 +103,7 @@ ${audit(`dispatch.${status}`, 'dispatch', ':dispatch_id')}
 COMMIT;`;
   return `BEGIN;
 INSERT INTO work_orders (title, site_id, equipment_type_id, priority, status, created_by) VALUES ('Bench', '${siteId}', '${typeId}', 'standard', 'queued', 'bench') RETURNING quote_literal(id) AS order_id \\gset
-${audit('work_order.created', 'work_order', ":order_id")}
+${audit('work_order.created', 'work_order', ':order_id')}
 SAVEPOINT fast_match;
 SELECT wo.id FROM work_orders wo JOIN sites s ON s.id = wo.site_id WHERE wo.id = :order_id AND wo.status = 'queued' FOR UPDATE OF wo;
 SELECT qualification_id FROM equipment_type_required_qualifications WHERE equipment_type_id = '${typeId}' UNION SELECT qualification_id FROM work_order_required_qualifications WHERE work_order_id = :order_id;
@@ -101,7 +113,7 @@ INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatch
 UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = :unit_id;
 UPDATE drivers SET active_dispatch_id = :dispatch_id, updated_at = now() WHERE id = :driver_id;
 UPDATE work_orders SET status = 'dispatched', updated_at = now() WHERE id = :order_id;
-${audit('dispatch.assigned', 'dispatch', ":dispatch_id")}
+${audit('dispatch.assigned', 'dispatch', ':dispatch_id')}
 RELEASE SAVEPOINT fast_match;
 COMMIT;
 ${step('acknowledged', 'acknowledged_at')}
@@ -115,7 +127,7 @@ UPDATE equipment SET status = 'available', updated_at = now() WHERE id = :unit_i
 UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = :driver_id;
 UPDATE work_orders SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = :order_id;
 ${audit('dispatch.completed', 'dispatch', ':dispatch_id')}
-${audit('work_order.completed', 'work_order', ":order_id")}
+${audit('work_order.completed', 'work_order', ':order_id')}
 SELECT equipment_type_id, count(*) FROM equipment WHERE status = 'available' GROUP BY equipment_type_id;
 SELECT count(*) FROM drivers WHERE duty_status = 'on_duty' AND active_dispatch_id IS NULL;
 SELECT wo.id FROM work_orders wo WHERE wo.status = 'queued' AND wo.equipment_type_id = '${typeId}';
@@ -123,21 +135,35 @@ COMMIT;
 `;
 }
 
-function rawSqlCycles(databaseUrl: string, siteId: string, typeId: string): { perSecond: number; output: string } {
+function rawSqlCycles(
+  databaseUrl: string,
+  siteId: string,
+  typeId: string,
+): { perSecond: number; output: string } {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'dispatch-bench-'));
   const script = path.join(directory, 'cycle.sql');
   writeFileSync(script, pgbenchScript(siteId, typeId));
-  const result = spawnSync('pgbench', ['-n', '-c', String(WORKERS), '-j', '2', '-T', String(SECONDS), '-f', script, databaseUrl], {
-    encoding: 'utf8',
-    env: { ...process.env, PGOPTIONS: '-c search_path=tenant_acme' },
-  });
+  const result = spawnSync(
+    'pgbench',
+    ['-n', '-c', String(WORKERS), '-j', '2', '-T', String(SECONDS), '-f', script, databaseUrl],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PGOPTIONS: '-c search_path=tenant_acme' },
+    },
+  );
   const output = `${result.stdout}${result.stderr}`;
   const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
   // pgbench counts one "transaction" per script run: one full cycle.
   return { perSecond: tps, output };
 }
 
-async function creationLatency(baseUrl: string, token: string, siteId: string, typeId: string, connections: number) {
+async function creationLatency(
+  baseUrl: string,
+  token: string,
+  siteId: string,
+  typeId: string,
+  connections: number,
+) {
   const result = await autocannon({
     url: `${baseUrl}/api/v1/work-orders`,
     method: 'POST',
@@ -146,47 +172,99 @@ async function creationLatency(baseUrl: string, token: string, siteId: string, t
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'Latency', siteId, equipmentTypeId: typeId, priority: 'low' }),
   });
-  return { p50: result.latency.p50, p99: result.latency.p99, requestsPerSecond: result.requests.average, non2xx: result.non2xx, errors: result.errors };
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requestsPerSecond: result.requests.average,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 async function main(): Promise<void> {
-  execFileSync('npx', ['nx', 'run', 'api:build'], { stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' } });
+  execFileSync('npx', ['nx', 'run', 'api:build'], {
+    stdio: 'ignore',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+  });
   const infrastructure = await startTestInfrastructure((line) => console.error(`[bench] ${line}`));
   publishTestEnvironment(infrastructure.environment);
   const database = await createTestDatabase();
-  const api = new ApiProcess({
-    DATABASE_URL: database.url,
-    DATABASE_POOL_SIZE: String(POOL),
-    KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
-    PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
-    SCHEDULE_SWEEP_SECONDS: '0',
-  }, process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []);
+  const api = new ApiProcess(
+    {
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: String(POOL),
+      KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+      SCHEDULE_SWEEP_SECONDS: '0',
+    },
+    process.env.BENCH_CPU_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+      : [],
+  );
   try {
     await api.start();
     const admin = new ApiClient(`${api.baseUrl}/api/v1`, await passwordToken('acme-admin'));
     const dispatcherToken = await passwordToken('acme-dispatcher');
     const dispatcher = admin.as(dispatcherToken);
-    const siteId = await created(admin.post('/sites', { name: 'Bench site', address: '1 Bench Road', latitude: 39.7, longitude: -104.9 }));
-    const typeId = await created(admin.post('/equipment-types', { code: 'bench', name: 'Bench type' }));
+    const siteId = await created(
+      admin.post('/sites', {
+        name: 'Bench site',
+        address: '1 Bench Road',
+        latitude: 39.7,
+        longitude: -104.9,
+      }),
+    );
+    const typeId = await created(
+      admin.post('/equipment-types', { code: 'bench', name: 'Bench type' }),
+    );
     for (let index = 0; index < WORKERS * 2; index += 1) {
-      await created(admin.post('/equipment', { code: `B-${index}`, name: `Bench ${index}`, equipmentTypeId: typeId }));
-      await created(admin.post('/drivers', { name: `Bench driver ${index}`, dutyStatus: 'on_duty', qualifications: [] }));
+      await created(
+        admin.post('/equipment', {
+          code: `B-${index}`,
+          name: `Bench ${index}`,
+          equipmentTypeId: typeId,
+        }),
+      );
+      await created(
+        admin.post('/drivers', {
+          name: `Bench driver ${index}`,
+          dutyStatus: 'on_duty',
+          qualifications: [],
+        }),
+      );
     }
-    await dispatcher.post('/work-orders', { title: 'Warm-up', siteId, equipmentTypeId: typeId, priority: 'standard' });
+    await dispatcher.post('/work-orders', {
+      title: 'Warm-up',
+      siteId,
+      equipmentTypeId: typeId,
+      priority: 'standard',
+    });
 
-    console.log(`\nFull dispatch cycles (create → dispatched → 4 steps → completed), ${WORKERS} concurrent workers, ${SECONDS}s each`);
+    console.log(
+      `\nFull dispatch cycles (create → dispatched → 4 steps → completed), ${WORKERS} concurrent workers, ${SECONDS}s each`,
+    );
     const http = await httpCycles(dispatcher, siteId, typeId);
-    console.log(`  HTTP API:       ${http.perSecond.toFixed(1)} cycles/s (${http.cycles} cycles, ${http.errors} errors; ${(http.perSecond * 5).toFixed(0)} requests/s)`);
+    console.log(
+      `  HTTP API:       ${http.perSecond.toFixed(1)} cycles/s (${http.cycles} cycles, ${http.errors} errors; ${(http.perSecond * 5).toFixed(0)} requests/s)`,
+    );
     if (ONLY_HTTP) return;
     const raw = rawSqlCycles(database.url, siteId, typeId);
     if (Number.isNaN(raw.perSecond)) console.log(raw.output);
-    console.log(`  raw SQL (pgbench, same statements and transactions): ${raw.perSecond.toFixed(1)} cycles/s`);
+    console.log(
+      `  raw SQL (pgbench, same statements and transactions): ${raw.perSecond.toFixed(1)} cycles/s`,
+    );
     console.log(`  HTTP / raw SQL: ${(http.perSecond / raw.perSecond).toFixed(2)}`);
 
     console.log('\nWork-order creation latency (10s each; orders queue once units run out)');
     for (const connections of [50, 500]) {
-      const latency = await creationLatency(api.baseUrl, dispatcherToken, siteId, typeId, connections);
+      const latency = await creationLatency(
+        api.baseUrl,
+        dispatcherToken,
+        siteId,
+        typeId,
+        connections,
+      );
       console.log(
         `  ${String(connections).padStart(3)} connections: p50 ${latency.p50} ms, p99 ${latency.p99} ms, ${latency.requestsPerSecond.toFixed(0)} req/s, non-2xx ${latency.non2xx}, errors ${latency.errors}`,
       );

@@ -33,6 +33,8 @@ export async function createApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     abortOnError: false,
+    // JSON only: Nest's default parsers would also try urlencoded bodies on every request.
+    bodyParser: false,
   });
   if (options.logs !== false) app.useLogger(app.get(Logger));
   app.disable('x-powered-by');

@@ -1,5 +1,6 @@
 import {
   ApiClient,
+  ApiProcess,
   createTestDatabase,
   freePort,
   queryDatabase,
@@ -7,7 +8,6 @@ import {
   type TestDatabase,
   tokenFor,
 } from '@dispatch/testing';
-import { ApiProcess } from './support/api-process';
 import { invariantViolations } from './support/invariants';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 

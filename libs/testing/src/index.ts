@@ -1,3 +1,4 @@
+export * from './api-process';
 export * from './database';
 export * from './http';
 export * from './test-environment';

@@ -321,12 +321,26 @@ export class DispatchEngine {
        work AS (
          UPDATE work_orders SET status = $7, ${column} = now(), updated_at = now() WHERE id = $4)
        SELECT 1`,
-      [dispatch.id, to, dispatch.equipmentId, dispatch.workOrderId, completed, dispatch.driverId, orderStatus],
+      [
+        dispatch.id,
+        to,
+        dispatch.equipmentId,
+        dispatch.workOrderId,
+        completed,
+        dispatch.driverId,
+        orderStatus,
+      ],
     );
     dispatch.status = to;
     dispatch[completed ? 'completedAt' : 'cancelledAt'] = new Date();
     await this.audit.recordMany(manager, actor, [
-      { action: `dispatch.${to}`, entityType: 'dispatch', entityId: dispatch.id, before: { status: previous }, after: { status: to } },
+      {
+        action: `dispatch.${to}`,
+        entityType: 'dispatch',
+        entityId: dispatch.id,
+        before: { status: previous },
+        after: { status: to },
+      },
       {
         action: `work_order.${orderStatus}`,
         entityType: 'work_order',

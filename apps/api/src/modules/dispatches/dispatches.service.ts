@@ -118,7 +118,11 @@ export class DispatchesService {
         await this.engine.drain(manager, actor);
       } else {
         const at = new Date();
-        await manager.update(Dispatch, { id }, { status: input.to, [STEP_TIMESTAMP[input.to]]: at, updatedAt: at });
+        await manager.update(
+          Dispatch,
+          { id },
+          { status: input.to, [STEP_TIMESTAMP[input.to]]: at, updatedAt: at },
+        );
         await this.audit.record(manager, actor, {
           action: `dispatch.${input.to}`,
           entityType: 'dispatch',

@@ -113,7 +113,10 @@ export class WorkOrdersService {
       );
       const requirements = input.requiredQualificationIds ?? [];
       await this.insertRequirements(manager, order.id, requirements);
-      order.requiredQualifications = requirements.map((qualificationId) => ({ workOrderId: order.id, qualificationId }));
+      order.requiredQualifications = requirements.map((qualificationId) => ({
+        workOrderId: order.id,
+        qualificationId,
+      }));
       const view: WorkOrderDetailView = toWorkOrderView(order);
       await this.audit.record(manager, actor, {
         action: 'work_order.created',
@@ -124,7 +127,12 @@ export class WorkOrdersService {
       const dispatch = await this.engine.dispatchOrQueue(manager, actor, order.id);
       if (dispatch) {
         view.status = WorkOrderStatus.Dispatched;
-        view.dispatch = { id: dispatch.id, equipmentId: dispatch.equipmentId, driverId: dispatch.driverId, status: dispatch.status };
+        view.dispatch = {
+          id: dispatch.id,
+          equipmentId: dispatch.equipmentId,
+          driverId: dispatch.driverId,
+          status: dispatch.status,
+        };
       } else {
         view.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
       }
@@ -273,7 +281,10 @@ export class WorkOrdersService {
   }
 
   /** Every id the order refers to must exist in the caller's tenant: one query, 404 naming the field. */
-  private async assertReferences(manager: EntityManager, input: Partial<CreateWorkOrderDto>): Promise<void> {
+  private async assertReferences(
+    manager: EntityManager,
+    input: Partial<CreateWorkOrderDto>,
+  ): Promise<void> {
     const [found] = (await manager.query(
       `SELECT ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM sites WHERE id = $1)) AS site,
               ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM equipment_types WHERE id = $2)) AS type,
@@ -281,11 +292,17 @@ export class WorkOrdersService {
       [input.siteId ?? null, input.equipmentTypeId ?? null, input.requiredQualificationIds ?? []],
     )) as { site: boolean; type: boolean; missing: string[] }[];
     if (!found.site) throw new NotFoundError('Site', input.siteId as string, 'siteId');
-    if (!found.type) throw new NotFoundError('Equipment type', input.equipmentTypeId as string, 'equipmentTypeId');
-    if (found.missing.length > 0) throw new NotFoundError('Qualification', found.missing[0], 'requiredQualificationIds');
+    if (!found.type)
+      throw new NotFoundError('Equipment type', input.equipmentTypeId as string, 'equipmentTypeId');
+    if (found.missing.length > 0)
+      throw new NotFoundError('Qualification', found.missing[0], 'requiredQualificationIds');
   }
 
-  private async insertRequirements(manager: EntityManager, workOrderId: string, qualificationIds: string[]): Promise<void> {
+  private async insertRequirements(
+    manager: EntityManager,
+    workOrderId: string,
+    qualificationIds: string[],
+  ): Promise<void> {
     if (qualificationIds.length > 0) {
       await manager.insert(
         WorkOrderRequiredQualification,

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const MAIN = path.resolve(__dirname, '../../dist/main.js');
+/** The built API (`apps/api/dist/main.js`) as a real operating-system process, for crash tests and benchmarks. */
+export const API_MAIN = path.resolve(__dirname, '../../../apps/api/dist/main.js');
 
-/** The built API (`apps/api/dist/main.js`) as a real operating-system process, for crash tests. */
 export class ApiProcess {
   private child: ChildProcess | undefined;
   output = '';
@@ -26,7 +26,7 @@ export class ApiProcess {
   }
 
   async start(timeoutMs = 30_000): Promise<void> {
-    const child = spawn(process.execPath, [...this.nodeArgs, MAIN], {
+    const child = spawn(process.execPath, [...this.nodeArgs, API_MAIN], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
