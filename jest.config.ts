@@ -2,6 +2,8 @@ import type { Config } from 'jest';
 
 /** Every jest suite of the workspace, run together by `npm test`. */
 const config: Config = {
+  // Two cores: more workers only contend with PostgreSQL and Keycloak for CPU.
+  maxWorkers: 2,
   projects: [
     '<rootDir>/libs/domain/jest.config.ts',
     '<rootDir>/apps/api/jest.config.ts',

@@ -13,8 +13,8 @@ export class ApiProcess {
     private readonly env: Record<string, string>,
     private readonly nodeArgs: string[] = [],
   ) {
-    if (!existsSync(MAIN))
-      throw new Error(`${MAIN} is missing: build the API first (npx nx run api:build)`);
+    if (!existsSync(API_MAIN))
+      throw new Error(`${API_MAIN} is missing: build the API first (npx nx run api:build)`);
   }
 
   get pid(): number {
