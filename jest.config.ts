@@ -4,6 +4,8 @@ import type { Config } from 'jest';
 const config: Config = {
   // Two cores: more workers only contend with PostgreSQL and Keycloak for CPU.
   maxWorkers: 2,
+  // Integration tests boot the API and talk to PostgreSQL and Keycloak; unit tests stay far below this.
+  testTimeout: 60_000,
   projects: [
     '<rootDir>/libs/domain/jest.config.ts',
     '<rootDir>/apps/api/jest.config.ts',
