@@ -22,6 +22,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { DispatchesModule } from './modules/dispatches/dispatches.module';
 import { DriversModule } from './modules/drivers/drivers.module';
 import { EquipmentModule } from './modules/equipment/equipment.module';
+import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { QualificationsModule } from './modules/qualifications/qualifications.module';
 import { QueueModule } from './modules/queue/queue.module';
@@ -91,6 +92,7 @@ export class AppModule {
         WorkOrdersModule,
         DispatchesModule,
         QueueModule,
+        EventsModule,
         AuditModule,
       ],
       providers: [

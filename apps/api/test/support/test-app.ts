@@ -19,9 +19,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real API on its own fresh database, listening on a free port, as main.ts would. */
-export async function startTestApp(): Promise<TestApp> {
-  const database = await createTestDatabase();
+/** Boots the real API on a fresh database (or a given one), listening on a free port, as main.ts would. */
+export async function startTestApp(options: { database?: TestDatabase } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const { keycloakUrl } = testEnvironment();
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -40,7 +40,8 @@ export async function startTestApp(): Promise<TestApp> {
     database,
     close: async () => {
       await app.close();
-      await database.drop();
+      // A database handed in belongs to the caller (several instances may share it).
+      if (!options.database) await database.drop();
     },
   };
 }
