@@ -44,6 +44,11 @@ function main(): void {
     ]),
   ]);
   checks.push([
+    'generated API client matches the API',
+    built &&
+      run('api client up to date', 'npx', ['tsx', 'tools/openapi/generate-client.ts', '--check']),
+  ]);
+  checks.push([
     'formatting',
     run('formatting (prettier --check)', 'npx', [
       'prettier',

@@ -28,9 +28,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /** Builds the API (not listening yet): the same wiring serves main.ts, the tests and the OpenAPI export. */
 export async function createApp(
   config: AppConfig,
-  options: { logs?: boolean } = {},
+  options: { logs?: boolean; connectDatabase?: boolean } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bufferLogs: true,
     abortOnError: false,
     // JSON only: Nest's default parsers would also try urlencoded bodies on every request.

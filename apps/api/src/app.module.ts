@@ -42,7 +42,8 @@ function requestIdOf(request: IncomingMessage, response: ServerResponse): string
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `connectDatabase: false` builds the app without touching PostgreSQL (to export its OpenAPI document). */
+  static forRoot(config: AppConfig, options: { connectDatabase?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -59,6 +60,7 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot({
+          manualInitialization: options.connectDatabase === false,
           ...applicationDataSourceOptions({
             url: config.DATABASE_URL,
             poolSize: config.DATABASE_POOL_SIZE,

@@ -1,0 +1,3 @@
+export * from './fetcher';
+export * from './generated/dispatch';
+export * from './generated/model';
