@@ -10,6 +10,7 @@ const config: Config = {
     '<rootDir>/libs/domain/jest.config.ts',
     '<rootDir>/apps/api/jest.config.ts',
     '<rootDir>/apps/api/jest.integration.config.ts',
+    '<rootDir>/apps/console-e2e/jest.config.ts',
   ],
 };
 

@@ -14,6 +14,8 @@ export default defineConfig({
       override: {
         mutator: { path: './src/fetcher.ts', name: 'dispatchFetch' },
         query: { useQuery: true, useMutation: true, signal: true },
+        // The fetcher throws on any non-2xx answer, so calls resolve to the success body itself.
+        fetch: { includeHttpResponseReturnType: false },
       },
     },
   },

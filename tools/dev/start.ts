@@ -6,7 +6,8 @@
  * - Keycloak: KEYCLOAK_URL if given, else a running one on :8080, else the repo's Keycloak started
  *   natively with the realm in tools/keycloak/realm (data in .data/keycloak).
  * - Migrates, provisions the demo tenants acme and globex, seeds demo data (once), starts the API
- *   on :3000 and prints the URLs and demo logins. Ctrl-C stops everything it started.
+ *   on :3000 and the console on :4200, and prints the URLs and demo logins. Ctrl-C stops
+ *   everything it started.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { type RunningPostgres, startEmbeddedPostgres } from '../postgres/embedde
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const API_PORT = Number(process.env.PORT ?? 3000);
+const CONSOLE_PORT = 4200;
 const KEYCLOAK_PORT = Number(process.env.KEYCLOAK_PORT ?? 8080);
 const EMBEDDED_POSTGRES_PORT = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
 const DEMO_TENANTS: [string, string][] = [
@@ -134,11 +136,22 @@ async function api(databaseUrl: string, keycloakUrl: string): Promise<void> {
   say(`API ready ${((Date.now() - started) / 1000).toFixed(1)}s after spawn`);
 }
 
+/** The React console on :4200 (Vite dev server), pointed at this API and Keycloak. */
+async function consoleServer(keycloakUrl: string): Promise<void> {
+  process.env.VITE_API_URL = `http://localhost:${API_PORT}`;
+  process.env.VITE_KEYCLOAK_URL = keycloakUrl;
+  const { createServer } = await import('vite');
+  const server = await createServer({ configFile: path.join(ROOT, 'apps/console/vite.config.ts'), logLevel: 'warn' });
+  await server.listen();
+  stops.unshift(() => server.close());
+}
+
 function banner(keycloakUrl: string): void {
   const lines = [
     '',
     'Dispatch is running.',
     '',
+    `  Console        http://localhost:${CONSOLE_PORT}   (sign in with a demo login below)`,
     `  API            http://localhost:${API_PORT}/api/v1`,
     `  API docs       http://localhost:${API_PORT}/api/docs`,
     `  Health         http://localhost:${API_PORT}/health/ready`,
@@ -177,6 +190,7 @@ async function main(): Promise<void> {
     cli(databaseUrl, 'seed-demo', slug);
   }
   await api(databaseUrl, keycloakUrl);
+  await consoleServer(keycloakUrl);
   banner(keycloakUrl);
 }
 

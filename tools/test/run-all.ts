@@ -1,7 +1,8 @@
 /**
  * `npm test`: builds, runs the static checks (types, lint, formatting) and every jest suite
  * (domain and API unit tests, API integration tests over real HTTP, PostgreSQL and Keycloak),
- * then prints one summary line `N passed, N failed` over all of them.
+ * the console's Vitest suite and the console end-to-end suite in Chromium, then prints one summary
+ * line `N passed, N failed` over all of them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -84,6 +85,28 @@ function main(): void {
       jestOk = false;
     }
   }
+  // The console's component and logic tests run in Vitest (jsdom); their counts join the total.
+  const vitestFile = path.join(ROOT, 'tmp', 'vitest-results.json');
+  mkdirSync(path.dirname(vitestFile), { recursive: true });
+  const vitestOk = run('vitest: console components and logic', 'npx', [
+    'vitest',
+    'run',
+    '--config',
+    'apps/console/vite.config.ts',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${vitestFile}`,
+  ]);
+  let vitest = { numPassedTests: 0, numFailedTests: 0 };
+  try {
+    vitest = JSON.parse(readFileSync(vitestFile, 'utf8')) as typeof vitest;
+  } catch {
+    checks.push(['vitest results', false]);
+  }
+  if (!vitestOk && vitest.numFailedTests === 0) checks.push(['vitest', false]);
+  results.numPassedTests += vitest.numPassedTests;
+  results.numFailedTests += vitest.numFailedTests;
+
   const failedChecks = checks.filter(([, ok]) => !ok);
   for (const [name] of failedChecks) process.stdout.write(`check failed: ${name}\n`);
   const failed =

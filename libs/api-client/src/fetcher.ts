@@ -59,6 +59,5 @@ export async function dispatchFetch<T>(url: string, options: RequestInit = {}): 
       (body ?? {}) as Record<string, unknown>,
     );
   }
-  // The generated client expects `{ data, status, headers }`, as its fetch client would return.
-  return { data: body, status: response.status, headers: response.headers } as T;
+  return body as T;
 }

@@ -79,30 +79,6 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
 
 
 
-export type auditSearchResponse200 = {
-  data: AuditPage
-  status: 200
-}
-
-export type auditSearchResponse401 = {
-  data: void
-  status: 401
-}
-
-export type auditSearchResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type auditSearchResponseSuccess = (auditSearchResponse200) & {
-  headers: Headers;
-};
-export type auditSearchResponseError = (auditSearchResponse401 | auditSearchResponse403) & {
-  headers: Headers;
-};
-
-export type auditSearchResponse = (auditSearchResponseSuccess | auditSearchResponseError)
-
 export const getAuditSearchUrl = (params?: AuditSearchParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -118,9 +94,9 @@ export const getAuditSearchUrl = (params?: AuditSearchParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/audit?${stringifiedParams}` : `/api/v1/audit`
 }
 
-export const auditSearch = async (params?: AuditSearchParams, options?: RequestInit): Promise<auditSearchResponse> => {
+export const auditSearch = async (params?: AuditSearchParams, options?: RequestInit): Promise<AuditPage> => {
   
-  return dispatchFetch<auditSearchResponse>(getAuditSearchUrl(params),
+  return dispatchFetch<AuditPage>(getAuditSearchUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -180,30 +156,6 @@ export function useAuditSearch<TData = Awaited<ReturnType<typeof auditSearch>>, 
 
 
 
-export type dispatchesListResponse200 = {
-  data: DispatchPage
-  status: 200
-}
-
-export type dispatchesListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type dispatchesListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type dispatchesListResponseSuccess = (dispatchesListResponse200) & {
-  headers: Headers;
-};
-export type dispatchesListResponseError = (dispatchesListResponse401 | dispatchesListResponse403) & {
-  headers: Headers;
-};
-
-export type dispatchesListResponse = (dispatchesListResponseSuccess | dispatchesListResponseError)
-
 export const getDispatchesListUrl = (params?: DispatchesListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -219,9 +171,9 @@ export const getDispatchesListUrl = (params?: DispatchesListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/dispatches?${stringifiedParams}` : `/api/v1/dispatches`
 }
 
-export const dispatchesList = async (params?: DispatchesListParams, options?: RequestInit): Promise<dispatchesListResponse> => {
+export const dispatchesList = async (params?: DispatchesListParams, options?: RequestInit): Promise<DispatchPage> => {
   
-  return dispatchFetch<dispatchesListResponse>(getDispatchesListUrl(params),
+  return dispatchFetch<DispatchPage>(getDispatchesListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -284,35 +236,6 @@ export function useDispatchesList<TData = Awaited<ReturnType<typeof dispatchesLi
 /**
  * @summary Dispatch a queued work order by hand, choosing the unit and the driver
  */
-export type dispatchesCreateResponse201 = {
-  data: DispatchView
-  status: 201
-}
-
-export type dispatchesCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type dispatchesCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type dispatchesCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type dispatchesCreateResponseSuccess = (dispatchesCreateResponse201) & {
-  headers: Headers;
-};
-export type dispatchesCreateResponseError = (dispatchesCreateResponse401 | dispatchesCreateResponse403 | dispatchesCreateResponse409) & {
-  headers: Headers;
-};
-
-export type dispatchesCreateResponse = (dispatchesCreateResponseSuccess | dispatchesCreateResponseError)
-
 export const getDispatchesCreateUrl = () => {
 
 
@@ -321,9 +244,9 @@ export const getDispatchesCreateUrl = () => {
   return `/api/v1/dispatches`
 }
 
-export const dispatchesCreate = async (createDispatchDto: CreateDispatchDto, options?: RequestInit): Promise<dispatchesCreateResponse> => {
+export const dispatchesCreate = async (createDispatchDto: CreateDispatchDto, options?: RequestInit): Promise<DispatchView> => {
   
-  return dispatchFetch<dispatchesCreateResponse>(getDispatchesCreateUrl(),
+  return dispatchFetch<DispatchView>(getDispatchesCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -382,35 +305,6 @@ export const useDispatchesCreate = <TError = void | void | void,
       return useMutation(mutationOptions);
     }
     
-export type dispatchesGetResponse200 = {
-  data: DispatchView
-  status: 200
-}
-
-export type dispatchesGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type dispatchesGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type dispatchesGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type dispatchesGetResponseSuccess = (dispatchesGetResponse200) & {
-  headers: Headers;
-};
-export type dispatchesGetResponseError = (dispatchesGetResponse401 | dispatchesGetResponse403 | dispatchesGetResponse404) & {
-  headers: Headers;
-};
-
-export type dispatchesGetResponse = (dispatchesGetResponseSuccess | dispatchesGetResponseError)
-
 export const getDispatchesGetUrl = (id: string,) => {
 
 
@@ -419,9 +313,9 @@ export const getDispatchesGetUrl = (id: string,) => {
   return `/api/v1/dispatches/${id}`
 }
 
-export const dispatchesGet = async (id: string, options?: RequestInit): Promise<dispatchesGetResponse> => {
+export const dispatchesGet = async (id: string, options?: RequestInit): Promise<DispatchView> => {
   
-  return dispatchFetch<dispatchesGetResponse>(getDispatchesGetUrl(id),
+  return dispatchFetch<DispatchView>(getDispatchesGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -484,35 +378,6 @@ export function useDispatchesGet<TData = Awaited<ReturnType<typeof dispatchesGet
 /**
  * @summary Swap the unit and/or the driver of an open dispatch
  */
-export type dispatchesReassignResponse200 = {
-  data: DispatchView
-  status: 200
-}
-
-export type dispatchesReassignResponse401 = {
-  data: void
-  status: 401
-}
-
-export type dispatchesReassignResponse403 = {
-  data: void
-  status: 403
-}
-
-export type dispatchesReassignResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type dispatchesReassignResponseSuccess = (dispatchesReassignResponse200) & {
-  headers: Headers;
-};
-export type dispatchesReassignResponseError = (dispatchesReassignResponse401 | dispatchesReassignResponse403 | dispatchesReassignResponse409) & {
-  headers: Headers;
-};
-
-export type dispatchesReassignResponse = (dispatchesReassignResponseSuccess | dispatchesReassignResponseError)
-
 export const getDispatchesReassignUrl = (id: string,) => {
 
 
@@ -522,9 +387,9 @@ export const getDispatchesReassignUrl = (id: string,) => {
 }
 
 export const dispatchesReassign = async (id: string,
-    reassignDispatchDto: ReassignDispatchDto, options?: RequestInit): Promise<dispatchesReassignResponse> => {
+    reassignDispatchDto: ReassignDispatchDto, options?: RequestInit): Promise<DispatchView> => {
   
-  return dispatchFetch<dispatchesReassignResponse>(getDispatchesReassignUrl(id),
+  return dispatchFetch<DispatchView>(getDispatchesReassignUrl(id),
   {      
     ...options,
     method: 'POST',
@@ -586,35 +451,6 @@ export const useDispatchesReassign = <TError = void | void | void,
 /**
  * @summary Move a dispatch one step: acknowledged → en_route → on_site → completed, or cancelled
  */
-export type dispatchesTransitionResponse200 = {
-  data: DispatchView
-  status: 200
-}
-
-export type dispatchesTransitionResponse401 = {
-  data: void
-  status: 401
-}
-
-export type dispatchesTransitionResponse403 = {
-  data: void
-  status: 403
-}
-
-export type dispatchesTransitionResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type dispatchesTransitionResponseSuccess = (dispatchesTransitionResponse200) & {
-  headers: Headers;
-};
-export type dispatchesTransitionResponseError = (dispatchesTransitionResponse401 | dispatchesTransitionResponse403 | dispatchesTransitionResponse409) & {
-  headers: Headers;
-};
-
-export type dispatchesTransitionResponse = (dispatchesTransitionResponseSuccess | dispatchesTransitionResponseError)
-
 export const getDispatchesTransitionUrl = (id: string,) => {
 
 
@@ -624,9 +460,9 @@ export const getDispatchesTransitionUrl = (id: string,) => {
 }
 
 export const dispatchesTransition = async (id: string,
-    transitionDto: TransitionDto, options?: RequestInit): Promise<dispatchesTransitionResponse> => {
+    transitionDto: TransitionDto, options?: RequestInit): Promise<DispatchView> => {
   
-  return dispatchFetch<dispatchesTransitionResponse>(getDispatchesTransitionUrl(id),
+  return dispatchFetch<DispatchView>(getDispatchesTransitionUrl(id),
   {      
     ...options,
     method: 'POST',
@@ -685,30 +521,6 @@ export const useDispatchesTransition = <TError = void | void | void,
       return useMutation(mutationOptions);
     }
     
-export type driversListResponse200 = {
-  data: DriverPage
-  status: 200
-}
-
-export type driversListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type driversListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type driversListResponseSuccess = (driversListResponse200) & {
-  headers: Headers;
-};
-export type driversListResponseError = (driversListResponse401 | driversListResponse403) & {
-  headers: Headers;
-};
-
-export type driversListResponse = (driversListResponseSuccess | driversListResponseError)
-
 export const getDriversListUrl = (params?: DriversListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -724,9 +536,9 @@ export const getDriversListUrl = (params?: DriversListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/drivers?${stringifiedParams}` : `/api/v1/drivers`
 }
 
-export const driversList = async (params?: DriversListParams, options?: RequestInit): Promise<driversListResponse> => {
+export const driversList = async (params?: DriversListParams, options?: RequestInit): Promise<DriverPage> => {
   
-  return dispatchFetch<driversListResponse>(getDriversListUrl(params),
+  return dispatchFetch<DriverPage>(getDriversListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -786,35 +598,6 @@ export function useDriversList<TData = Awaited<ReturnType<typeof driversList>>, 
 
 
 
-export type driversCreateResponse201 = {
-  data: DriverView
-  status: 201
-}
-
-export type driversCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type driversCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type driversCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type driversCreateResponseSuccess = (driversCreateResponse201) & {
-  headers: Headers;
-};
-export type driversCreateResponseError = (driversCreateResponse401 | driversCreateResponse403 | driversCreateResponse409) & {
-  headers: Headers;
-};
-
-export type driversCreateResponse = (driversCreateResponseSuccess | driversCreateResponseError)
-
 export const getDriversCreateUrl = () => {
 
 
@@ -823,9 +606,9 @@ export const getDriversCreateUrl = () => {
   return `/api/v1/drivers`
 }
 
-export const driversCreate = async (createDriverDto: CreateDriverDto, options?: RequestInit): Promise<driversCreateResponse> => {
+export const driversCreate = async (createDriverDto: CreateDriverDto, options?: RequestInit): Promise<DriverView> => {
   
-  return dispatchFetch<driversCreateResponse>(getDriversCreateUrl(),
+  return dispatchFetch<DriverView>(getDriversCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -884,35 +667,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
 /**
  * @summary The driver profile of the calling user
  */
-export type driversMeResponse200 = {
-  data: DriverView
-  status: 200
-}
-
-export type driversMeResponse401 = {
-  data: void
-  status: 401
-}
-
-export type driversMeResponse403 = {
-  data: void
-  status: 403
-}
-
-export type driversMeResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type driversMeResponseSuccess = (driversMeResponse200) & {
-  headers: Headers;
-};
-export type driversMeResponseError = (driversMeResponse401 | driversMeResponse403 | driversMeResponse404) & {
-  headers: Headers;
-};
-
-export type driversMeResponse = (driversMeResponseSuccess | driversMeResponseError)
-
 export const getDriversMeUrl = () => {
 
 
@@ -921,9 +675,9 @@ export const getDriversMeUrl = () => {
   return `/api/v1/drivers/me`
 }
 
-export const driversMe = async ( options?: RequestInit): Promise<driversMeResponse> => {
+export const driversMe = async ( options?: RequestInit): Promise<DriverView> => {
   
-  return dispatchFetch<driversMeResponse>(getDriversMeUrl(),
+  return dispatchFetch<DriverView>(getDriversMeUrl(),
   {      
     ...options,
     method: 'GET'
@@ -986,35 +740,6 @@ export function useDriversMe<TData = Awaited<ReturnType<typeof driversMe>>, TErr
 
 
 
-export type driversRemoveResponse204 = {
-  data: void
-  status: 204
-}
-
-export type driversRemoveResponse401 = {
-  data: void
-  status: 401
-}
-
-export type driversRemoveResponse403 = {
-  data: void
-  status: 403
-}
-
-export type driversRemoveResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type driversRemoveResponseSuccess = (driversRemoveResponse204) & {
-  headers: Headers;
-};
-export type driversRemoveResponseError = (driversRemoveResponse401 | driversRemoveResponse403 | driversRemoveResponse409) & {
-  headers: Headers;
-};
-
-export type driversRemoveResponse = (driversRemoveResponseSuccess | driversRemoveResponseError)
-
 export const getDriversRemoveUrl = (id: string,) => {
 
 
@@ -1023,9 +748,9 @@ export const getDriversRemoveUrl = (id: string,) => {
   return `/api/v1/drivers/${id}`
 }
 
-export const driversRemove = async (id: string, options?: RequestInit): Promise<driversRemoveResponse> => {
+export const driversRemove = async (id: string, options?: RequestInit): Promise<void> => {
   
-  return dispatchFetch<driversRemoveResponse>(getDriversRemoveUrl(id),
+  return dispatchFetch<void>(getDriversRemoveUrl(id),
   {      
     ...options,
     method: 'DELETE'
@@ -1080,35 +805,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type driversGetResponse200 = {
-  data: DriverView
-  status: 200
-}
-
-export type driversGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type driversGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type driversGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type driversGetResponseSuccess = (driversGetResponse200) & {
-  headers: Headers;
-};
-export type driversGetResponseError = (driversGetResponse401 | driversGetResponse403 | driversGetResponse404) & {
-  headers: Headers;
-};
-
-export type driversGetResponse = (driversGetResponseSuccess | driversGetResponseError)
-
 export const getDriversGetUrl = (id: string,) => {
 
 
@@ -1117,9 +813,9 @@ export const getDriversGetUrl = (id: string,) => {
   return `/api/v1/drivers/${id}`
 }
 
-export const driversGet = async (id: string, options?: RequestInit): Promise<driversGetResponse> => {
+export const driversGet = async (id: string, options?: RequestInit): Promise<DriverView> => {
   
-  return dispatchFetch<driversGetResponse>(getDriversGetUrl(id),
+  return dispatchFetch<DriverView>(getDriversGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -1182,30 +878,6 @@ export function useDriversGet<TData = Awaited<ReturnType<typeof driversGet>>, TE
 /**
  * @summary Edit a driver (admin), or set duty status (admin, dispatcher, the driver themself)
  */
-export type driversUpdateResponse200 = {
-  data: DriverView
-  status: 200
-}
-
-export type driversUpdateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type driversUpdateResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type driversUpdateResponseSuccess = (driversUpdateResponse200) & {
-  headers: Headers;
-};
-export type driversUpdateResponseError = (driversUpdateResponse401 | driversUpdateResponse403) & {
-  headers: Headers;
-};
-
-export type driversUpdateResponse = (driversUpdateResponseSuccess | driversUpdateResponseError)
-
 export const getDriversUpdateUrl = (id: string,) => {
 
 
@@ -1215,9 +887,9 @@ export const getDriversUpdateUrl = (id: string,) => {
 }
 
 export const driversUpdate = async (id: string,
-    updateDriverDto: UpdateDriverDto, options?: RequestInit): Promise<driversUpdateResponse> => {
+    updateDriverDto: UpdateDriverDto, options?: RequestInit): Promise<DriverView> => {
   
-  return dispatchFetch<driversUpdateResponse>(getDriversUpdateUrl(id),
+  return dispatchFetch<DriverView>(getDriversUpdateUrl(id),
   {      
     ...options,
     method: 'PATCH',
@@ -1276,30 +948,6 @@ export const useDriversUpdate = <TError = void | void,
       return useMutation(mutationOptions);
     }
     
-export type equipmentListResponse200 = {
-  data: EquipmentPage
-  status: 200
-}
-
-export type equipmentListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type equipmentListResponseSuccess = (equipmentListResponse200) & {
-  headers: Headers;
-};
-export type equipmentListResponseError = (equipmentListResponse401 | equipmentListResponse403) & {
-  headers: Headers;
-};
-
-export type equipmentListResponse = (equipmentListResponseSuccess | equipmentListResponseError)
-
 export const getEquipmentListUrl = (params?: EquipmentListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -1315,9 +963,9 @@ export const getEquipmentListUrl = (params?: EquipmentListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/equipment?${stringifiedParams}` : `/api/v1/equipment`
 }
 
-export const equipmentList = async (params?: EquipmentListParams, options?: RequestInit): Promise<equipmentListResponse> => {
+export const equipmentList = async (params?: EquipmentListParams, options?: RequestInit): Promise<EquipmentPage> => {
   
-  return dispatchFetch<equipmentListResponse>(getEquipmentListUrl(params),
+  return dispatchFetch<EquipmentPage>(getEquipmentListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -1377,35 +1025,6 @@ export function useEquipmentList<TData = Awaited<ReturnType<typeof equipmentList
 
 
 
-export type equipmentCreateResponse201 = {
-  data: EquipmentView
-  status: 201
-}
-
-export type equipmentCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type equipmentCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type equipmentCreateResponseSuccess = (equipmentCreateResponse201) & {
-  headers: Headers;
-};
-export type equipmentCreateResponseError = (equipmentCreateResponse401 | equipmentCreateResponse403 | equipmentCreateResponse409) & {
-  headers: Headers;
-};
-
-export type equipmentCreateResponse = (equipmentCreateResponseSuccess | equipmentCreateResponseError)
-
 export const getEquipmentCreateUrl = () => {
 
 
@@ -1414,9 +1033,9 @@ export const getEquipmentCreateUrl = () => {
   return `/api/v1/equipment`
 }
 
-export const equipmentCreate = async (createEquipmentDto: CreateEquipmentDto, options?: RequestInit): Promise<equipmentCreateResponse> => {
+export const equipmentCreate = async (createEquipmentDto: CreateEquipmentDto, options?: RequestInit): Promise<EquipmentView> => {
   
-  return dispatchFetch<equipmentCreateResponse>(getEquipmentCreateUrl(),
+  return dispatchFetch<EquipmentView>(getEquipmentCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -1472,30 +1091,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type equipmentTypesListResponse200 = {
-  data: EquipmentTypePage
-  status: 200
-}
-
-export type equipmentTypesListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentTypesListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type equipmentTypesListResponseSuccess = (equipmentTypesListResponse200) & {
-  headers: Headers;
-};
-export type equipmentTypesListResponseError = (equipmentTypesListResponse401 | equipmentTypesListResponse403) & {
-  headers: Headers;
-};
-
-export type equipmentTypesListResponse = (equipmentTypesListResponseSuccess | equipmentTypesListResponseError)
-
 export const getEquipmentTypesListUrl = (params?: EquipmentTypesListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -1511,9 +1106,9 @@ export const getEquipmentTypesListUrl = (params?: EquipmentTypesListParams,) => 
   return stringifiedParams.length > 0 ? `/api/v1/equipment-types?${stringifiedParams}` : `/api/v1/equipment-types`
 }
 
-export const equipmentTypesList = async (params?: EquipmentTypesListParams, options?: RequestInit): Promise<equipmentTypesListResponse> => {
+export const equipmentTypesList = async (params?: EquipmentTypesListParams, options?: RequestInit): Promise<EquipmentTypePage> => {
   
-  return dispatchFetch<equipmentTypesListResponse>(getEquipmentTypesListUrl(params),
+  return dispatchFetch<EquipmentTypePage>(getEquipmentTypesListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -1573,35 +1168,6 @@ export function useEquipmentTypesList<TData = Awaited<ReturnType<typeof equipmen
 
 
 
-export type equipmentTypesCreateResponse201 = {
-  data: EquipmentTypeView
-  status: 201
-}
-
-export type equipmentTypesCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentTypesCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type equipmentTypesCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type equipmentTypesCreateResponseSuccess = (equipmentTypesCreateResponse201) & {
-  headers: Headers;
-};
-export type equipmentTypesCreateResponseError = (equipmentTypesCreateResponse401 | equipmentTypesCreateResponse403 | equipmentTypesCreateResponse409) & {
-  headers: Headers;
-};
-
-export type equipmentTypesCreateResponse = (equipmentTypesCreateResponseSuccess | equipmentTypesCreateResponseError)
-
 export const getEquipmentTypesCreateUrl = () => {
 
 
@@ -1610,9 +1176,9 @@ export const getEquipmentTypesCreateUrl = () => {
   return `/api/v1/equipment-types`
 }
 
-export const equipmentTypesCreate = async (createEquipmentTypeDto: CreateEquipmentTypeDto, options?: RequestInit): Promise<equipmentTypesCreateResponse> => {
+export const equipmentTypesCreate = async (createEquipmentTypeDto: CreateEquipmentTypeDto, options?: RequestInit): Promise<EquipmentTypeView> => {
   
-  return dispatchFetch<equipmentTypesCreateResponse>(getEquipmentTypesCreateUrl(),
+  return dispatchFetch<EquipmentTypeView>(getEquipmentTypesCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -1668,35 +1234,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type equipmentTypesRemoveResponse204 = {
-  data: void
-  status: 204
-}
-
-export type equipmentTypesRemoveResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentTypesRemoveResponse403 = {
-  data: void
-  status: 403
-}
-
-export type equipmentTypesRemoveResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type equipmentTypesRemoveResponseSuccess = (equipmentTypesRemoveResponse204) & {
-  headers: Headers;
-};
-export type equipmentTypesRemoveResponseError = (equipmentTypesRemoveResponse401 | equipmentTypesRemoveResponse403 | equipmentTypesRemoveResponse409) & {
-  headers: Headers;
-};
-
-export type equipmentTypesRemoveResponse = (equipmentTypesRemoveResponseSuccess | equipmentTypesRemoveResponseError)
-
 export const getEquipmentTypesRemoveUrl = (id: string,) => {
 
 
@@ -1705,9 +1242,9 @@ export const getEquipmentTypesRemoveUrl = (id: string,) => {
   return `/api/v1/equipment-types/${id}`
 }
 
-export const equipmentTypesRemove = async (id: string, options?: RequestInit): Promise<equipmentTypesRemoveResponse> => {
+export const equipmentTypesRemove = async (id: string, options?: RequestInit): Promise<void> => {
   
-  return dispatchFetch<equipmentTypesRemoveResponse>(getEquipmentTypesRemoveUrl(id),
+  return dispatchFetch<void>(getEquipmentTypesRemoveUrl(id),
   {      
     ...options,
     method: 'DELETE'
@@ -1762,35 +1299,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type equipmentTypesGetResponse200 = {
-  data: EquipmentTypeView
-  status: 200
-}
-
-export type equipmentTypesGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentTypesGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type equipmentTypesGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type equipmentTypesGetResponseSuccess = (equipmentTypesGetResponse200) & {
-  headers: Headers;
-};
-export type equipmentTypesGetResponseError = (equipmentTypesGetResponse401 | equipmentTypesGetResponse403 | equipmentTypesGetResponse404) & {
-  headers: Headers;
-};
-
-export type equipmentTypesGetResponse = (equipmentTypesGetResponseSuccess | equipmentTypesGetResponseError)
-
 export const getEquipmentTypesGetUrl = (id: string,) => {
 
 
@@ -1799,9 +1307,9 @@ export const getEquipmentTypesGetUrl = (id: string,) => {
   return `/api/v1/equipment-types/${id}`
 }
 
-export const equipmentTypesGet = async (id: string, options?: RequestInit): Promise<equipmentTypesGetResponse> => {
+export const equipmentTypesGet = async (id: string, options?: RequestInit): Promise<EquipmentTypeView> => {
   
-  return dispatchFetch<equipmentTypesGetResponse>(getEquipmentTypesGetUrl(id),
+  return dispatchFetch<EquipmentTypeView>(getEquipmentTypesGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -1861,30 +1369,6 @@ export function useEquipmentTypesGet<TData = Awaited<ReturnType<typeof equipment
 
 
 
-export type equipmentTypesUpdateResponse200 = {
-  data: EquipmentTypeView
-  status: 200
-}
-
-export type equipmentTypesUpdateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentTypesUpdateResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type equipmentTypesUpdateResponseSuccess = (equipmentTypesUpdateResponse200) & {
-  headers: Headers;
-};
-export type equipmentTypesUpdateResponseError = (equipmentTypesUpdateResponse401 | equipmentTypesUpdateResponse403) & {
-  headers: Headers;
-};
-
-export type equipmentTypesUpdateResponse = (equipmentTypesUpdateResponseSuccess | equipmentTypesUpdateResponseError)
-
 export const getEquipmentTypesUpdateUrl = (id: string,) => {
 
 
@@ -1894,9 +1378,9 @@ export const getEquipmentTypesUpdateUrl = (id: string,) => {
 }
 
 export const equipmentTypesUpdate = async (id: string,
-    updateEquipmentTypeDto: UpdateEquipmentTypeDto, options?: RequestInit): Promise<equipmentTypesUpdateResponse> => {
+    updateEquipmentTypeDto: UpdateEquipmentTypeDto, options?: RequestInit): Promise<EquipmentTypeView> => {
   
-  return dispatchFetch<equipmentTypesUpdateResponse>(getEquipmentTypesUpdateUrl(id),
+  return dispatchFetch<EquipmentTypeView>(getEquipmentTypesUpdateUrl(id),
   {      
     ...options,
     method: 'PATCH',
@@ -1952,35 +1436,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type equipmentGetResponse200 = {
-  data: EquipmentView
-  status: 200
-}
-
-export type equipmentGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type equipmentGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type equipmentGetResponseSuccess = (equipmentGetResponse200) & {
-  headers: Headers;
-};
-export type equipmentGetResponseError = (equipmentGetResponse401 | equipmentGetResponse403 | equipmentGetResponse404) & {
-  headers: Headers;
-};
-
-export type equipmentGetResponse = (equipmentGetResponseSuccess | equipmentGetResponseError)
-
 export const getEquipmentGetUrl = (id: string,) => {
 
 
@@ -1989,9 +1444,9 @@ export const getEquipmentGetUrl = (id: string,) => {
   return `/api/v1/equipment/${id}`
 }
 
-export const equipmentGet = async (id: string, options?: RequestInit): Promise<equipmentGetResponse> => {
+export const equipmentGet = async (id: string, options?: RequestInit): Promise<EquipmentView> => {
   
-  return dispatchFetch<equipmentGetResponse>(getEquipmentGetUrl(id),
+  return dispatchFetch<EquipmentView>(getEquipmentGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -2054,35 +1509,6 @@ export function useEquipmentGet<TData = Awaited<ReturnType<typeof equipmentGet>>
 /**
  * @summary Edit a unit (admin), or move it into or out of maintenance (admin, dispatcher)
  */
-export type equipmentUpdateResponse200 = {
-  data: EquipmentView
-  status: 200
-}
-
-export type equipmentUpdateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type equipmentUpdateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type equipmentUpdateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type equipmentUpdateResponseSuccess = (equipmentUpdateResponse200) & {
-  headers: Headers;
-};
-export type equipmentUpdateResponseError = (equipmentUpdateResponse401 | equipmentUpdateResponse403 | equipmentUpdateResponse409) & {
-  headers: Headers;
-};
-
-export type equipmentUpdateResponse = (equipmentUpdateResponseSuccess | equipmentUpdateResponseError)
-
 export const getEquipmentUpdateUrl = (id: string,) => {
 
 
@@ -2092,9 +1518,9 @@ export const getEquipmentUpdateUrl = (id: string,) => {
 }
 
 export const equipmentUpdate = async (id: string,
-    updateEquipmentDto: UpdateEquipmentDto, options?: RequestInit): Promise<equipmentUpdateResponse> => {
+    updateEquipmentDto: UpdateEquipmentDto, options?: RequestInit): Promise<EquipmentView> => {
   
-  return dispatchFetch<equipmentUpdateResponse>(getEquipmentUpdateUrl(id),
+  return dispatchFetch<EquipmentView>(getEquipmentUpdateUrl(id),
   {      
     ...options,
     method: 'PATCH',
@@ -2157,30 +1583,6 @@ export const useEquipmentUpdate = <TError = void | void | void,
  * Each event is named after its audit action (e.g. `work_order.created`, `dispatch.en_route`) and carries the audit event as data, with its id as the SSE id. Reconnect with `Last-Event-ID` (or `?since=`) to receive what was missed. A first `ready` event carries the position the stream starts from; comment lines keep idle connections open.
  * @summary Live stream (server-sent events) of the tenant’s changes; drivers receive only their own
  */
-export type eventsStreamResponse200 = {
-  data: void
-  status: 200
-}
-
-export type eventsStreamResponse401 = {
-  data: void
-  status: 401
-}
-
-export type eventsStreamResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type eventsStreamResponseSuccess = (eventsStreamResponse200) & {
-  headers: Headers;
-};
-export type eventsStreamResponseError = (eventsStreamResponse401 | eventsStreamResponse403) & {
-  headers: Headers;
-};
-
-export type eventsStreamResponse = (eventsStreamResponseSuccess | eventsStreamResponseError)
-
 export const getEventsStreamUrl = (params?: EventsStreamParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -2196,9 +1598,9 @@ export const getEventsStreamUrl = (params?: EventsStreamParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/events?${stringifiedParams}` : `/api/v1/events`
 }
 
-export const eventsStream = async (params?: EventsStreamParams, options?: RequestInit): Promise<eventsStreamResponse> => {
+export const eventsStream = async (params?: EventsStreamParams, options?: RequestInit): Promise<void> => {
   
-  return dispatchFetch<eventsStreamResponse>(getEventsStreamUrl(params),
+  return dispatchFetch<void>(getEventsStreamUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -2261,30 +1663,6 @@ export function useEventsStream<TData = Awaited<ReturnType<typeof eventsStream>>
 
 
 
-export type qualificationsListResponse200 = {
-  data: QualificationPage
-  status: 200
-}
-
-export type qualificationsListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type qualificationsListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type qualificationsListResponseSuccess = (qualificationsListResponse200) & {
-  headers: Headers;
-};
-export type qualificationsListResponseError = (qualificationsListResponse401 | qualificationsListResponse403) & {
-  headers: Headers;
-};
-
-export type qualificationsListResponse = (qualificationsListResponseSuccess | qualificationsListResponseError)
-
 export const getQualificationsListUrl = (params?: QualificationsListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -2300,9 +1678,9 @@ export const getQualificationsListUrl = (params?: QualificationsListParams,) => 
   return stringifiedParams.length > 0 ? `/api/v1/qualifications?${stringifiedParams}` : `/api/v1/qualifications`
 }
 
-export const qualificationsList = async (params?: QualificationsListParams, options?: RequestInit): Promise<qualificationsListResponse> => {
+export const qualificationsList = async (params?: QualificationsListParams, options?: RequestInit): Promise<QualificationPage> => {
   
-  return dispatchFetch<qualificationsListResponse>(getQualificationsListUrl(params),
+  return dispatchFetch<QualificationPage>(getQualificationsListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -2362,35 +1740,6 @@ export function useQualificationsList<TData = Awaited<ReturnType<typeof qualific
 
 
 
-export type qualificationsCreateResponse201 = {
-  data: QualificationView
-  status: 201
-}
-
-export type qualificationsCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type qualificationsCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type qualificationsCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type qualificationsCreateResponseSuccess = (qualificationsCreateResponse201) & {
-  headers: Headers;
-};
-export type qualificationsCreateResponseError = (qualificationsCreateResponse401 | qualificationsCreateResponse403 | qualificationsCreateResponse409) & {
-  headers: Headers;
-};
-
-export type qualificationsCreateResponse = (qualificationsCreateResponseSuccess | qualificationsCreateResponseError)
-
 export const getQualificationsCreateUrl = () => {
 
 
@@ -2399,9 +1748,9 @@ export const getQualificationsCreateUrl = () => {
   return `/api/v1/qualifications`
 }
 
-export const qualificationsCreate = async (createQualificationDto: CreateQualificationDto, options?: RequestInit): Promise<qualificationsCreateResponse> => {
+export const qualificationsCreate = async (createQualificationDto: CreateQualificationDto, options?: RequestInit): Promise<QualificationView> => {
   
-  return dispatchFetch<qualificationsCreateResponse>(getQualificationsCreateUrl(),
+  return dispatchFetch<QualificationView>(getQualificationsCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -2457,35 +1806,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type qualificationsRemoveResponse204 = {
-  data: void
-  status: 204
-}
-
-export type qualificationsRemoveResponse401 = {
-  data: void
-  status: 401
-}
-
-export type qualificationsRemoveResponse403 = {
-  data: void
-  status: 403
-}
-
-export type qualificationsRemoveResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type qualificationsRemoveResponseSuccess = (qualificationsRemoveResponse204) & {
-  headers: Headers;
-};
-export type qualificationsRemoveResponseError = (qualificationsRemoveResponse401 | qualificationsRemoveResponse403 | qualificationsRemoveResponse409) & {
-  headers: Headers;
-};
-
-export type qualificationsRemoveResponse = (qualificationsRemoveResponseSuccess | qualificationsRemoveResponseError)
-
 export const getQualificationsRemoveUrl = (id: string,) => {
 
 
@@ -2494,9 +1814,9 @@ export const getQualificationsRemoveUrl = (id: string,) => {
   return `/api/v1/qualifications/${id}`
 }
 
-export const qualificationsRemove = async (id: string, options?: RequestInit): Promise<qualificationsRemoveResponse> => {
+export const qualificationsRemove = async (id: string, options?: RequestInit): Promise<void> => {
   
-  return dispatchFetch<qualificationsRemoveResponse>(getQualificationsRemoveUrl(id),
+  return dispatchFetch<void>(getQualificationsRemoveUrl(id),
   {      
     ...options,
     method: 'DELETE'
@@ -2551,35 +1871,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type qualificationsGetResponse200 = {
-  data: QualificationView
-  status: 200
-}
-
-export type qualificationsGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type qualificationsGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type qualificationsGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type qualificationsGetResponseSuccess = (qualificationsGetResponse200) & {
-  headers: Headers;
-};
-export type qualificationsGetResponseError = (qualificationsGetResponse401 | qualificationsGetResponse403 | qualificationsGetResponse404) & {
-  headers: Headers;
-};
-
-export type qualificationsGetResponse = (qualificationsGetResponseSuccess | qualificationsGetResponseError)
-
 export const getQualificationsGetUrl = (id: string,) => {
 
 
@@ -2588,9 +1879,9 @@ export const getQualificationsGetUrl = (id: string,) => {
   return `/api/v1/qualifications/${id}`
 }
 
-export const qualificationsGet = async (id: string, options?: RequestInit): Promise<qualificationsGetResponse> => {
+export const qualificationsGet = async (id: string, options?: RequestInit): Promise<QualificationView> => {
   
-  return dispatchFetch<qualificationsGetResponse>(getQualificationsGetUrl(id),
+  return dispatchFetch<QualificationView>(getQualificationsGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -2650,30 +1941,6 @@ export function useQualificationsGet<TData = Awaited<ReturnType<typeof qualifica
 
 
 
-export type qualificationsUpdateResponse200 = {
-  data: QualificationView
-  status: 200
-}
-
-export type qualificationsUpdateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type qualificationsUpdateResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type qualificationsUpdateResponseSuccess = (qualificationsUpdateResponse200) & {
-  headers: Headers;
-};
-export type qualificationsUpdateResponseError = (qualificationsUpdateResponse401 | qualificationsUpdateResponse403) & {
-  headers: Headers;
-};
-
-export type qualificationsUpdateResponse = (qualificationsUpdateResponseSuccess | qualificationsUpdateResponseError)
-
 export const getQualificationsUpdateUrl = (id: string,) => {
 
 
@@ -2683,9 +1950,9 @@ export const getQualificationsUpdateUrl = (id: string,) => {
 }
 
 export const qualificationsUpdate = async (id: string,
-    updateQualificationDto: UpdateQualificationDto, options?: RequestInit): Promise<qualificationsUpdateResponse> => {
+    updateQualificationDto: UpdateQualificationDto, options?: RequestInit): Promise<QualificationView> => {
   
-  return dispatchFetch<qualificationsUpdateResponse>(getQualificationsUpdateUrl(id),
+  return dispatchFetch<QualificationView>(getQualificationsUpdateUrl(id),
   {      
     ...options,
     method: 'PATCH',
@@ -2744,30 +2011,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
 /**
  * @summary Queued work orders in serving order, with what blocks each one
  */
-export type queueListResponse200 = {
-  data: QueueItemPage
-  status: 200
-}
-
-export type queueListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type queueListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type queueListResponseSuccess = (queueListResponse200) & {
-  headers: Headers;
-};
-export type queueListResponseError = (queueListResponse401 | queueListResponse403) & {
-  headers: Headers;
-};
-
-export type queueListResponse = (queueListResponseSuccess | queueListResponseError)
-
 export const getQueueListUrl = (params?: QueueListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -2783,9 +2026,9 @@ export const getQueueListUrl = (params?: QueueListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/queue?${stringifiedParams}` : `/api/v1/queue`
 }
 
-export const queueList = async (params?: QueueListParams, options?: RequestInit): Promise<queueListResponse> => {
+export const queueList = async (params?: QueueListParams, options?: RequestInit): Promise<QueueItemPage> => {
   
-  return dispatchFetch<queueListResponse>(getQueueListUrl(params),
+  return dispatchFetch<QueueItemPage>(getQueueListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -2848,30 +2091,6 @@ export function useQueueList<TData = Awaited<ReturnType<typeof queueList>>, TErr
 
 
 
-export type sitesListResponse200 = {
-  data: SitePage
-  status: 200
-}
-
-export type sitesListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type sitesListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type sitesListResponseSuccess = (sitesListResponse200) & {
-  headers: Headers;
-};
-export type sitesListResponseError = (sitesListResponse401 | sitesListResponse403) & {
-  headers: Headers;
-};
-
-export type sitesListResponse = (sitesListResponseSuccess | sitesListResponseError)
-
 export const getSitesListUrl = (params?: SitesListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -2887,9 +2106,9 @@ export const getSitesListUrl = (params?: SitesListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/sites?${stringifiedParams}` : `/api/v1/sites`
 }
 
-export const sitesList = async (params?: SitesListParams, options?: RequestInit): Promise<sitesListResponse> => {
+export const sitesList = async (params?: SitesListParams, options?: RequestInit): Promise<SitePage> => {
   
-  return dispatchFetch<sitesListResponse>(getSitesListUrl(params),
+  return dispatchFetch<SitePage>(getSitesListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -2949,35 +2168,6 @@ export function useSitesList<TData = Awaited<ReturnType<typeof sitesList>>, TErr
 
 
 
-export type sitesCreateResponse201 = {
-  data: SiteView
-  status: 201
-}
-
-export type sitesCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type sitesCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type sitesCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type sitesCreateResponseSuccess = (sitesCreateResponse201) & {
-  headers: Headers;
-};
-export type sitesCreateResponseError = (sitesCreateResponse401 | sitesCreateResponse403 | sitesCreateResponse409) & {
-  headers: Headers;
-};
-
-export type sitesCreateResponse = (sitesCreateResponseSuccess | sitesCreateResponseError)
-
 export const getSitesCreateUrl = () => {
 
 
@@ -2986,9 +2176,9 @@ export const getSitesCreateUrl = () => {
   return `/api/v1/sites`
 }
 
-export const sitesCreate = async (createSiteDto: CreateSiteDto, options?: RequestInit): Promise<sitesCreateResponse> => {
+export const sitesCreate = async (createSiteDto: CreateSiteDto, options?: RequestInit): Promise<SiteView> => {
   
-  return dispatchFetch<sitesCreateResponse>(getSitesCreateUrl(),
+  return dispatchFetch<SiteView>(getSitesCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -3044,35 +2234,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type sitesRemoveResponse204 = {
-  data: void
-  status: 204
-}
-
-export type sitesRemoveResponse401 = {
-  data: void
-  status: 401
-}
-
-export type sitesRemoveResponse403 = {
-  data: void
-  status: 403
-}
-
-export type sitesRemoveResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type sitesRemoveResponseSuccess = (sitesRemoveResponse204) & {
-  headers: Headers;
-};
-export type sitesRemoveResponseError = (sitesRemoveResponse401 | sitesRemoveResponse403 | sitesRemoveResponse409) & {
-  headers: Headers;
-};
-
-export type sitesRemoveResponse = (sitesRemoveResponseSuccess | sitesRemoveResponseError)
-
 export const getSitesRemoveUrl = (id: string,) => {
 
 
@@ -3081,9 +2242,9 @@ export const getSitesRemoveUrl = (id: string,) => {
   return `/api/v1/sites/${id}`
 }
 
-export const sitesRemove = async (id: string, options?: RequestInit): Promise<sitesRemoveResponse> => {
+export const sitesRemove = async (id: string, options?: RequestInit): Promise<void> => {
   
-  return dispatchFetch<sitesRemoveResponse>(getSitesRemoveUrl(id),
+  return dispatchFetch<void>(getSitesRemoveUrl(id),
   {      
     ...options,
     method: 'DELETE'
@@ -3138,35 +2299,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type sitesGetResponse200 = {
-  data: SiteView
-  status: 200
-}
-
-export type sitesGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type sitesGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type sitesGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type sitesGetResponseSuccess = (sitesGetResponse200) & {
-  headers: Headers;
-};
-export type sitesGetResponseError = (sitesGetResponse401 | sitesGetResponse403 | sitesGetResponse404) & {
-  headers: Headers;
-};
-
-export type sitesGetResponse = (sitesGetResponseSuccess | sitesGetResponseError)
-
 export const getSitesGetUrl = (id: string,) => {
 
 
@@ -3175,9 +2307,9 @@ export const getSitesGetUrl = (id: string,) => {
   return `/api/v1/sites/${id}`
 }
 
-export const sitesGet = async (id: string, options?: RequestInit): Promise<sitesGetResponse> => {
+export const sitesGet = async (id: string, options?: RequestInit): Promise<SiteView> => {
   
-  return dispatchFetch<sitesGetResponse>(getSitesGetUrl(id),
+  return dispatchFetch<SiteView>(getSitesGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -3237,30 +2369,6 @@ export function useSitesGet<TData = Awaited<ReturnType<typeof sitesGet>>, TError
 
 
 
-export type sitesUpdateResponse200 = {
-  data: SiteView
-  status: 200
-}
-
-export type sitesUpdateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type sitesUpdateResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type sitesUpdateResponseSuccess = (sitesUpdateResponse200) & {
-  headers: Headers;
-};
-export type sitesUpdateResponseError = (sitesUpdateResponse401 | sitesUpdateResponse403) & {
-  headers: Headers;
-};
-
-export type sitesUpdateResponse = (sitesUpdateResponseSuccess | sitesUpdateResponseError)
-
 export const getSitesUpdateUrl = (id: string,) => {
 
 
@@ -3270,9 +2378,9 @@ export const getSitesUpdateUrl = (id: string,) => {
 }
 
 export const sitesUpdate = async (id: string,
-    updateSiteDto: UpdateSiteDto, options?: RequestInit): Promise<sitesUpdateResponse> => {
+    updateSiteDto: UpdateSiteDto, options?: RequestInit): Promise<SiteView> => {
   
-  return dispatchFetch<sitesUpdateResponse>(getSitesUpdateUrl(id),
+  return dispatchFetch<SiteView>(getSitesUpdateUrl(id),
   {      
     ...options,
     method: 'PATCH',
@@ -3328,30 +2436,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type workOrdersListResponse200 = {
-  data: WorkOrderPage
-  status: 200
-}
-
-export type workOrdersListResponse401 = {
-  data: void
-  status: 401
-}
-
-export type workOrdersListResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type workOrdersListResponseSuccess = (workOrdersListResponse200) & {
-  headers: Headers;
-};
-export type workOrdersListResponseError = (workOrdersListResponse401 | workOrdersListResponse403) & {
-  headers: Headers;
-};
-
-export type workOrdersListResponse = (workOrdersListResponseSuccess | workOrdersListResponseError)
-
 export const getWorkOrdersListUrl = (params?: WorkOrdersListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -3367,9 +2451,9 @@ export const getWorkOrdersListUrl = (params?: WorkOrdersListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/work-orders?${stringifiedParams}` : `/api/v1/work-orders`
 }
 
-export const workOrdersList = async (params?: WorkOrdersListParams, options?: RequestInit): Promise<workOrdersListResponse> => {
+export const workOrdersList = async (params?: WorkOrdersListParams, options?: RequestInit): Promise<WorkOrderPage> => {
   
-  return dispatchFetch<workOrdersListResponse>(getWorkOrdersListUrl(params),
+  return dispatchFetch<WorkOrderPage>(getWorkOrdersListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -3429,35 +2513,6 @@ export function useWorkOrdersList<TData = Awaited<ReturnType<typeof workOrdersLi
 
 
 
-export type workOrdersCreateResponse201 = {
-  data: WorkOrderDetailView
-  status: 201
-}
-
-export type workOrdersCreateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type workOrdersCreateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type workOrdersCreateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type workOrdersCreateResponseSuccess = (workOrdersCreateResponse201) & {
-  headers: Headers;
-};
-export type workOrdersCreateResponseError = (workOrdersCreateResponse401 | workOrdersCreateResponse403 | workOrdersCreateResponse409) & {
-  headers: Headers;
-};
-
-export type workOrdersCreateResponse = (workOrdersCreateResponseSuccess | workOrdersCreateResponseError)
-
 export const getWorkOrdersCreateUrl = () => {
 
 
@@ -3466,9 +2521,9 @@ export const getWorkOrdersCreateUrl = () => {
   return `/api/v1/work-orders`
 }
 
-export const workOrdersCreate = async (createWorkOrderDto: CreateWorkOrderDto, options?: RequestInit): Promise<workOrdersCreateResponse> => {
+export const workOrdersCreate = async (createWorkOrderDto: CreateWorkOrderDto, options?: RequestInit): Promise<WorkOrderDetailView> => {
   
-  return dispatchFetch<workOrdersCreateResponse>(getWorkOrdersCreateUrl(),
+  return dispatchFetch<WorkOrderDetailView>(getWorkOrdersCreateUrl(),
   {      
     ...options,
     method: 'POST',
@@ -3524,35 +2579,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type workOrdersGetResponse200 = {
-  data: WorkOrderDetailView
-  status: 200
-}
-
-export type workOrdersGetResponse401 = {
-  data: void
-  status: 401
-}
-
-export type workOrdersGetResponse403 = {
-  data: void
-  status: 403
-}
-
-export type workOrdersGetResponse404 = {
-  data: void
-  status: 404
-}
-    
-export type workOrdersGetResponseSuccess = (workOrdersGetResponse200) & {
-  headers: Headers;
-};
-export type workOrdersGetResponseError = (workOrdersGetResponse401 | workOrdersGetResponse403 | workOrdersGetResponse404) & {
-  headers: Headers;
-};
-
-export type workOrdersGetResponse = (workOrdersGetResponseSuccess | workOrdersGetResponseError)
-
 export const getWorkOrdersGetUrl = (id: string,) => {
 
 
@@ -3561,9 +2587,9 @@ export const getWorkOrdersGetUrl = (id: string,) => {
   return `/api/v1/work-orders/${id}`
 }
 
-export const workOrdersGet = async (id: string, options?: RequestInit): Promise<workOrdersGetResponse> => {
+export const workOrdersGet = async (id: string, options?: RequestInit): Promise<WorkOrderDetailView> => {
   
-  return dispatchFetch<workOrdersGetResponse>(getWorkOrdersGetUrl(id),
+  return dispatchFetch<WorkOrderDetailView>(getWorkOrdersGetUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -3623,35 +2649,6 @@ export function useWorkOrdersGet<TData = Awaited<ReturnType<typeof workOrdersGet
 
 
 
-export type workOrdersUpdateResponse200 = {
-  data: WorkOrderDetailView
-  status: 200
-}
-
-export type workOrdersUpdateResponse401 = {
-  data: void
-  status: 401
-}
-
-export type workOrdersUpdateResponse403 = {
-  data: void
-  status: 403
-}
-
-export type workOrdersUpdateResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type workOrdersUpdateResponseSuccess = (workOrdersUpdateResponse200) & {
-  headers: Headers;
-};
-export type workOrdersUpdateResponseError = (workOrdersUpdateResponse401 | workOrdersUpdateResponse403 | workOrdersUpdateResponse409) & {
-  headers: Headers;
-};
-
-export type workOrdersUpdateResponse = (workOrdersUpdateResponseSuccess | workOrdersUpdateResponseError)
-
 export const getWorkOrdersUpdateUrl = (id: string,) => {
 
 
@@ -3661,9 +2658,9 @@ export const getWorkOrdersUpdateUrl = (id: string,) => {
 }
 
 export const workOrdersUpdate = async (id: string,
-    updateWorkOrderDto: UpdateWorkOrderDto, options?: RequestInit): Promise<workOrdersUpdateResponse> => {
+    updateWorkOrderDto: UpdateWorkOrderDto, options?: RequestInit): Promise<WorkOrderDetailView> => {
   
-  return dispatchFetch<workOrdersUpdateResponse>(getWorkOrdersUpdateUrl(id),
+  return dispatchFetch<WorkOrderDetailView>(getWorkOrdersUpdateUrl(id),
   {      
     ...options,
     method: 'PATCH',
@@ -3719,35 +2716,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type workOrdersCancelResponse200 = {
-  data: WorkOrderDetailView
-  status: 200
-}
-
-export type workOrdersCancelResponse401 = {
-  data: void
-  status: 401
-}
-
-export type workOrdersCancelResponse403 = {
-  data: void
-  status: 403
-}
-
-export type workOrdersCancelResponse409 = {
-  data: void
-  status: 409
-}
-    
-export type workOrdersCancelResponseSuccess = (workOrdersCancelResponse200) & {
-  headers: Headers;
-};
-export type workOrdersCancelResponseError = (workOrdersCancelResponse401 | workOrdersCancelResponse403 | workOrdersCancelResponse409) & {
-  headers: Headers;
-};
-
-export type workOrdersCancelResponse = (workOrdersCancelResponseSuccess | workOrdersCancelResponseError)
-
 export const getWorkOrdersCancelUrl = (id: string,) => {
 
 
@@ -3756,9 +2724,9 @@ export const getWorkOrdersCancelUrl = (id: string,) => {
   return `/api/v1/work-orders/${id}/cancel`
 }
 
-export const workOrdersCancel = async (id: string, options?: RequestInit): Promise<workOrdersCancelResponse> => {
+export const workOrdersCancel = async (id: string, options?: RequestInit): Promise<WorkOrderDetailView> => {
   
-  return dispatchFetch<workOrdersCancelResponse>(getWorkOrdersCancelUrl(id),
+  return dispatchFetch<WorkOrderDetailView>(getWorkOrdersCancelUrl(id),
   {      
     ...options,
     method: 'POST'
@@ -3813,30 +2781,6 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
-export type workOrdersTimelineResponse200 = {
-  data: AuditEventView[]
-  status: 200
-}
-
-export type workOrdersTimelineResponse401 = {
-  data: void
-  status: 401
-}
-
-export type workOrdersTimelineResponse403 = {
-  data: void
-  status: 403
-}
-    
-export type workOrdersTimelineResponseSuccess = (workOrdersTimelineResponse200) & {
-  headers: Headers;
-};
-export type workOrdersTimelineResponseError = (workOrdersTimelineResponse401 | workOrdersTimelineResponse403) & {
-  headers: Headers;
-};
-
-export type workOrdersTimelineResponse = (workOrdersTimelineResponseSuccess | workOrdersTimelineResponseError)
-
 export const getWorkOrdersTimelineUrl = (id: string,) => {
 
 
@@ -3845,9 +2789,9 @@ export const getWorkOrdersTimelineUrl = (id: string,) => {
   return `/api/v1/work-orders/${id}/timeline`
 }
 
-export const workOrdersTimeline = async (id: string, options?: RequestInit): Promise<workOrdersTimelineResponse> => {
+export const workOrdersTimeline = async (id: string, options?: RequestInit): Promise<AuditEventView[]> => {
   
-  return dispatchFetch<workOrdersTimelineResponse>(getWorkOrdersTimelineUrl(id),
+  return dispatchFetch<AuditEventView[]>(getWorkOrdersTimelineUrl(id),
   {      
     ...options,
     method: 'GET'
@@ -3907,25 +2851,6 @@ export function useWorkOrdersTimeline<TData = Awaited<ReturnType<typeof workOrde
 
 
 
-export type healthLiveResponse200 = {
-  data: HealthLive200
-  status: 200
-}
-
-export type healthLiveResponse503 = {
-  data: HealthLive503
-  status: 503
-}
-    
-export type healthLiveResponseSuccess = (healthLiveResponse200) & {
-  headers: Headers;
-};
-export type healthLiveResponseError = (healthLiveResponse503) & {
-  headers: Headers;
-};
-
-export type healthLiveResponse = (healthLiveResponseSuccess | healthLiveResponseError)
-
 export const getHealthLiveUrl = () => {
 
 
@@ -3934,9 +2859,9 @@ export const getHealthLiveUrl = () => {
   return `/health/live`
 }
 
-export const healthLive = async ( options?: RequestInit): Promise<healthLiveResponse> => {
+export const healthLive = async ( options?: RequestInit): Promise<HealthLive200> => {
   
-  return dispatchFetch<healthLiveResponse>(getHealthLiveUrl(),
+  return dispatchFetch<HealthLive200>(getHealthLiveUrl(),
   {      
     ...options,
     method: 'GET'
@@ -3996,25 +2921,6 @@ export function useHealthLive<TData = Awaited<ReturnType<typeof healthLive>>, TE
 
 
 
-export type healthReadyResponse200 = {
-  data: HealthReady200
-  status: 200
-}
-
-export type healthReadyResponse503 = {
-  data: HealthReady503
-  status: 503
-}
-    
-export type healthReadyResponseSuccess = (healthReadyResponse200) & {
-  headers: Headers;
-};
-export type healthReadyResponseError = (healthReadyResponse503) & {
-  headers: Headers;
-};
-
-export type healthReadyResponse = (healthReadyResponseSuccess | healthReadyResponseError)
-
 export const getHealthReadyUrl = () => {
 
 
@@ -4023,9 +2929,9 @@ export const getHealthReadyUrl = () => {
   return `/health/ready`
 }
 
-export const healthReady = async ( options?: RequestInit): Promise<healthReadyResponse> => {
+export const healthReady = async ( options?: RequestInit): Promise<HealthReady200> => {
   
-  return dispatchFetch<healthReadyResponse>(getHealthReadyUrl(),
+  return dispatchFetch<HealthReady200>(getHealthReadyUrl(),
   {      
     ...options,
     method: 'GET'

@@ -6,6 +6,7 @@ import {
   DispatchStatus,
   DomainError,
   DRIVER_STEPS,
+  Equipment,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
   STEP_TIMESTAMP,
@@ -43,6 +44,7 @@ export class DispatchesService {
     return this.db.transaction(actor, async (manager) => {
       const builder = manager
         .createQueryBuilder(Dispatch, 'd')
+        .leftJoinAndSelect('d.equipment', 'equipment')
         .orderBy('d.assignedAt', 'DESC')
         .addOrderBy('d.id', 'ASC');
       if (query.status === 'open')
@@ -96,7 +98,7 @@ export class DispatchesService {
           conflicts,
         });
       const assigned = await this.engine.assign(manager, actor, input, { manual: true });
-      return toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', assigned.id));
+      return toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', assigned.id, { relations: { equipment: true } }));
     });
   }
 
@@ -188,7 +190,7 @@ export class DispatchesService {
         );
       }
       await manager.update(Dispatch, { id }, choice);
-      const after = toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', id));
+      const after = toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', id, { relations: { equipment: true } }));
       await this.audit.record(manager, actor, {
         action: 'dispatch.reassigned',
         entityType: 'dispatch',
@@ -209,6 +211,7 @@ export class DispatchesService {
     lock = false,
   ): Promise<Dispatch> {
     const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock });
+    dispatch.equipment = (await manager.findOneBy(Equipment, { id: dispatch.equipmentId })) ?? undefined;
     if (isDriverOnly(actor)) {
       const own = ownDriverFilter(actor);
       const mine = await manager

@@ -20,7 +20,10 @@ export interface DispatchView {
   driverId: string;
   /** @nullable */
   enRouteAt: string | null;
+  /** Code of the unit (drivers may not read equipment, but must know their unit) */
+  equipmentCode: string;
   equipmentId: string;
+  equipmentName: string;
   id: string;
   /** @nullable */
   onSiteAt: string | null;

@@ -72,6 +72,9 @@ export class DispatchView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workOrderId: string;
   @ApiProperty({ format: 'uuid' }) equipmentId: string;
+  @ApiProperty({ description: 'Code of the unit (drivers may not read equipment, but must know their unit)' })
+  equipmentCode: string;
+  @ApiProperty() equipmentName: string;
   @ApiProperty({ format: 'uuid' }) driverId: string;
   @ApiProperty({ enum: DispatchStatus }) status: DispatchStatus;
   @ApiProperty({ description: 'Keycloak subject of the dispatcher, or `auto`' })
@@ -98,6 +101,8 @@ export function toDispatchView(dispatch: Dispatch): DispatchView {
     id: dispatch.id,
     workOrderId: dispatch.workOrderId,
     equipmentId: dispatch.equipmentId,
+    equipmentCode: dispatch.equipment?.code ?? '',
+    equipmentName: dispatch.equipment?.name ?? '',
     driverId: dispatch.driverId,
     status: dispatch.status,
     dispatchedBy: dispatch.dispatchedBy,

@@ -1,0 +1,135 @@
+import { ApiClient, tokenFor } from '@dispatch/testing';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, signIn } from './support/browser';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../../screenshots');
+
+describe('console in Chromium against the real API, PostgreSQL and Keycloak', () => {
+  let browser: Browser;
+  let dispatcher: Page;
+  let admin: ApiClient;
+  const world: Record<string, string> = {};
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
+    const created = async (response: Promise<{ status: number; body: { id: string } }>) => {
+      const result = await response;
+      if (result.status !== 201)
+        throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
+      return result.body.id;
+    };
+    world.site = await created(
+      admin.post('/sites', {
+        name: 'Riverside Tower',
+        address: '500 River Road',
+        latitude: 39.75,
+        longitude: -105,
+      }),
+    );
+    world.type = await created(
+      admin.post('/equipment-types', { code: 'boom-lift', name: 'Boom lift' }),
+    );
+    world.unit = await created(
+      admin.post('/equipment', {
+        code: 'BL-001',
+        name: 'Genie S-65',
+        equipmentTypeId: world.type,
+        latitude: 39.7,
+        longitude: -105,
+      }),
+    );
+    world.driver = await created(
+      admin.post('/drivers', {
+        name: 'Dana Driver',
+        username: 'acme-driver',
+        dutyStatus: 'on_duty',
+        qualifications: [],
+      }),
+    );
+    browser = await launchChromium();
+    dispatcher = await signIn(browser, 'acme-dispatcher');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lets a dispatcher create a work order and see it dispatched', async () => {
+    const form = dispatcher.locator('[data-testid="create-work-order"]');
+    await form.locator('input[name="title"]').fill('Replace facade lights');
+    await form.locator('select[name="site"]').selectOption({ label: 'Riverside Tower' });
+    await form.locator('select[name="equipmentType"]').selectOption(world.type);
+    await form.locator('select[name="priority"]').selectOption('urgent');
+    await form.locator('button[type="submit"]').click();
+    const result = dispatcher.locator('[data-testid="create-result"]');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('dispatched at once');
+    world.workOrder = (await result.getAttribute('data-work-order')) as string;
+    await dispatcher
+      .locator(`[data-testid="column-assigned"] [data-work-order="${world.workOrder}"]`)
+      .waitFor({ timeout: 5_000 });
+    await dispatcher.screenshot({ path: path.join(SCREENSHOTS, 'board.png'), fullPage: true });
+  });
+
+  it('shows every step the driver takes on the dispatcher’s board, live, without a reload', async () => {
+    const driver = await signIn(browser, 'acme-driver', { width: 390, height: 844 });
+    await driver.locator('[data-testid="current-job"]').waitFor();
+    await driver.locator('[data-testid="site-address"]:has-text("500 River Road")').waitFor();
+    await driver.screenshot({ path: path.join(SCREENSHOTS, 'driver.png'), fullPage: true });
+    const delays: number[] = [];
+    for (const column of ['acknowledged', 'en_route', 'on_site']) {
+      const clicked = Date.now();
+      await driver.locator('[data-testid="next-step"]').click();
+      await dispatcher
+        .locator(`[data-testid="column-${column}"] [data-work-order="${world.workOrder}"]`)
+        .waitFor({ timeout: 3_000 });
+      delays.push(Date.now() - clicked);
+      await driver.locator(`[data-testid="current-job"][data-status="${column}"]`).waitFor();
+    }
+    const clicked = Date.now();
+    await driver.locator('[data-testid="next-step"]').click();
+    await dispatcher
+      .locator(`[data-testid="dispatch-card"][data-work-order="${world.workOrder}"]`)
+      .waitFor({ state: 'detached', timeout: 3_000 });
+    delays.push(Date.now() - clicked);
+    await driver.locator('[data-testid="no-job"]').waitFor();
+    process.stdout.write(`[console-e2e] driver step → dispatcher board: ${delays.join(', ')} ms\n`);
+    expect(Math.max(...delays)).toBeLessThan(3_000);
+    const order = await admin.get(`/work-orders/${world.workOrder}`);
+    expect(order.body.status).toBe('completed');
+    await driver.context().close();
+  });
+
+  it('shows a viewer the board without any control that changes something', async () => {
+    const viewer = await signIn(browser, 'acme-viewer');
+    await viewer.locator('[data-testid="equipment"] tr').first().waitFor();
+    expect(await viewer.locator('[data-testid="create-work-order"]').count()).toBe(0);
+    expect(await viewer.locator('main button').count()).toBe(0);
+    await viewer.context().close();
+  });
+
+  it('never shows acme data to a globex user', async () => {
+    const globex = await signIn(browser, 'globex-dispatcher');
+    await globex.locator('[data-testid="equipment"]').waitFor({ state: 'attached' });
+    const text = await globex.locator('main').textContent();
+    expect(text).not.toContain('Riverside Tower');
+    expect(text).not.toContain('BL-001');
+    expect(text).not.toContain('Dana Driver');
+    expect(await globex.locator('[data-testid="tenant"]').textContent()).toBe('globex');
+    await globex.context().close();
+  });
+
+  it('shows an admin the organization with expiring qualifications highlighted', async () => {
+    const page = await signIn(browser, 'acme-admin');
+    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.locator('[data-testid="admin-drivers"]').waitFor();
+    expect(await page.locator('[data-testid="admin-drivers"]').textContent()).toContain(
+      'Dana Driver',
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin.png'), fullPage: true });
+    await page.context().close();
+  });
+});

@@ -1,0 +1,74 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Session } from '../auth/session';
+import { AdminPanel } from '../features/admin/AdminPanel';
+import { Board } from '../features/board/Board';
+import { DriverView } from '../features/driver/DriverView';
+import { useLiveUpdates } from '../live/useLiveUpdates';
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false } },
+});
+
+export function App({ session }: { session: Session }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Shell session={session} />
+    </QueryClientProvider>
+  );
+}
+
+type Tab = 'board' | 'admin';
+
+function Shell({ session }: { session: Session }) {
+  const live = useLiveUpdates();
+  const [tab, setTab] = useState<Tab>('board');
+  const isDriverOnly = session.roles.length > 0 && session.roles.every((role) => role === 'driver');
+  const canDispatch = session.roles.includes('admin') || session.roles.includes('dispatcher');
+  return (
+    <div className={isDriverOnly ? 'app app--phone' : 'app'}>
+      <header className="topbar">
+        <strong className="brand">Dispatch</strong>
+        <span className="tenant" data-testid="tenant">
+          {session.tenant}
+        </span>
+        {!isDriverOnly && (
+          <nav className="tabs" aria-label="Sections">
+            <button
+              className={tab === 'board' ? 'tab tab--active' : 'tab'}
+              onClick={() => setTab('board')}
+            >
+              Board
+            </button>
+            {session.roles.includes('admin') && (
+              <button
+                className={tab === 'admin' ? 'tab tab--active' : 'tab'}
+                onClick={() => setTab('admin')}
+              >
+                Admin
+              </button>
+            )}
+          </nav>
+        )}
+        <span className={`live live--${live}`} data-testid="live-state" title="Live updates">
+          {live === 'live' ? '● Live' : live === 'connecting' ? '○ Connecting' : '○ Reconnecting'}
+        </span>
+        <span className="user">
+          {session.username} · {session.roles.join(', ')}
+        </span>
+        <button className="link" onClick={() => void session.logout()}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        {isDriverOnly ? (
+          <DriverView />
+        ) : tab === 'admin' ? (
+          <AdminPanel />
+        ) : (
+          <Board canDispatch={canDispatch} />
+        )}
+      </main>
+    </div>
+  );
+}
