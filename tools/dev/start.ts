@@ -141,7 +141,10 @@ async function consoleServer(keycloakUrl: string): Promise<void> {
   process.env.VITE_API_URL = `http://localhost:${API_PORT}`;
   process.env.VITE_KEYCLOAK_URL = keycloakUrl;
   const { createServer } = await import('vite');
-  const server = await createServer({ configFile: path.join(ROOT, 'apps/console/vite.config.ts'), logLevel: 'warn' });
+  const server = await createServer({
+    configFile: path.join(ROOT, 'apps/console/vite.config.ts'),
+    logLevel: 'warn',
+  });
   await server.listen();
   stops.unshift(() => server.close());
 }

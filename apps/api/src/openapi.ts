@@ -20,7 +20,10 @@ function sorted(value: unknown): unknown {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: 'postgres://openapi-export@localhost/none', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://openapi-export@localhost/none',
+    LOG_LEVEL: 'silent',
+  });
   const app = await createApp(config, { logs: false, connectDatabase: false });
   const document = buildOpenApiDocument(app);
   process.stdout.write(`${JSON.stringify(sorted(document), null, 2)}\n`);

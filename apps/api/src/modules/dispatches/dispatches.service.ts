@@ -98,7 +98,11 @@ export class DispatchesService {
           conflicts,
         });
       const assigned = await this.engine.assign(manager, actor, input, { manual: true });
-      return toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', assigned.id, { relations: { equipment: true } }));
+      return toDispatchView(
+        await findOrFail(manager, Dispatch, 'Dispatch', assigned.id, {
+          relations: { equipment: true },
+        }),
+      );
     });
   }
 
@@ -190,7 +194,9 @@ export class DispatchesService {
         );
       }
       await manager.update(Dispatch, { id }, choice);
-      const after = toDispatchView(await findOrFail(manager, Dispatch, 'Dispatch', id, { relations: { equipment: true } }));
+      const after = toDispatchView(
+        await findOrFail(manager, Dispatch, 'Dispatch', id, { relations: { equipment: true } }),
+      );
       await this.audit.record(manager, actor, {
         action: 'dispatch.reassigned',
         entityType: 'dispatch',
@@ -211,7 +217,8 @@ export class DispatchesService {
     lock = false,
   ): Promise<Dispatch> {
     const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock });
-    dispatch.equipment = (await manager.findOneBy(Equipment, { id: dispatch.equipmentId })) ?? undefined;
+    dispatch.equipment =
+      (await manager.findOneBy(Equipment, { id: dispatch.equipmentId })) ?? undefined;
     if (isDriverOnly(actor)) {
       const own = ownDriverFilter(actor);
       const mine = await manager

@@ -72,7 +72,9 @@ export class DispatchView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workOrderId: string;
   @ApiProperty({ format: 'uuid' }) equipmentId: string;
-  @ApiProperty({ description: 'Code of the unit (drivers may not read equipment, but must know their unit)' })
+  @ApiProperty({
+    description: 'Code of the unit (drivers may not read equipment, but must know their unit)',
+  })
   equipmentCode: string;
   @ApiProperty() equipmentName: string;
   @ApiProperty({ format: 'uuid' }) driverId: string;
