@@ -46,6 +46,7 @@ export default tseslint.config(
               onlyDependOnLibsWithTags: ['type:domain', 'type:testing', 'type:api-client'],
             },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:domain'] },
             {
               sourceTag: 'scope:client',
               onlyDependOnLibsWithTags: ['scope:client', 'type:api-client'],

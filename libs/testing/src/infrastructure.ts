@@ -13,8 +13,8 @@ import { isKeycloakReady, startKeycloak } from '../../../tools/keycloak/keycloak
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the test harness drives the repo's own dev tooling
 import { freePort, startEmbeddedPostgres } from '../../../tools/postgres/embedded-postgres';
 import { databaseUrl, withServer } from './database';
-import { DEMO_TENANTS } from './tokens';
-import type { TestEnvironment } from './test-environment';
+import { publishTestEnvironment, type TestEnvironment } from './test-environment';
+import { DEMO_TENANTS, publishDemoTokens } from './tokens';
 
 export interface TestInfrastructure {
   environment: TestEnvironment;
@@ -93,4 +93,38 @@ export async function startTestInfrastructure(
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw error;
   }
+}
+
+declare global {
+  var dispatchSharedInfrastructure:
+    { infrastructure: TestInfrastructure; users: number } | undefined;
+}
+
+/**
+ * One PostgreSQL and one Keycloak for every suite of a jest run: the global setups of several jest
+ * projects run in one process, and their workers read the environment they publish, so they must
+ * agree on one infrastructure. The first caller starts it; the last release stops it.
+ */
+export async function acquireTestInfrastructure(
+  log: (line: string) => void = () => undefined,
+): Promise<TestInfrastructure> {
+  const shared = globalThis.dispatchSharedInfrastructure;
+  if (shared) {
+    shared.users += 1;
+    return shared.infrastructure;
+  }
+  const infrastructure = await startTestInfrastructure(log);
+  globalThis.dispatchSharedInfrastructure = { infrastructure, users: 1 };
+  publishTestEnvironment(infrastructure.environment);
+  await publishDemoTokens();
+  return infrastructure;
+}
+
+export async function releaseTestInfrastructure(): Promise<void> {
+  const shared = globalThis.dispatchSharedInfrastructure;
+  if (!shared) return;
+  shared.users -= 1;
+  if (shared.users > 0) return;
+  globalThis.dispatchSharedInfrastructure = undefined;
+  await shared.infrastructure.stop();
 }

@@ -7,11 +7,9 @@ import path from 'node:path';
 import { ApiProcess } from '../../../../libs/testing/src/api-process';
 import { createTestDatabase, type TestDatabase } from '../../../../libs/testing/src/database';
 import {
-  startTestInfrastructure,
+  acquireTestInfrastructure,
   type TestInfrastructure,
 } from '../../../../libs/testing/src/infrastructure';
-import { publishTestEnvironment } from '../../../../libs/testing/src/test-environment';
-import { publishDemoTokens } from '../../../../libs/testing/src/tokens';
 import { freePort, portIsFree } from '../../../../tools/net/ports';
 /* eslint-enable @nx/enforce-module-boundaries */
 
@@ -64,11 +62,9 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(
       'Port 4200 is taken (is `npm start` running?): the console end-to-end tests need it',
     );
-  const infrastructure = await startTestInfrastructure((line) =>
+  const infrastructure = await acquireTestInfrastructure((line) =>
     process.stderr.write(`[console-e2e] ${line}\n`),
   );
-  publishTestEnvironment(infrastructure.environment);
-  await publishDemoTokens();
   const database = await createTestDatabase();
   const api = new ApiProcess({
     DATABASE_URL: database.url,

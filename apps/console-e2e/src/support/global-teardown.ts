@@ -1,3 +1,6 @@
+// eslint-disable-next-line @nx/enforce-module-boundaries -- global setup and teardown reach the testing library by path
+import { releaseTestInfrastructure } from '../../../../libs/testing/src/infrastructure';
+
 export default async function globalTeardown(): Promise<void> {
   const running = globalThis.dispatchConsoleE2e;
   if (!running) return;
@@ -10,5 +13,5 @@ export default async function globalTeardown(): Promise<void> {
   }
   await running.api.stop();
   await running.database.drop();
-  await running.infrastructure.stop();
+  await releaseTestInfrastructure();
 }
