@@ -333,6 +333,28 @@ describe('dispatch engine over HTTP', () => {
   });
 
   describe('dispatching by hand and re-assigning', () => {
+    it('lists the units and drivers to choose from, each with what stops it', async () => {
+      const world = await Scenario.create(admin);
+      const free = await world.unit();
+      const busyUnit = await world.unit();
+      await admin.patch(`/equipment/${busyUnit.id}`, { status: 'maintenance' });
+      const qualified = await world.driver({ name: 'Qualified' });
+      const start = new Date(Date.now() + 3 * 86_400_000);
+      const order = await world.order('standard', { window: { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() } });
+      const candidates = await dispatcher.get(`/dispatches/candidates?workOrderId=${order.id}`);
+      expect(candidates.status).toBe(200);
+      const unit = (id: string) => candidates.body.units.find((entry: { id: string }) => entry.id === id);
+      expect(unit(free.id).conflicts).toEqual([]);
+      expect(unit(busyUnit.id).conflicts).toEqual([expect.objectContaining({ code: 'unit_maintenance' })]);
+      expect(candidates.body.units[0].id).toBe(free.id);
+      const qualifiedEntry = candidates.body.drivers.find((entry: { id: string }) => entry.id === qualified.id);
+      expect(qualifiedEntry.conflicts).toEqual([]);
+      const stranger = candidates.body.drivers.find((entry: { conflicts: { code: string }[] }) => entry.conflicts.some((conflict) => conflict.code === 'missing_qualification'));
+      expect(stranger).toBeDefined();
+      const dispatched = await dispatcher.post('/dispatches', { workOrderId: order.id, equipmentId: free.id, driverId: qualified.id });
+      expect(dispatched.status).toBe(201);
+    });
+
     it('answers 409 listing exactly what conflicts', async () => {
       const world = await Scenario.create(admin);
       const other = await Scenario.create(admin);

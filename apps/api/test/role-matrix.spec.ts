@@ -225,6 +225,12 @@ const CASES: RouteCase[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/dispatches/candidates',
+    allowed: OPERATORS,
+    path: (c) => `/dispatches/candidates?workOrderId=${c.workOrderId}`,
+  },
+  {
+    method: 'GET',
     route: '/api/v1/dispatches/:id',
     allowed: STAFF,
     // Not the demo driver's dispatch: a driver gets 404 (checked separately).

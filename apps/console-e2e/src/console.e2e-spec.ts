@@ -103,6 +103,40 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await driver.context().close();
   });
 
+  it('lets a dispatcher dispatch scheduled work by hand, choosing only valid units and drivers', async () => {
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    const scheduled = await admin.post('/work-orders', {
+      title: 'Inspect roof anchors',
+      siteId: world.site,
+      equipmentTypeId: world.type,
+      priority: 'standard',
+      window: {
+        start: start.toISOString(),
+        end: new Date(start.getTime() + 7_200_000).toISOString(),
+      },
+    });
+    expect(scheduled.body.status).toBe('queued');
+    const row = dispatcher.locator(
+      `[data-testid="queue-item"][data-work-order="${scheduled.body.id}"]`,
+    );
+    await row.waitFor({ timeout: 5_000 });
+    expect(await row.textContent()).toContain('Scheduled');
+    await row.getByRole('button', { name: 'Dispatch by hand' }).click();
+    const form = row.locator('[data-testid="hand-dispatch"]');
+    await form
+      .locator('select[name="unit"] option:not([value=""])')
+      .first()
+      .waitFor({ state: 'attached' });
+    await form.locator('select[name="unit"]').selectOption({ value: world.unit });
+    await form.locator('select[name="driver"]').selectOption({ value: world.driver });
+    await form.getByRole('button', { name: 'Dispatch' }).click();
+    await dispatcher
+      .locator(
+        `[data-testid="column-assigned"] [data-work-order="${scheduled.body.id}"]:has-text("dispatched by hand")`,
+      )
+      .waitFor({ timeout: 5_000 });
+  });
+
   it('shows a viewer the board without any control that changes something', async () => {
     const viewer = await signIn(browser, 'acme-viewer');
     await viewer.locator('[data-testid="equipment"] tr').first().waitFor();

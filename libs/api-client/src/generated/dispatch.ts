@@ -23,6 +23,7 @@ import type {
   AuditEventView,
   AuditPage,
   AuditSearchParams,
+  Candidates,
   CreateDispatchDto,
   CreateDriverDto,
   CreateEquipmentDto,
@@ -32,6 +33,7 @@ import type {
   CreateWorkOrderDto,
   DispatchPage,
   DispatchView,
+  DispatchesCandidatesParams,
   DispatchesListParams,
   DriverPage,
   DriverView,
@@ -305,6 +307,89 @@ export const useDispatchesCreate = <TError = void | void | void,
       return useMutation(mutationOptions);
     }
     
+/**
+ * @summary Units and drivers for dispatching a work order by hand, each with what stops it (if anything)
+ */
+export const getDispatchesCandidatesUrl = (params: DispatchesCandidatesParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/dispatches/candidates?${stringifiedParams}` : `/api/v1/dispatches/candidates`
+}
+
+export const dispatchesCandidates = async (params: DispatchesCandidatesParams, options?: RequestInit): Promise<Candidates> => {
+  
+  return dispatchFetch<Candidates>(getDispatchesCandidatesUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getDispatchesCandidatesQueryKey = (params?: DispatchesCandidatesParams,) => {
+    return [
+    `/api/v1/dispatches/candidates`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getDispatchesCandidatesQueryOptions = <TData = Awaited<ReturnType<typeof dispatchesCandidates>>, TError = void | void>(params: DispatchesCandidatesParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof dispatchesCandidates>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getDispatchesCandidatesQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof dispatchesCandidates>>> = ({ signal }) => dispatchesCandidates(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof dispatchesCandidates>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type DispatchesCandidatesQueryResult = NonNullable<Awaited<ReturnType<typeof dispatchesCandidates>>>
+export type DispatchesCandidatesQueryError = void | void
+
+
+/**
+ * @summary Units and drivers for dispatching a work order by hand, each with what stops it (if anything)
+ */
+
+export function useDispatchesCandidates<TData = Awaited<ReturnType<typeof dispatchesCandidates>>, TError = void | void>(
+ params: DispatchesCandidatesParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof dispatchesCandidates>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getDispatchesCandidatesQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
 export const getDispatchesGetUrl = (id: string,) => {
 
 

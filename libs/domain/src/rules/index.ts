@@ -2,3 +2,4 @@ export * from './dispatch-lifecycle';
 export * from './qualification-rules';
 export * from './queue-blockers';
 export * from './queue-order';
+export * from './fitness';

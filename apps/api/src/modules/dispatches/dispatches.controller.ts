@@ -14,6 +14,8 @@ import { AllowRoles } from '../../core/auth/route-access';
 import { uuidParam } from '../../core/http/uuid-param';
 import { DispatchesService } from './dispatches.service';
 import {
+  Candidates,
+  CandidatesQuery,
   CreateDispatchDto,
   DispatchListQuery,
   DispatchPage,
@@ -32,6 +34,14 @@ export class DispatchesController {
   @ApiOkResponse({ type: DispatchPage, description: 'Drivers see only their own dispatches' })
   list(@CurrentActor() actor: Actor, @Query() query: DispatchListQuery) {
     return this.dispatches.list(actor, query);
+  }
+
+  @Get('candidates')
+  @AllowRoles(Role.Admin, Role.Dispatcher)
+  @ApiOperation({ summary: 'Units and drivers for dispatching a work order by hand, each with what stops it (if anything)' })
+  @ApiOkResponse({ type: Candidates })
+  candidates(@CurrentActor() actor: Actor, @Query() query: CandidatesQuery) {
+    return this.dispatches.candidates(actor, query);
   }
 
   @Get(':id')

@@ -6,6 +6,11 @@ import {
   DispatchStatus,
   DomainError,
   DRIVER_STEPS,
+  Driver,
+  driverConflicts,
+  dueDate,
+  EquipmentStatus,
+  unitConflicts,
   Equipment,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
@@ -21,8 +26,10 @@ import { findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import { ownDriverFilter } from '../../core/auth/own-driver';
-import { lockAndCheckPair } from './dispatch-conflicts';
+import { heldQualifications, lockAndCheckPair, requirementsOf } from './dispatch-conflicts';
 import {
+  type Candidates,
+  type CandidatesQuery,
   type CreateDispatchDto,
   type DispatchListQuery,
   type DispatchView,
@@ -68,6 +75,51 @@ export class DispatchesService {
     return this.db.transaction(actor, async (manager) =>
       toDispatchView(await this.findVisible(manager, actor, id)),
     );
+  }
+
+  /**
+   * Every unit of the order's type and every driver, each with what stops it from taking the order
+   * (nothing, for a valid choice): what a dispatcher picks from to dispatch or re-assign by hand.
+   */
+  candidates(actor: Actor, query: CandidatesQuery): Promise<Candidates> {
+    return this.db.transaction(actor, async (manager) => {
+      const order = await findOrFail(manager, WorkOrder, 'Work order', query.workOrderId, { field: 'workOrderId', relations: { site: true } });
+      const own = query.dispatchId ? await findOrFail(manager, Dispatch, 'Dispatch', query.dispatchId, { field: 'dispatchId' }) : undefined;
+      const requirements = await requirementsOf(manager, order);
+      const due = dueDate({ windowEnd: order.windowEnd });
+      const units = (await manager.query(
+        `SELECT e.id, e.code, e.name, e.status, e.equipment_type_id,
+                CASE WHEN e.latitude IS NULL THEN NULL ELSE
+                  2 * 6371 * asin(sqrt(power(sin(radians(e.latitude - $2) / 2), 2)
+                    + cos(radians($2)) * cos(radians(e.latitude)) * power(sin(radians(e.longitude - $3) / 2), 2))) END::float8 AS distance_km
+           FROM equipment e WHERE e.equipment_type_id = $1 AND e.status <> 'retired'
+          ORDER BY distance_km ASC NULLS LAST, e.code LIMIT 200`,
+        [order.equipmentTypeId, order.site?.latitude ?? 0, order.site?.longitude ?? 0],
+      )) as { id: string; code: string; name: string; status: EquipmentStatus; equipment_type_id: string; distance_km: number | null }[];
+      const drivers = await manager.find(Driver, { order: { name: 'ASC' }, take: 500 });
+      const held = await heldQualifications(manager, drivers.map((driver) => driver.id));
+      const byFitness = <T extends { conflicts: unknown[] }>(a: T, b: T) => Number(a.conflicts.length > 0) - Number(b.conflicts.length > 0);
+      return {
+        units: units
+          .map((unit) => ({
+            id: unit.id,
+            code: unit.code,
+            name: unit.name,
+            status: unit.status,
+            distanceKm: unit.distance_km === null ? null : Math.round(unit.distance_km * 10) / 10,
+            conflicts: unitConflicts({ code: unit.code, equipmentTypeId: unit.equipment_type_id, status: unit.status, onOwnDispatch: own?.equipmentId === unit.id }, order.equipmentTypeId),
+          }))
+          .sort(byFitness),
+        drivers: drivers
+          .map((driver) => ({
+            id: driver.id,
+            name: driver.name,
+            dutyStatus: driver.dutyStatus,
+            conflicts: driverConflicts({ ...driver, qualifications: held.get(driver.id) ?? new Map() }, requirements, due, own?.id),
+          }))
+          .sort(byFitness),
+      };
+    });
   }
 
   /** A dispatcher's own choice of unit and driver, held to the engine's rules. */

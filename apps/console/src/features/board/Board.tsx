@@ -1,10 +1,10 @@
 import {
-  ApiProblem,
   type CreateWorkOrderDtoPriority,
   type DispatchView,
   type DriverView,
   type EquipmentView,
   type QueueItemView,
+  type TransitionDtoTo,
   useDispatchesList,
   useDispatchesTransition,
   useDriversList,
@@ -27,17 +27,8 @@ import {
   OPEN_STEPS,
   STEP_LABEL,
 } from './board-logic';
-
-function problemText(error: unknown): string {
-  if (error instanceof ApiProblem) {
-    const conflicts = (error.body.conflicts as { message: string }[] | undefined)?.map(
-      (conflict) => conflict.message,
-    );
-    const fields = error.errors.map((field) => `${field.field}: ${field.message}`);
-    return [error.detail ?? error.title, ...(conflicts ?? []), ...fields].join(' — ');
-  }
-  return error instanceof Error ? error.message : String(error);
-}
+import { HandDispatch } from './HandDispatch';
+import { problemText } from './problem-text';
 
 /** The dispatcher's screen: the queue, open dispatches by step, and the state of units and drivers. */
 export function Board({ canDispatch }: { canDispatch: boolean }) {
@@ -103,6 +94,7 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
 
 function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boolean }) {
   const cancel = useWorkOrdersCancel();
+  const [choosing, setChoosing] = useState(false);
   return (
     <li
       className={`queue__item priority--${item.effectivePriority}`}
@@ -118,13 +110,18 @@ function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boo
         )}
         <span className="muted">waiting {formatWaiting(item.waitingSeconds)}</span>
         {canDispatch && (
-          <button
-            className="small"
-            disabled={cancel.isPending}
-            onClick={() => cancel.mutate({ id: item.workOrder.id })}
-          >
-            Cancel
-          </button>
+          <>
+            <button className="small" onClick={() => setChoosing((open) => !open)}>
+              Dispatch by hand
+            </button>
+            <button
+              className="small"
+              disabled={cancel.isPending}
+              onClick={() => cancel.mutate({ id: item.workOrder.id })}
+            >
+              Cancel
+            </button>
+          </>
         )}
       </div>
       <ul className="blockers">
@@ -132,6 +129,9 @@ function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boo
           <li key={`${blocker.code}-${blocker.qualificationId ?? ''}`}>{blocker.message}</li>
         ))}
       </ul>
+      {choosing && (
+        <HandDispatch workOrderId={item.workOrder.id} onDone={() => setChoosing(false)} />
+      )}
     </li>
   );
 }
@@ -155,51 +155,71 @@ function DispatchColumns({
             {STEP_LABEL[step]} <span className="count">{groups[step].length}</span>
           </h3>
           {groups[step].length === 0 && <p className="muted">—</p>}
-          {groups[step].map((dispatch) => {
-            const next = nextStep(dispatch.status);
-            return (
-              <article
-                className="card"
-                key={dispatch.id}
-                data-testid="dispatch-card"
-                data-dispatch={dispatch.id}
-                data-work-order={dispatch.workOrderId}
-              >
-                <div>
-                  {dispatch.equipmentCode} · {people.get(dispatch.driverId)?.name ?? 'driver'}
-                </div>
-                <div className="muted">
-                  {dispatch.dispatchedBy === 'auto'
-                    ? 'dispatched automatically'
-                    : 'dispatched by hand'}
-                </div>
-                {canDispatch && (
-                  <div className="actions">
-                    {next && (
-                      <button
-                        className="small"
-                        onClick={() => transition.mutate({ id: dispatch.id, data: { to: next } })}
-                      >
-                        {ACTION_LABEL[next]}
-                      </button>
-                    )}
-                    <button
-                      className="small danger"
-                      onClick={() =>
-                        transition.mutate({ id: dispatch.id, data: { to: 'cancelled' } })
-                      }
-                    >
-                      Cancel
-                    </button>
-                  </div>
-                )}
-              </article>
-            );
-          })}
+          {groups[step].map((dispatch) => (
+            <DispatchCard
+              key={dispatch.id}
+              dispatch={dispatch}
+              driverName={people.get(dispatch.driverId)?.name ?? 'driver'}
+              canDispatch={canDispatch}
+              onStep={(to) => transition.mutate({ id: dispatch.id, data: { to } })}
+            />
+          ))}
         </div>
       ))}
       {transition.isError && <p className="error">{problemText(transition.error)}</p>}
     </div>
+  );
+}
+
+function DispatchCard({
+  dispatch,
+  driverName,
+  canDispatch,
+  onStep,
+}: {
+  dispatch: DispatchView;
+  driverName: string;
+  canDispatch: boolean;
+  onStep: (to: TransitionDtoTo) => void;
+}) {
+  const [reassigning, setReassigning] = useState(false);
+  const next = nextStep(dispatch.status);
+  return (
+    <article
+      className="card"
+      data-testid="dispatch-card"
+      data-dispatch={dispatch.id}
+      data-work-order={dispatch.workOrderId}
+    >
+      <div>
+        {dispatch.equipmentCode} · {driverName}
+      </div>
+      <div className="muted">
+        {dispatch.dispatchedBy === 'auto' ? 'dispatched automatically' : 'dispatched by hand'}
+      </div>
+      {canDispatch && (
+        <div className="actions">
+          {next && (
+            <button className="small" onClick={() => onStep(next)}>
+              {ACTION_LABEL[next]}
+            </button>
+          )}
+          <button className="small" onClick={() => setReassigning((open) => !open)}>
+            Re-assign
+          </button>
+          <button className="small danger" onClick={() => onStep('cancelled')}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {reassigning && (
+        <HandDispatch
+          workOrderId={dispatch.workOrderId}
+          dispatchId={dispatch.id}
+          onDone={() => setReassigning(false)}
+        />
+      )}
+    </article>
   );
 }
 

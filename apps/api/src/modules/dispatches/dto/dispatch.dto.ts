@@ -116,3 +116,35 @@ export function toDispatchView(dispatch: Dispatch): DispatchView {
     cancelledAt: iso(dispatch.cancelledAt),
   };
 }
+
+export class CandidatesQuery {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  workOrderId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'When re-assigning: the open dispatch whose unit and driver are being replaced' })
+  @IsOptional()
+  @IsUUID('all')
+  dispatchId?: string;
+}
+
+export class UnitCandidate {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty() status: string;
+  @ApiProperty({ type: Number, nullable: true }) distanceKm: number | null;
+  @ApiProperty({ type: [DispatchConflict], description: 'Empty when the unit can take the order' }) conflicts: DispatchConflict[];
+}
+
+export class DriverCandidate {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() dutyStatus: string;
+  @ApiProperty({ type: [DispatchConflict], description: 'Empty when the driver can take the order' }) conflicts: DispatchConflict[];
+}
+
+export class Candidates {
+  @ApiProperty({ type: [UnitCandidate] }) units: UnitCandidate[];
+  @ApiProperty({ type: [DriverCandidate] }) drivers: DriverCandidate[];
+}
