@@ -340,18 +340,34 @@ describe('dispatch engine over HTTP', () => {
       await admin.patch(`/equipment/${busyUnit.id}`, { status: 'maintenance' });
       const qualified = await world.driver({ name: 'Qualified' });
       const start = new Date(Date.now() + 3 * 86_400_000);
-      const order = await world.order('standard', { window: { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() } });
+      const order = await world.order('standard', {
+        window: {
+          start: start.toISOString(),
+          end: new Date(start.getTime() + 3_600_000).toISOString(),
+        },
+      });
       const candidates = await dispatcher.get(`/dispatches/candidates?workOrderId=${order.id}`);
       expect(candidates.status).toBe(200);
-      const unit = (id: string) => candidates.body.units.find((entry: { id: string }) => entry.id === id);
+      const unit = (id: string) =>
+        candidates.body.units.find((entry: { id: string }) => entry.id === id);
       expect(unit(free.id).conflicts).toEqual([]);
-      expect(unit(busyUnit.id).conflicts).toEqual([expect.objectContaining({ code: 'unit_maintenance' })]);
+      expect(unit(busyUnit.id).conflicts).toEqual([
+        expect.objectContaining({ code: 'unit_maintenance' }),
+      ]);
       expect(candidates.body.units[0].id).toBe(free.id);
-      const qualifiedEntry = candidates.body.drivers.find((entry: { id: string }) => entry.id === qualified.id);
+      const qualifiedEntry = candidates.body.drivers.find(
+        (entry: { id: string }) => entry.id === qualified.id,
+      );
       expect(qualifiedEntry.conflicts).toEqual([]);
-      const stranger = candidates.body.drivers.find((entry: { conflicts: { code: string }[] }) => entry.conflicts.some((conflict) => conflict.code === 'missing_qualification'));
+      const stranger = candidates.body.drivers.find((entry: { conflicts: { code: string }[] }) =>
+        entry.conflicts.some((conflict) => conflict.code === 'missing_qualification'),
+      );
       expect(stranger).toBeDefined();
-      const dispatched = await dispatcher.post('/dispatches', { workOrderId: order.id, equipmentId: free.id, driverId: qualified.id });
+      const dispatched = await dispatcher.post('/dispatches', {
+        workOrderId: order.id,
+        equipmentId: free.id,
+        driverId: qualified.id,
+      });
       expect(dispatched.status).toBe(201);
     });
 

@@ -32,26 +32,51 @@ export interface Requirement {
 export function unitConflicts(unit: UnitFacts, equipmentTypeId: string): Conflict[] {
   const conflicts: Conflict[] = [];
   if (unit.equipmentTypeId !== equipmentTypeId) {
-    conflicts.push({ field: 'equipmentId', code: 'wrong_equipment_type', message: `Unit ${unit.code} is not of the equipment type the work order needs` });
+    conflicts.push({
+      field: 'equipmentId',
+      code: 'wrong_equipment_type',
+      message: `Unit ${unit.code} is not of the equipment type the work order needs`,
+    });
   }
   if (unit.status !== EquipmentStatus.Available && !unit.onOwnDispatch) {
-    conflicts.push({ field: 'equipmentId', code: `unit_${unit.status}`, message: `Unit ${unit.code} is ${unit.status}` });
+    conflicts.push({
+      field: 'equipmentId',
+      code: `unit_${unit.status}`,
+      message: `Unit ${unit.code} is ${unit.status}`,
+    });
   }
   return conflicts;
 }
 
-export function driverConflicts(driver: DriverFacts, requirements: readonly Requirement[], due: string, ownDispatchId?: string): Conflict[] {
+export function driverConflicts(
+  driver: DriverFacts,
+  requirements: readonly Requirement[],
+  due: string,
+  ownDispatchId?: string,
+): Conflict[] {
   const conflicts: Conflict[] = [];
   if (driver.dutyStatus !== DutyStatus.OnDuty) {
-    conflicts.push({ field: 'driverId', code: 'driver_off_duty', message: `${driver.name} is off duty` });
+    conflicts.push({
+      field: 'driverId',
+      code: 'driver_off_duty',
+      message: `${driver.name} is off duty`,
+    });
   }
   if (driver.activeDispatchId && driver.activeDispatchId !== ownDispatchId) {
-    conflicts.push({ field: 'driverId', code: 'driver_on_another_dispatch', message: `${driver.name} is on another open dispatch` });
+    conflicts.push({
+      field: 'driverId',
+      code: 'driver_on_another_dispatch',
+      message: `${driver.name} is on another open dispatch`,
+    });
   }
   for (const requirement of requirements) {
     const expiresAt = driver.qualifications.get(requirement.id);
     if (expiresAt === undefined) {
-      conflicts.push({ field: 'driverId', code: 'missing_qualification', message: `${driver.name} does not hold ${requirement.code}` });
+      conflicts.push({
+        field: 'driverId',
+        code: 'missing_qualification',
+        message: `${driver.name} does not hold ${requirement.code}`,
+      });
     } else if (!isValidThrough(expiresAt, due)) {
       conflicts.push({
         field: 'driverId',

@@ -12,7 +12,10 @@ import {
 import type { EntityManager } from 'typeorm';
 
 /** Every qualification a driver of this order must hold: the type's and the order's own. */
-export async function requirementsOf(manager: EntityManager, order: Pick<WorkOrder, 'id' | 'equipmentTypeId'>): Promise<Requirement[]> {
+export async function requirementsOf(
+  manager: EntityManager,
+  order: Pick<WorkOrder, 'id' | 'equipmentTypeId'>,
+): Promise<Requirement[]> {
   return (await manager.query(
     `SELECT q.id, q.code FROM qualifications q
       WHERE q.id IN (SELECT qualification_id FROM equipment_type_required_qualifications WHERE equipment_type_id = $1
@@ -23,7 +26,10 @@ export async function requirementsOf(manager: EntityManager, order: Pick<WorkOrd
 }
 
 /** qualificationId → expiry date, per driver. */
-export async function heldQualifications(manager: EntityManager, driverIds: string[]): Promise<Map<string, Map<string, string>>> {
+export async function heldQualifications(
+  manager: EntityManager,
+  driverIds: string[],
+): Promise<Map<string, Map<string, string>>> {
   const rows = (await manager.query(
     `SELECT driver_id, qualification_id, expires_at::text AS expires_at FROM driver_qualifications WHERE driver_id = ANY($1::uuid[])`,
     [driverIds],
@@ -45,13 +51,24 @@ export async function lockAndCheckPair(
   choice: { equipmentId: string; driverId: string },
   ownDispatchId?: string,
 ): Promise<{ conflicts: Conflict[]; unit: Equipment; driver: Driver }> {
-  const unit = await manager.findOne(Equipment, { where: { id: choice.equipmentId }, lock: { mode: 'pessimistic_write' } });
+  const unit = await manager.findOne(Equipment, {
+    where: { id: choice.equipmentId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!unit) throw new NotFoundError('Equipment', choice.equipmentId, 'equipmentId');
-  const driver = await manager.findOne(Driver, { where: { id: choice.driverId }, lock: { mode: 'pessimistic_write' } });
+  const driver = await manager.findOne(Driver, {
+    where: { id: choice.driverId },
+    lock: { mode: 'pessimistic_write' },
+  });
   if (!driver) throw new NotFoundError('Driver', choice.driverId, 'driverId');
   const onOwnDispatch =
     ownDispatchId !== undefined &&
-    ((await manager.query(`SELECT 1 FROM dispatches WHERE id = $1 AND equipment_id = $2`, [ownDispatchId, unit.id])) as unknown[]).length > 0;
+    (
+      (await manager.query(`SELECT 1 FROM dispatches WHERE id = $1 AND equipment_id = $2`, [
+        ownDispatchId,
+        unit.id,
+      ])) as unknown[]
+    ).length > 0;
   const held = await heldQualifications(manager, [driver.id]);
   const conflicts = [
     ...unitConflicts({ ...unit, onOwnDispatch }, order.equipmentTypeId),

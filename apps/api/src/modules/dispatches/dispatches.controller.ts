@@ -38,7 +38,10 @@ export class DispatchesController {
 
   @Get('candidates')
   @AllowRoles(Role.Admin, Role.Dispatcher)
-  @ApiOperation({ summary: 'Units and drivers for dispatching a work order by hand, each with what stops it (if anything)' })
+  @ApiOperation({
+    summary:
+      'Units and drivers for dispatching a work order by hand, each with what stops it (if anything)',
+  })
   @ApiOkResponse({ type: Candidates })
   candidates(@CurrentActor() actor: Actor, @Query() query: CandidatesQuery) {
     return this.dispatches.candidates(actor, query);

@@ -83,8 +83,13 @@ export class DispatchesService {
    */
   candidates(actor: Actor, query: CandidatesQuery): Promise<Candidates> {
     return this.db.transaction(actor, async (manager) => {
-      const order = await findOrFail(manager, WorkOrder, 'Work order', query.workOrderId, { field: 'workOrderId', relations: { site: true } });
-      const own = query.dispatchId ? await findOrFail(manager, Dispatch, 'Dispatch', query.dispatchId, { field: 'dispatchId' }) : undefined;
+      const order = await findOrFail(manager, WorkOrder, 'Work order', query.workOrderId, {
+        field: 'workOrderId',
+        relations: { site: true },
+      });
+      const own = query.dispatchId
+        ? await findOrFail(manager, Dispatch, 'Dispatch', query.dispatchId, { field: 'dispatchId' })
+        : undefined;
       const requirements = await requirementsOf(manager, order);
       const due = dueDate({ windowEnd: order.windowEnd });
       const units = (await manager.query(
@@ -95,10 +100,21 @@ export class DispatchesService {
            FROM equipment e WHERE e.equipment_type_id = $1 AND e.status <> 'retired'
           ORDER BY distance_km ASC NULLS LAST, e.code LIMIT 200`,
         [order.equipmentTypeId, order.site?.latitude ?? 0, order.site?.longitude ?? 0],
-      )) as { id: string; code: string; name: string; status: EquipmentStatus; equipment_type_id: string; distance_km: number | null }[];
+      )) as {
+        id: string;
+        code: string;
+        name: string;
+        status: EquipmentStatus;
+        equipment_type_id: string;
+        distance_km: number | null;
+      }[];
       const drivers = await manager.find(Driver, { order: { name: 'ASC' }, take: 500 });
-      const held = await heldQualifications(manager, drivers.map((driver) => driver.id));
-      const byFitness = <T extends { conflicts: unknown[] }>(a: T, b: T) => Number(a.conflicts.length > 0) - Number(b.conflicts.length > 0);
+      const held = await heldQualifications(
+        manager,
+        drivers.map((driver) => driver.id),
+      );
+      const byFitness = <T extends { conflicts: unknown[] }>(a: T, b: T) =>
+        Number(a.conflicts.length > 0) - Number(b.conflicts.length > 0);
       return {
         units: units
           .map((unit) => ({
@@ -107,7 +123,15 @@ export class DispatchesService {
             name: unit.name,
             status: unit.status,
             distanceKm: unit.distance_km === null ? null : Math.round(unit.distance_km * 10) / 10,
-            conflicts: unitConflicts({ code: unit.code, equipmentTypeId: unit.equipment_type_id, status: unit.status, onOwnDispatch: own?.equipmentId === unit.id }, order.equipmentTypeId),
+            conflicts: unitConflicts(
+              {
+                code: unit.code,
+                equipmentTypeId: unit.equipment_type_id,
+                status: unit.status,
+                onOwnDispatch: own?.equipmentId === unit.id,
+              },
+              order.equipmentTypeId,
+            ),
           }))
           .sort(byFitness),
         drivers: drivers
@@ -115,7 +139,12 @@ export class DispatchesService {
             id: driver.id,
             name: driver.name,
             dutyStatus: driver.dutyStatus,
-            conflicts: driverConflicts({ ...driver, qualifications: held.get(driver.id) ?? new Map() }, requirements, due, own?.id),
+            conflicts: driverConflicts(
+              { ...driver, qualifications: held.get(driver.id) ?? new Map() },
+              requirements,
+              due,
+              own?.id,
+            ),
           }))
           .sort(byFitness),
       };

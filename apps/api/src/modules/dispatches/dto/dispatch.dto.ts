@@ -122,7 +122,10 @@ export class CandidatesQuery {
   @IsUUID('all')
   workOrderId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'When re-assigning: the open dispatch whose unit and driver are being replaced' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'When re-assigning: the open dispatch whose unit and driver are being replaced',
+  })
   @IsOptional()
   @IsUUID('all')
   dispatchId?: string;
@@ -134,14 +137,19 @@ export class UnitCandidate {
   @ApiProperty() name: string;
   @ApiProperty() status: string;
   @ApiProperty({ type: Number, nullable: true }) distanceKm: number | null;
-  @ApiProperty({ type: [DispatchConflict], description: 'Empty when the unit can take the order' }) conflicts: DispatchConflict[];
+  @ApiProperty({ type: [DispatchConflict], description: 'Empty when the unit can take the order' })
+  conflicts: DispatchConflict[];
 }
 
 export class DriverCandidate {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() dutyStatus: string;
-  @ApiProperty({ type: [DispatchConflict], description: 'Empty when the driver can take the order' }) conflicts: DispatchConflict[];
+  @ApiProperty({
+    type: [DispatchConflict],
+    description: 'Empty when the driver can take the order',
+  })
+  conflicts: DispatchConflict[];
 }
 
 export class Candidates {
