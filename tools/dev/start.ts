@@ -12,7 +12,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
-import { isKeycloakReady, startKeycloak, type KeycloakInstance } from '../keycloak/keycloak';
+import {
+  DEV_API_CLIENT_SECRET,
+  isKeycloakReady,
+  startKeycloak,
+  type KeycloakInstance,
+} from '../keycloak/keycloak';
 import { type RunningPostgres, startEmbeddedPostgres } from '../postgres/embedded-postgres';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -121,6 +126,8 @@ async function api(databaseUrl: string, keycloakUrl: string): Promise<void> {
       ...process.env,
       DATABASE_URL: databaseUrl,
       KEYCLOAK_URL: keycloakUrl,
+      // The development realm's secret of the API's service account (user administration).
+      KEYCLOAK_CLIENT_SECRET: process.env.KEYCLOAK_CLIENT_SECRET ?? DEV_API_CLIENT_SECRET,
       PORT: String(API_PORT),
     },
   });

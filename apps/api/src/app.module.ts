@@ -27,6 +27,7 @@ import { HealthModule } from './modules/health/health.module';
 import { QualificationsModule } from './modules/qualifications/qualifications.module';
 import { QueueModule } from './modules/queue/queue.module';
 import { SitesModule } from './modules/sites/sites.module';
+import { UsersModule } from './modules/users/users.module';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -95,6 +96,7 @@ export class AppModule {
         DispatchesModule,
         QueueModule,
         EventsModule,
+        UsersModule,
         AuditModule,
       ],
       providers: [

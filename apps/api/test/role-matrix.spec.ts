@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 interface Context {
   fixtures: Fixtures;
+  userId: string;
   dispatchId: string;
   siteId: string;
   typeId: string;
@@ -217,6 +218,39 @@ const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/v1/audit', allowed: ['admin', 'viewer'], path: () => '/audit' },
 
   { method: 'GET', route: '/api/v1/queue', allowed: STAFF, path: () => '/queue' },
+
+  { method: 'GET', route: '/api/v1/users', allowed: ADMIN, path: () => '/users' },
+  {
+    method: 'POST',
+    route: '/api/v1/users',
+    allowed: ADMIN,
+    path: () => '/users',
+    body: () => {
+      const tag = Math.random().toString(36).slice(2, 10);
+      return {
+        username: `acme-m${tag}`,
+        email: `m${tag}@acme.example`,
+        firstName: 'Matrix',
+        lastName: 'User',
+        role: 'viewer',
+        password: 'matrix-pass-1',
+      };
+    },
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/users/:id',
+    allowed: ADMIN,
+    path: (c) => `/users/${c.userId}`,
+    body: () => ({ enabled: true }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/users/:id/reset-password',
+    allowed: ADMIN,
+    path: (c) => `/users/${c.userId}/reset-password`,
+    body: () => ({ password: 'matrix-pass-2' }),
+  },
   {
     method: 'GET',
     route: '/api/v1/dispatches',
@@ -287,6 +321,16 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
     context = {
       fixtures,
       dispatchId: (await fixtures.manualDispatch()).id,
+      userId: (
+        await clients.admin.post('/users', {
+          username: `acme-matrix-${Date.now()}`,
+          email: `matrix-${Date.now()}@acme.example`,
+          firstName: 'Matrix',
+          lastName: 'Target',
+          role: 'viewer',
+          password: 'matrix-pass-0',
+        })
+      ).body.id as string,
       siteId: site.id,
       typeId: type.id,
       equipmentId: (await fixtures.equipment(type.id)).id,

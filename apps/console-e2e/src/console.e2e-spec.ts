@@ -156,13 +156,22 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await globex.context().close();
   });
 
-  it('shows an admin the organization with expiring qualifications highlighted', async () => {
+  it('lets an admin see the organization (expiring qualifications highlighted) and create a user in Keycloak', async () => {
     const page = await signIn(browser, 'acme-admin');
     await page.getByRole('button', { name: 'Admin' }).click();
     await page.locator('[data-testid="admin-drivers"]').waitFor();
     expect(await page.locator('[data-testid="admin-drivers"]').textContent()).toContain(
       'Dana Driver',
     );
+    const users = page.locator('[data-testid="create-user"]');
+    await users.locator('input[name="username"]').fill('acme-newdispatcher');
+    await users.locator('input[name="email"]').fill('new.dispatcher@acme.example');
+    await users.locator('input[name="firstName"]').fill('Nora');
+    await users.locator('input[name="lastName"]').fill('New');
+    await users.locator('select[name="role"]').selectOption('dispatcher');
+    await users.locator('input[name="password"]').fill('temporary-123');
+    await users.getByRole('button', { name: 'Create user' }).click();
+    await page.locator('[data-testid="users"] tr[data-username="acme-newdispatcher"]').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin.png'), fullPage: true });
     await page.context().close();
   });

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import {
   ApiClient,
   createTestDatabase,
+  DEV_API_CLIENT_SECRET,
   testEnvironment,
   type TestDatabase,
 } from '@dispatch/testing';
@@ -27,6 +28,7 @@ export async function startTestApp(options: { database?: TestDatabase } = {}): P
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '10',
     KEYCLOAK_URL: keycloakUrl,
+    KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const app = await createApp(config);

@@ -10,6 +10,7 @@ import {
   acquireTestInfrastructure,
   type TestInfrastructure,
 } from '../../../../libs/testing/src/infrastructure';
+import { DEV_API_CLIENT_SECRET } from '../../../../tools/keycloak/keycloak';
 import { freePort, portIsFree } from '../../../../tools/net/ports';
 /* eslint-enable @nx/enforce-module-boundaries */
 
@@ -69,6 +70,7 @@ export default async function globalSetup(): Promise<void> {
   const api = new ApiProcess({
     DATABASE_URL: database.url,
     KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
+    KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
     PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
   });

@@ -30,6 +30,7 @@ import type {
   CreateEquipmentTypeDto,
   CreateQualificationDto,
   CreateSiteDto,
+  CreateUserDto,
   CreateWorkOrderDto,
   DispatchPage,
   DispatchView,
@@ -55,6 +56,7 @@ import type {
   QueueItemPage,
   QueueListParams,
   ReassignDispatchDto,
+  ResetPasswordDto,
   SitePage,
   SiteView,
   SitesListParams,
@@ -64,7 +66,9 @@ import type {
   UpdateEquipmentTypeDto,
   UpdateQualificationDto,
   UpdateSiteDto,
+  UpdateUserDto,
   UpdateWorkOrderDto,
+  UserView,
   WorkOrderDetailView,
   WorkOrderPage,
   WorkOrdersListParams
@@ -2517,6 +2521,276 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       > => {
 
       const mutationOptions = getSitesUpdateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getUsersListUrl = () => {
+
+
+  
+
+  return `/api/v1/users`
+}
+
+export const usersList = async ( options?: RequestInit): Promise<UserView[]> => {
+  
+  return dispatchFetch<UserView[]>(getUsersListUrl(),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getUsersListQueryKey = () => {
+    return [
+    `/api/v1/users`
+    ] as const;
+    }
+
+    
+export const getUsersListQueryOptions = <TData = Awaited<ReturnType<typeof usersList>>, TError = void | void>( options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof usersList>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getUsersListQueryKey();
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof usersList>>> = ({ signal }) => usersList({ signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof usersList>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type UsersListQueryResult = NonNullable<Awaited<ReturnType<typeof usersList>>>
+export type UsersListQueryError = void | void
+
+
+
+export function useUsersList<TData = Awaited<ReturnType<typeof usersList>>, TError = void | void>(
+  options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof usersList>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getUsersListQueryOptions(options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getUsersCreateUrl = () => {
+
+
+  
+
+  return `/api/v1/users`
+}
+
+export const usersCreate = async (createUserDto: CreateUserDto, options?: RequestInit): Promise<UserView> => {
+  
+  return dispatchFetch<UserView>(getUsersCreateUrl(),
+  {      
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      createUserDto,)
+  }
+);}
+
+
+
+
+export const getUsersCreateMutationOptions = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof usersCreate>>, TError,{data: CreateUserDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof usersCreate>>, TError,{data: CreateUserDto}, TContext> => {
+
+const mutationKey = ['usersCreate'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof usersCreate>>, {data: CreateUserDto}> = (props) => {
+          const {data} = props ?? {};
+
+          return  usersCreate(data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type UsersCreateMutationResult = NonNullable<Awaited<ReturnType<typeof usersCreate>>>
+    export type UsersCreateMutationBody = CreateUserDto
+    export type UsersCreateMutationError = void | void | void
+
+    export const useUsersCreate = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof usersCreate>>, TError,{data: CreateUserDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof usersCreate>>,
+        TError,
+        {data: CreateUserDto},
+        TContext
+      > => {
+
+      const mutationOptions = getUsersCreateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getUsersUpdateUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/users/${id}`
+}
+
+export const usersUpdate = async (id: string,
+    updateUserDto: UpdateUserDto, options?: RequestInit): Promise<UserView> => {
+  
+  return dispatchFetch<UserView>(getUsersUpdateUrl(id),
+  {      
+    ...options,
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      updateUserDto,)
+  }
+);}
+
+
+
+
+export const getUsersUpdateMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof usersUpdate>>, TError,{id: string;data: UpdateUserDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof usersUpdate>>, TError,{id: string;data: UpdateUserDto}, TContext> => {
+
+const mutationKey = ['usersUpdate'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof usersUpdate>>, {id: string;data: UpdateUserDto}> = (props) => {
+          const {id,data} = props ?? {};
+
+          return  usersUpdate(id,data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type UsersUpdateMutationResult = NonNullable<Awaited<ReturnType<typeof usersUpdate>>>
+    export type UsersUpdateMutationBody = UpdateUserDto
+    export type UsersUpdateMutationError = void | void
+
+    export const useUsersUpdate = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof usersUpdate>>, TError,{id: string;data: UpdateUserDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof usersUpdate>>,
+        TError,
+        {id: string;data: UpdateUserDto},
+        TContext
+      > => {
+
+      const mutationOptions = getUsersUpdateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getUsersResetPasswordUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/users/${id}/reset-password`
+}
+
+export const usersResetPassword = async (id: string,
+    resetPasswordDto: ResetPasswordDto, options?: RequestInit): Promise<void> => {
+  
+  return dispatchFetch<void>(getUsersResetPasswordUrl(id),
+  {      
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      resetPasswordDto,)
+  }
+);}
+
+
+
+
+export const getUsersResetPasswordMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof usersResetPassword>>, TError,{id: string;data: ResetPasswordDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof usersResetPassword>>, TError,{id: string;data: ResetPasswordDto}, TContext> => {
+
+const mutationKey = ['usersResetPassword'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof usersResetPassword>>, {id: string;data: ResetPasswordDto}> = (props) => {
+          const {id,data} = props ?? {};
+
+          return  usersResetPassword(id,data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type UsersResetPasswordMutationResult = NonNullable<Awaited<ReturnType<typeof usersResetPassword>>>
+    export type UsersResetPasswordMutationBody = ResetPasswordDto
+    export type UsersResetPasswordMutationError = void | void
+
+    export const useUsersResetPassword = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof usersResetPassword>>, TError,{id: string;data: ResetPasswordDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof usersResetPassword>>,
+        TError,
+        {id: string;data: ResetPasswordDto},
+        TContext
+      > => {
+
+      const mutationOptions = getUsersResetPasswordMutationOptions(options);
 
       return useMutation(mutationOptions);
     }

@@ -1,5 +1,6 @@
 import { useDriversList, useEquipmentTypesList, useSitesList } from '@dispatch/api-client';
 import { daysUntil } from '../board/board-logic';
+import { UsersPanel } from './UsersPanel';
 
 const SOON_DAYS = 30;
 
@@ -10,6 +11,7 @@ export function AdminPanel() {
   const sites = useSitesList({ limit: 200 });
   return (
     <div className="admin">
+      <UsersPanel />
       <section className="panel" aria-labelledby="admin-drivers">
         <h2 id="admin-drivers">Drivers and qualifications</h2>
         <table className="table" data-testid="admin-drivers">

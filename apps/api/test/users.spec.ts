@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { type ApiClient, jwtPayload, passwordToken, tokenFor } from '@dispatch/testing';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** Users of an organization, created and administered in the real Keycloak by the API's service account. */
+describe('user administration', () => {
+  let testApp: TestApp;
+  let acmeAdmin: ApiClient;
+  let globexAdmin: ApiClient;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    acmeAdmin = testApp.api.as(await tokenFor('acme', 'admin'));
+    globexAdmin = testApp.api.as(await tokenFor('globex', 'admin'));
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const newUser = (role = 'dispatcher') => {
+    const tag = randomUUID().slice(0, 8);
+    return {
+      username: `acme-${tag}`,
+      email: `${tag}@acme.example`,
+      firstName: 'New',
+      lastName: 'Colleague',
+      role,
+      password: 'correct-horse-42',
+      temporaryPassword: false,
+    };
+  };
+
+  it('creates a user of the admin’s own organization who can sign in with that role and tenant', async () => {
+    const input = newUser('dispatcher');
+    const created = await acmeAdmin.post('/users', input);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      username: input.username,
+      role: 'dispatcher',
+      enabled: true,
+      name: 'New Colleague',
+    });
+    const token = await passwordToken(input.username, input.password);
+    expect(jwtPayload(token)).toMatchObject({
+      tenant: 'acme',
+      realm_access: { roles: expect.arrayContaining(['dispatcher']) },
+    });
+    expect((await testApp.api.as(token).get('/equipment')).status).toBe(200);
+    const list = await acmeAdmin.get('/users');
+    expect(list.body.map((user: { username: string }) => user.username)).toEqual(
+      expect.arrayContaining([input.username, 'acme-admin']),
+    );
+    expect(
+      list.body.some((user: { username: string }) => user.username.startsWith('globex-')),
+    ).toBe(false);
+    const audit = await acmeAdmin.get('/audit?action=user.created');
+    expect(audit.body.items[0].after).toMatchObject({ username: input.username });
+  });
+
+  it('keeps other organizations’ users out of reach (404) and refuses duplicates (409)', async () => {
+    const input = newUser('viewer');
+    const created = await acmeAdmin.post('/users', input);
+    expect(
+      (await globexAdmin.get('/users')).body.some(
+        (user: { id: string }) => user.id === created.body.id,
+      ),
+    ).toBe(false);
+    expect((await globexAdmin.patch(`/users/${created.body.id}`, { enabled: false })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await globexAdmin.post(`/users/${created.body.id}/reset-password`, {
+          password: 'hijacked-123',
+        })
+      ).status,
+    ).toBe(404);
+    expect((await acmeAdmin.post('/users', input)).status).toBe(409);
+  });
+
+  it('disables a user (no more sign-in), changes a role and resets a password', async () => {
+    const input = newUser('viewer');
+    const created = await acmeAdmin.post('/users', input);
+    const promoted = await acmeAdmin.patch(`/users/${created.body.id}`, { role: 'dispatcher' });
+    expect(promoted.body.role).toBe('dispatcher');
+    expect(
+      (
+        await acmeAdmin.post(`/users/${created.body.id}/reset-password`, {
+          password: 'another-pass-99',
+          temporary: false,
+        })
+      ).status,
+    ).toBe(204);
+    expect(jwtPayload(await passwordToken(input.username, 'another-pass-99')).tenant).toBe('acme');
+    const disabled = await acmeAdmin.patch(`/users/${created.body.id}`, { enabled: false });
+    expect(disabled.body.enabled).toBe(false);
+    await expect(passwordToken(input.username, 'another-pass-99')).rejects.toThrow(/refused/);
+    const still = (await acmeAdmin.get('/users')).body.find(
+      (user: { id: string }) => user.id === created.body.id,
+    );
+    expect(still).toMatchObject({ enabled: false, role: 'dispatcher' });
+  });
+
+  it('refuses bad input', async () => {
+    for (const body of [
+      { ...newUser(), role: 'superuser' },
+      { ...newUser(), username: 'Has Spaces' },
+      { ...newUser(), password: 'short' },
+      { ...newUser(), tenant: 'globex' },
+    ]) {
+      expect((await acmeAdmin.post('/users', body)).status).toBe(400);
+    }
+    expect((await acmeAdmin.patch('/users/not-a-uuid', { enabled: true })).status).toBe(400);
+  });
+});
