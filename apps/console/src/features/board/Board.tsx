@@ -92,7 +92,7 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
   );
 }
 
-function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boolean }) {
+export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boolean }) {
   const cancel = useWorkOrdersCancel();
   const [choosing, setChoosing] = useState(false);
   return (
@@ -171,7 +171,7 @@ function DispatchColumns({
   );
 }
 
-function DispatchCard({
+export function DispatchCard({
   dispatch,
   driverName,
   canDispatch,
