@@ -172,6 +172,14 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await users.locator('input[name="password"]').fill('temporary-123');
     await users.getByRole('button', { name: 'Create user' }).click();
     await page.locator('[data-testid="users"] tr[data-username="acme-newdispatcher"]').waitFor();
+    const site = page.locator('[data-testid="create-site"]');
+    await site.locator('input[name="name"]').fill('Harbour Crane Yard');
+    await site.locator('input[name="address"]').fill('2 Dock Street');
+    await site.locator('input[name="latitude"]').fill('39.76');
+    await site.locator('input[name="longitude"]').fill('-105.01');
+    await site.getByRole('button', { name: 'Add site' }).click();
+    await page.locator('[data-testid="sites"] li:has-text("Harbour Crane Yard")').waitFor();
+    expect((await admin.get('/sites?q=Harbour')).body.total).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin.png'), fullPage: true });
     await page.context().close();
   });
