@@ -14,7 +14,7 @@ import {
   useSitesList,
 } from '@dispatch/api-client';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, useState } from 'react';
 import { daysUntil } from '../board/board-logic';
 import { problemText } from '../board/problem-text';
 
@@ -24,6 +24,23 @@ function inOneYear(): string {
   const date = new Date();
   date.setUTCFullYear(date.getUTCFullYear() + 1);
   return date.toISOString().slice(0, 10);
+}
+
+/** A labelled text input whose onChange hands over the new value. */
+function TextField({
+  label,
+  onChange,
+  ...input
+}: { label: string; onChange: (value: string) => void } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'onChange'
+>) {
+  return (
+    <label>
+      {label}
+      <input {...input} onChange={(event) => onChange(event.target.value)} />
+    </label>
+  );
 }
 
 /** A small create form: fields laid out in a row, one submit button, the API's answer below. */
@@ -90,26 +107,22 @@ export function QualificationsSection() {
           )
         }
       >
-        <label>
-          Code
-          <input
-            name="code"
-            required
-            maxLength={50}
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
-          />
-        </label>
-        <label>
-          Name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </label>
+        <TextField
+          label="Code"
+          name="code"
+          required
+          maxLength={50}
+          value={code}
+          onChange={(value) => setCode(value)}
+        />
+        <TextField
+          label="Name"
+          name="name"
+          required
+          maxLength={200}
+          value={name}
+          onChange={(value) => setName(value)}
+        />
       </CreateForm>
       <ul>
         {list.data?.items.map((qualification) => (
@@ -213,26 +226,22 @@ export function EquipmentSection() {
           )
         }
       >
-        <label>
-          Type code
-          <input
-            name="code"
-            required
-            maxLength={50}
-            value={type.code}
-            onChange={(event) => setType({ ...type, code: event.target.value })}
-          />
-        </label>
-        <label>
-          Type name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            value={type.name}
-            onChange={(event) => setType({ ...type, name: event.target.value })}
-          />
-        </label>
+        <TextField
+          label="Type code"
+          name="code"
+          required
+          maxLength={50}
+          value={type.code}
+          onChange={(value) => setType({ ...type, code: value })}
+        />
+        <TextField
+          label="Type name"
+          name="name"
+          required
+          maxLength={200}
+          value={type.name}
+          onChange={(value) => setType({ ...type, name: value })}
+        />
         <label>
           Drivers must hold
           <select
@@ -281,26 +290,22 @@ export function EquipmentSection() {
           )
         }
       >
-        <label>
-          Unit code
-          <input
-            name="code"
-            required
-            maxLength={50}
-            value={unit.code}
-            onChange={(event) => setUnit({ ...unit, code: event.target.value })}
-          />
-        </label>
-        <label>
-          Unit name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            value={unit.name}
-            onChange={(event) => setUnit({ ...unit, name: event.target.value })}
-          />
-        </label>
+        <TextField
+          label="Unit code"
+          name="code"
+          required
+          maxLength={50}
+          value={unit.code}
+          onChange={(value) => setUnit({ ...unit, code: value })}
+        />
+        <TextField
+          label="Unit name"
+          name="name"
+          required
+          maxLength={200}
+          value={unit.name}
+          onChange={(value) => setUnit({ ...unit, name: value })}
+        />
         <label>
           Type
           <select
@@ -414,33 +419,27 @@ export function DriversSection() {
           )
         }
       >
-        <label>
-          Name
-          <input
-            name="name"
-            required
-            maxLength={200}
-            value={driver.name}
-            onChange={(event) => setDriver({ ...driver, name: event.target.value })}
-          />
-        </label>
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            value={driver.email}
-            onChange={(event) => setDriver({ ...driver, email: event.target.value })}
-          />
-        </label>
-        <label>
-          Login (username)
-          <input
-            name="username"
-            value={driver.username}
-            onChange={(event) => setDriver({ ...driver, username: event.target.value })}
-          />
-        </label>
+        <TextField
+          label="Name"
+          name="name"
+          required
+          maxLength={200}
+          value={driver.name}
+          onChange={(value) => setDriver({ ...driver, name: value })}
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          value={driver.email}
+          onChange={(value) => setDriver({ ...driver, email: value })}
+        />
+        <TextField
+          label="Login (username)"
+          name="username"
+          value={driver.username}
+          onChange={(value) => setDriver({ ...driver, username: value })}
+        />
         <label>
           Qualification
           <select
@@ -456,15 +455,13 @@ export function DriversSection() {
             ))}
           </select>
         </label>
-        <label>
-          Valid until
-          <input
-            name="expiresAt"
-            type="date"
-            value={driver.expiresAt}
-            onChange={(event) => setDriver({ ...driver, expiresAt: event.target.value })}
-          />
-        </label>
+        <TextField
+          label="Valid until"
+          name="expiresAt"
+          type="date"
+          value={driver.expiresAt}
+          onChange={(value) => setDriver({ ...driver, expiresAt: value })}
+        />
       </CreateForm>
       <table className="table" data-testid="admin-drivers">
         <thead>
