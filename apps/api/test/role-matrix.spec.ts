@@ -216,6 +216,12 @@ const CASES: RouteCase[] = [
   },
 
   { method: 'GET', route: '/api/v1/audit', allowed: ['admin', 'viewer'], path: () => '/audit' },
+  {
+    method: 'GET',
+    route: '/api/v1/audit/verify',
+    allowed: ['admin', 'viewer'],
+    path: () => '/audit/verify',
+  },
 
   { method: 'GET', route: '/api/v1/queue', allowed: STAFF, path: () => '/queue' },
 

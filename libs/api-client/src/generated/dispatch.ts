@@ -23,6 +23,7 @@ import type {
   AuditEventView,
   AuditPage,
   AuditSearchParams,
+  AuditVerification,
   Candidates,
   CreateDispatchDto,
   CreateDriverDto,
@@ -151,6 +152,76 @@ export function useAuditSearch<TData = Awaited<ReturnType<typeof auditSearch>>, 
  ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
 
   const queryOptions = getAuditSearchQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getAuditVerifyUrl = () => {
+
+
+  
+
+  return `/api/v1/audit/verify`
+}
+
+export const auditVerify = async ( options?: RequestInit): Promise<AuditVerification> => {
+  
+  return dispatchFetch<AuditVerification>(getAuditVerifyUrl(),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getAuditVerifyQueryKey = () => {
+    return [
+    `/api/v1/audit/verify`
+    ] as const;
+    }
+
+    
+export const getAuditVerifyQueryOptions = <TData = Awaited<ReturnType<typeof auditVerify>>, TError = void | void>( options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof auditVerify>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getAuditVerifyQueryKey();
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof auditVerify>>> = ({ signal }) => auditVerify({ signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof auditVerify>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type AuditVerifyQueryResult = NonNullable<Awaited<ReturnType<typeof auditVerify>>>
+export type AuditVerifyQueryError = void | void
+
+
+
+export function useAuditVerify<TData = Awaited<ReturnType<typeof auditVerify>>, TError = void | void>(
+  options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof auditVerify>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getAuditVerifyQueryOptions(options)
 
   const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
 

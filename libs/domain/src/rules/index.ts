@@ -3,3 +3,4 @@ export * from './qualification-rules';
 export * from './queue-blockers';
 export * from './queue-order';
 export * from './fitness';
+export * from './audit-chain';

@@ -77,6 +77,13 @@ export class AppConfig {
   @Max(3600)
   SCHEDULE_SWEEP_SECONDS = 30;
 
+  /** Milliseconds between sweeps that seal new audit events into each tenant's hash chain. 0: never. */
+  @Transform(({ value }) => (value === undefined ? 1000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUDIT_SEAL_MILLISECONDS = 1000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

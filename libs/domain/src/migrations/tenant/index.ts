@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { InitialTenantSchema1795239257246 } from './1795239257246-InitialTenantSchema';
 import { DriverActiveDispatch1795240672524 } from './1795240672524-DriverActiveDispatch';
 import { AuditEventNotify1795242000000 } from './1795242000000-AuditEventNotify';
+import { AuditTamperEvidence1795243000000 } from './1795243000000-AuditTamperEvidence';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   InitialTenantSchema1795239257246,
   DriverActiveDispatch1795240672524,
   AuditEventNotify1795242000000,
+  AuditTamperEvidence1795243000000,
 ];

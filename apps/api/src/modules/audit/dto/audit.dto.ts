@@ -81,3 +81,21 @@ export function toAuditEventView(event: AuditEvent): AuditEventView {
     requestId: event.requestId,
   };
 }
+
+export class BrokenLink {
+  @ApiProperty({ description: 'Position in the chain' }) seq: string;
+  @ApiProperty() eventId: string;
+  @ApiProperty() reason: string;
+}
+
+export class AuditVerification {
+  @ApiProperty({ description: 'Every sealed event is unchanged and every link holds' })
+  intact: boolean;
+  @ApiProperty({ description: 'Events checked along the chain (up to the first broken link)' })
+  sealedEvents: number;
+  @ApiProperty({
+    description: 'Committed events not sealed yet (sealing follows within a second or two)',
+  })
+  pendingEvents: number;
+  @ApiPropertyOptional({ type: BrokenLink }) firstBroken?: BrokenLink;
+}
