@@ -32,6 +32,12 @@ export class ScheduleSweeper implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     if (this.config.SCHEDULE_SWEEP_SECONDS === 0) return;
+    // Once at start: serve every queue, so work queued by other means (demo data, a bulk import)
+    // does not wait for the next change to be dispatched.
+    this.running = this.sweep({ everyQueue: true })
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Start-up queue sweep failed'))
+      .finally(() => (this.running = undefined));
     this.timer = setInterval(() => {
       this.running ??= this.sweep()
         .then(() => undefined)
@@ -46,15 +52,18 @@ export class ScheduleSweeper implements OnApplicationBootstrap, OnApplicationShu
     await this.running;
   }
 
-  /** Serves the queue of every tenant that has scheduled work whose lead time has come. */
-  async sweep(): Promise<number> {
+  /**
+   * Serves the queue of every tenant that has scheduled work whose lead time has come (or, with
+   * `everyQueue`, any queued work that is due).
+   */
+  async sweep(options: { everyQueue?: boolean } = {}): Promise<number> {
     let served = 0;
     for (const { slug } of await this.dataSource
       .getRepository(Organization)
       .find({ select: { slug: true } })) {
       served += await this.db.transaction(systemActor(slug), async (manager) => {
         const due = (await manager.query(
-          `SELECT 1 FROM work_orders wo WHERE wo.status = 'queued' AND wo.window_start IS NOT NULL AND ${this.engine.dueSql()} LIMIT 1`,
+          `SELECT 1 FROM work_orders wo WHERE wo.status = 'queued' AND ${options.everyQueue ? 'TRUE' : 'wo.window_start IS NOT NULL'} AND ${this.engine.dueSql()} LIMIT 1`,
         )) as unknown[];
         if (due.length === 0) return 0;
         return (await this.engine.drain(manager, systemActor(slug))).length;
