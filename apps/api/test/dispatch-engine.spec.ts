@@ -1,5 +1,5 @@
 import { type ApiClient, queryDatabase, tokenFor } from '@dispatch/testing';
-import { DISPATCH_STEPS, Scenario } from './support/scenario';
+import { daysAhead, DISPATCH_STEPS, hourFrom, Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('dispatch engine over HTTP', () => {
@@ -198,12 +198,9 @@ describe('dispatch engine over HTTP', () => {
       const world = await Scenario.create(admin);
       await world.unit();
       await world.driver();
-      const start = new Date(Date.now() + 2 * 86_400_000);
+      const start = daysAhead(2);
       const order = await world.order('standard', {
-        window: {
-          start: start.toISOString(),
-          end: new Date(start.getTime() + 3_600_000).toISOString(),
-        },
+        window: hourFrom(start),
       });
       expect(order.status).toBe('queued');
       expect(order.blockedBy?.[0]).toMatchObject({ code: 'scheduled' });
@@ -339,12 +336,9 @@ describe('dispatch engine over HTTP', () => {
       const busyUnit = await world.unit();
       await admin.patch(`/equipment/${busyUnit.id}`, { status: 'maintenance' });
       const qualified = await world.driver({ name: 'Qualified' });
-      const start = new Date(Date.now() + 3 * 86_400_000);
+      const start = daysAhead(3);
       const order = await world.order('standard', {
-        window: {
-          start: start.toISOString(),
-          end: new Date(start.getTime() + 3_600_000).toISOString(),
-        },
+        window: hourFrom(start),
       });
       const candidates = await dispatcher.get(`/dispatches/candidates?workOrderId=${order.id}`);
       expect(candidates.status).toBe(200);
@@ -385,12 +379,9 @@ describe('dispatch engine over HTTP', () => {
           qualifications: [],
         })
       ).body;
-      const start = new Date(Date.now() + 3 * 86_400_000);
+      const start = daysAhead(3);
       const order = await world.order('standard', {
-        window: {
-          start: start.toISOString(),
-          end: new Date(start.getTime() + 3_600_000).toISOString(),
-        },
+        window: hourFrom(start),
       });
       const first = await dispatcher.post('/dispatches', {
         workOrderId: order.id,
@@ -416,12 +407,9 @@ describe('dispatch engine over HTTP', () => {
       const world = await Scenario.create(admin);
       const unit = await world.unit();
       const first = await world.driver({ name: 'First' });
-      const start = new Date(Date.now() + 3 * 86_400_000);
+      const start = daysAhead(3);
       const order = await world.order('standard', {
-        window: {
-          start: start.toISOString(),
-          end: new Date(start.getTime() + 3_600_000).toISOString(),
-        },
+        window: hourFrom(start),
       });
       const dispatch = await dispatcher.post('/dispatches', {
         workOrderId: order.id,
@@ -455,10 +443,7 @@ describe('dispatch engine over HTTP', () => {
       );
       expect(firstRow.active_dispatch_id).toBeNull();
       const taken = await world.order('standard', {
-        window: {
-          start: start.toISOString(),
-          end: new Date(start.getTime() + 3_600_000).toISOString(),
-        },
+        window: hourFrom(start),
       });
       const conflict = await dispatcher.post(`/dispatches/${dispatch.body.id}/reassign`, {
         driverId: (await world.driver({ onDuty: false })).id,

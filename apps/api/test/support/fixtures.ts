@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '@dispatch/testing';
+import { daysAhead, hourFrom } from './scenario';
 
 /** Creates records through the real API as an admin; each call makes a new, uniquely coded record. */
 export class Fixtures {
@@ -79,11 +80,7 @@ export class Fixtures {
     siteId: string,
     equipmentTypeId: string,
   ): Promise<{ id: string; status: string }> {
-    const start = new Date(Date.now() + 3 * 86_400_000);
-    const end = new Date(start.getTime() + 4 * 3_600_000);
-    return this.workOrder(siteId, equipmentTypeId, {
-      window: { start: start.toISOString(), end: end.toISOString() },
-    });
+    return this.workOrder(siteId, equipmentTypeId, { window: hourFrom(daysAhead(3)) });
   }
 
   /**

@@ -121,4 +121,14 @@ export class Scenario {
   }
 }
 
+/** A moment `days` days from now: far enough ahead that work due then is scheduled, not dispatched. */
+export function daysAhead(days: number): Date {
+  return new Date(Date.now() + days * 86_400_000);
+}
+
+/** A one-hour time window starting at `start`, as the API takes it. */
+export function hourFrom(start: Date): { start: string; end: string } {
+  return { start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() };
+}
+
 export const DISPATCH_STEPS = ['acknowledged', 'en_route', 'on_site', 'completed'] as const;

@@ -1,6 +1,5 @@
 import { NotFoundError } from '@dispatch/domain';
 import {
-  In,
   type EntityManager,
   type EntityTarget,
   type FindOptionsRelations,
@@ -35,10 +34,11 @@ export async function assertAllExist<T extends ObjectLiteral & { id: string }>(
 ): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
-  const found = await manager.find(entity, {
-    select: { id: true } as never,
-    where: { id: In(unique) } as FindOptionsWhere<T>,
-  });
+  const found = (await manager
+    .createQueryBuilder(entity, 'entity')
+    .select('entity.id', 'id')
+    .where('entity.id IN (:...ids)', { ids: unique })
+    .getRawMany()) as { id: string }[];
   const known = new Set(found.map((row) => row.id));
   const missing = unique.find((id) => !known.has(id));
   if (missing) throw new NotFoundError(label, missing, field);

@@ -43,6 +43,42 @@ function TextField({
   );
 }
 
+/** The code and name every catalogue entry (qualification, equipment type, unit) has. */
+function CodeAndName({
+  labels,
+  code,
+  name,
+  onCode,
+  onName,
+}: {
+  labels: [string, string];
+  code: string;
+  name: string;
+  onCode: (value: string) => void;
+  onName: (value: string) => void;
+}) {
+  return (
+    <>
+      <TextField
+        label={labels[0]}
+        name="code"
+        required
+        maxLength={50}
+        value={code}
+        onChange={onCode}
+      />
+      <TextField
+        label={labels[1]}
+        name="name"
+        required
+        maxLength={200}
+        value={name}
+        onChange={onName}
+      />
+    </>
+  );
+}
+
 /** A small create form: fields laid out in a row, one submit button, the API's answer below. */
 function CreateForm({
   testId,
@@ -107,21 +143,12 @@ export function QualificationsSection() {
           )
         }
       >
-        <TextField
-          label="Code"
-          name="code"
-          required
-          maxLength={50}
-          value={code}
-          onChange={(value) => setCode(value)}
-        />
-        <TextField
-          label="Name"
-          name="name"
-          required
-          maxLength={200}
-          value={name}
-          onChange={(value) => setName(value)}
+        <CodeAndName
+          labels={['Code', 'Name']}
+          code={code}
+          name={name}
+          onCode={(value) => setCode(value)}
+          onName={(value) => setName(value)}
         />
       </CreateForm>
       <ul>
@@ -226,21 +253,12 @@ export function EquipmentSection() {
           )
         }
       >
-        <TextField
-          label="Type code"
-          name="code"
-          required
-          maxLength={50}
-          value={type.code}
-          onChange={(value) => setType({ ...type, code: value })}
-        />
-        <TextField
-          label="Type name"
-          name="name"
-          required
-          maxLength={200}
-          value={type.name}
-          onChange={(value) => setType({ ...type, name: value })}
+        <CodeAndName
+          labels={['Type code', 'Type name']}
+          code={type.code}
+          name={type.name}
+          onCode={(value) => setType({ ...type, code: value })}
+          onName={(value) => setType({ ...type, name: value })}
         />
         <label>
           Drivers must hold
@@ -290,21 +308,12 @@ export function EquipmentSection() {
           )
         }
       >
-        <TextField
-          label="Unit code"
-          name="code"
-          required
-          maxLength={50}
-          value={unit.code}
-          onChange={(value) => setUnit({ ...unit, code: value })}
-        />
-        <TextField
-          label="Unit name"
-          name="name"
-          required
-          maxLength={200}
-          value={unit.name}
-          onChange={(value) => setUnit({ ...unit, name: value })}
+        <CodeAndName
+          labels={['Unit code', 'Unit name']}
+          code={unit.code}
+          name={unit.name}
+          onCode={(value) => setUnit({ ...unit, code: value })}
+          onName={(value) => setUnit({ ...unit, name: value })}
         />
         <label>
           Type

@@ -49,44 +49,32 @@ export function HandDispatch({
   if (candidates.isError) return <p className="error">{problemText(candidates.error)}</p>;
   return (
     <form className="hand-dispatch" onSubmit={submit} data-testid="hand-dispatch">
-      <label>
-        Unit
-        <select
-          name="unit"
-          value={equipmentId}
-          onChange={(event) => setEquipmentId(event.target.value)}
-          required={!dispatchId}
-        >
-          <option value="">{dispatchId ? 'Keep the unit' : 'Choose a unit'}</option>
-          {candidates.data?.units.map((unit) => (
-            <option key={unit.id} value={unit.id} disabled={unit.conflicts.length > 0}>
-              {unit.code} {unit.distanceKm !== null ? `· ${unit.distanceKm} km` : ''}
-              {unit.conflicts.length > 0
-                ? ` — ${unit.conflicts.map((conflict) => conflict.message).join('; ')}`
-                : ''}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Driver
-        <select
-          name="driver"
-          value={driverId}
-          onChange={(event) => setDriverId(event.target.value)}
-          required={!dispatchId}
-        >
-          <option value="">{dispatchId ? 'Keep the driver' : 'Choose a driver'}</option>
-          {candidates.data?.drivers.map((driver) => (
-            <option key={driver.id} value={driver.id} disabled={driver.conflicts.length > 0}>
-              {driver.name}
-              {driver.conflicts.length > 0
-                ? ` — ${driver.conflicts.map((conflict) => conflict.message).join('; ')}`
-                : ''}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CandidateSelect
+        label="Unit"
+        name="unit"
+        placeholder={dispatchId ? 'Keep the unit' : 'Choose a unit'}
+        required={!dispatchId}
+        value={equipmentId}
+        onChange={setEquipmentId}
+        options={(candidates.data?.units ?? []).map((unit) => ({
+          id: unit.id,
+          label: unit.distanceKm !== null ? `${unit.code} · ${unit.distanceKm} km` : unit.code,
+          conflicts: unit.conflicts,
+        }))}
+      />
+      <CandidateSelect
+        label="Driver"
+        name="driver"
+        placeholder={dispatchId ? 'Keep the driver' : 'Choose a driver'}
+        required={!dispatchId}
+        value={driverId}
+        onChange={setDriverId}
+        options={(candidates.data?.drivers ?? []).map((driver) => ({
+          id: driver.id,
+          label: driver.name,
+          conflicts: driver.conflicts,
+        }))}
+      />
       <div className="actions">
         <button type="submit" disabled={pending || (!!dispatchId && !equipmentId && !driverId)}>
           {dispatchId ? 'Re-assign' : 'Dispatch'}
@@ -97,5 +85,52 @@ export function HandDispatch({
       </div>
       {error ? <p className="error">{problemText(error)}</p> : null}
     </form>
+  );
+}
+
+interface Candidate {
+  id: string;
+  label: string;
+  conflicts: { message: string }[];
+}
+
+/** A choice among units or drivers: those that cannot take the order are disabled, with the reason. */
+function CandidateSelect({
+  label,
+  name,
+  placeholder,
+  required,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  name: string;
+  placeholder: string;
+  required: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  options: Candidate[];
+}) {
+  return (
+    <label>
+      {label}
+      <select
+        name={name}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+        required={required}
+      >
+        <option value="">{placeholder}</option>
+        {options.map((option) => (
+          <option key={option.id} value={option.id} disabled={option.conflicts.length > 0}>
+            {option.label}
+            {option.conflicts.length > 0
+              ? ` — ${option.conflicts.map((conflict) => conflict.message).join('; ')}`
+              : ''}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

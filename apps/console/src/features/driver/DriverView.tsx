@@ -8,6 +8,7 @@ import {
   useSitesGet,
   useWorkOrdersGet,
 } from '@dispatch/api-client';
+import { problemText } from '../board/problem-text';
 import { ACTION_LABEL, nextStep, STEP_LABEL } from '../board/board-logic';
 
 /** A phone-sized page: my current job with one big button for the next step, and my history. */
@@ -94,13 +95,7 @@ function CurrentJob({ dispatch, refreshing }: { dispatch: DispatchView; refreshi
           {ACTION_LABEL[next]}
         </button>
       )}
-      {transition.isError && (
-        <p className="error">
-          {(transition.error as unknown) instanceof Error
-            ? (transition.error as unknown as Error).message
-            : 'Could not save the step'}
-        </p>
-      )}
+      {transition.isError && <p className="error">{problemText(transition.error)}</p>}
     </article>
   );
 }
