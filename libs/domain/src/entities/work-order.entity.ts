@@ -29,6 +29,7 @@ import { Site } from './site.entity';
   where: 'external_ref IS NOT NULL',
 })
 @Index('work_orders_status_priority_idx', ['status', 'priority', 'createdAt'])
+@Index('work_orders_created_at_idx', ['createdAt'])
 export class WorkOrder {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -87,6 +88,14 @@ export class WorkOrder {
 
   @Column({ type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  /** First dispatch; kept by a trigger on `dispatches`, never written by the application. */
+  @Column({ type: 'timestamptz', nullable: true, insert: false, update: false })
+  dispatchedAt: Date | null;
+
+  /** First arrival on site; kept by a trigger on `dispatches`, never written by the application. */
+  @Column({ type: 'timestamptz', nullable: true, insert: false, update: false })
+  onSiteAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

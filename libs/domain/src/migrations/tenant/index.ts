@@ -3,6 +3,7 @@ import { InitialTenantSchema1795239257246 } from './1795239257246-InitialTenantS
 import { DriverActiveDispatch1795240672524 } from './1795240672524-DriverActiveDispatch';
 import { AuditEventNotify1795242000000 } from './1795242000000-AuditEventNotify';
 import { AuditTamperEvidence1795243000000 } from './1795243000000-AuditTamperEvidence';
+import { ReportingHistory1795244000000 } from './1795244000000-ReportingHistory';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   DriverActiveDispatch1795240672524,
   AuditEventNotify1795242000000,
   AuditTamperEvidence1795243000000,
+  ReportingHistory1795244000000,
 ];
