@@ -26,6 +26,7 @@ import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { QualificationsModule } from './modules/qualifications/qualifications.module';
 import { QueueModule } from './modules/queue/queue.module';
+import { ReportsModule } from './modules/reports/reports.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { UsersModule } from './modules/users/users.module';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module';
@@ -98,6 +99,7 @@ export class AppModule {
         EventsModule,
         UsersModule,
         AuditModule,
+        ReportsModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

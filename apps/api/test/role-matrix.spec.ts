@@ -223,7 +223,21 @@ const CASES: RouteCase[] = [
     path: () => '/audit/verify',
   },
 
+  {
+    method: 'GET',
+    route: '/api/v1/audit/export',
+    allowed: ['admin', 'viewer'],
+    path: () => '/audit/export?action=site.created',
+  },
+
   { method: 'GET', route: '/api/v1/queue', allowed: STAFF, path: () => '/queue' },
+
+  ...(['utilization', 'completion', 'queue', 'drivers'] as const).map((report) => ({
+    method: 'GET' as const,
+    route: `/api/v1/reports/${report}`,
+    allowed: STAFF,
+    path: () => `/reports/${report}?from=2026-01-01&to=2026-01-31&tz=Europe/Berlin`,
+  })),
 
   { method: 'GET', route: '/api/v1/users', allowed: ADMIN, path: () => '/users' },
   {

@@ -21,10 +21,12 @@ import type {
 
 import type {
   AuditEventView,
+  AuditExportParams,
   AuditPage,
   AuditSearchParams,
   AuditVerification,
   Candidates,
+  CompletionReport,
   CreateDispatchDto,
   CreateDriverDto,
   CreateEquipmentDto,
@@ -40,6 +42,7 @@ import type {
   DriverPage,
   DriverView,
   DriversListParams,
+  DriversReport,
   EquipmentListParams,
   EquipmentPage,
   EquipmentTypePage,
@@ -56,7 +59,12 @@ import type {
   QualificationsListParams,
   QueueItemPage,
   QueueListParams,
+  QueueReport,
   ReassignDispatchDto,
+  ReportsCompletionParams,
+  ReportsDriversParams,
+  ReportsQueueParams,
+  ReportsUtilizationParams,
   ResetPasswordDto,
   SitePage,
   SiteView,
@@ -70,6 +78,7 @@ import type {
   UpdateUserDto,
   UpdateWorkOrderDto,
   UserView,
+  UtilizationReport,
   WorkOrderDetailView,
   WorkOrderPage,
   WorkOrdersListParams
@@ -152,6 +161,89 @@ export function useAuditSearch<TData = Awaited<ReturnType<typeof auditSearch>>, 
  ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
 
   const queryOptions = getAuditSearchQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+/**
+ * @summary Every event matching the filters as CSV, oldest first (streamed)
+ */
+export const getAuditExportUrl = (params?: AuditExportParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/audit/export?${stringifiedParams}` : `/api/v1/audit/export`
+}
+
+export const auditExport = async (params?: AuditExportParams, options?: RequestInit): Promise<void> => {
+  
+  return dispatchFetch<void>(getAuditExportUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getAuditExportQueryKey = (params?: AuditExportParams,) => {
+    return [
+    `/api/v1/audit/export`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getAuditExportQueryOptions = <TData = Awaited<ReturnType<typeof auditExport>>, TError = void | void>(params?: AuditExportParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof auditExport>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getAuditExportQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof auditExport>>> = ({ signal }) => auditExport(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof auditExport>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type AuditExportQueryResult = NonNullable<Awaited<ReturnType<typeof auditExport>>>
+export type AuditExportQueryError = void | void
+
+
+/**
+ * @summary Every event matching the filters as CSV, oldest first (streamed)
+ */
+
+export function useAuditExport<TData = Awaited<ReturnType<typeof auditExport>>, TError = void | void>(
+ params?: AuditExportParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof auditExport>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getAuditExportQueryOptions(params,options)
 
   const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
 
@@ -2240,6 +2332,342 @@ export function useQueueList<TData = Awaited<ReturnType<typeof queueList>>, TErr
  ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
 
   const queryOptions = getQueueListQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+/**
+ * The range is `from`..`to`, whole local days in `tz` (default UTC). Filter by `siteId` and `equipmentTypeId`. `format=csv` (or `Accept: text/csv`) streams the rows, the total last, as CSV.
+ * @summary Work orders created, dispatched, completed and cancelled per day; lead times; on-time rate
+ */
+export const getReportsCompletionUrl = (params: ReportsCompletionParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/reports/completion?${stringifiedParams}` : `/api/v1/reports/completion`
+}
+
+export const reportsCompletion = async (params: ReportsCompletionParams, options?: RequestInit): Promise<CompletionReport> => {
+  
+  return dispatchFetch<CompletionReport>(getReportsCompletionUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getReportsCompletionQueryKey = (params?: ReportsCompletionParams,) => {
+    return [
+    `/api/v1/reports/completion`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getReportsCompletionQueryOptions = <TData = Awaited<ReturnType<typeof reportsCompletion>>, TError = void | void>(params: ReportsCompletionParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsCompletion>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getReportsCompletionQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof reportsCompletion>>> = ({ signal }) => reportsCompletion(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof reportsCompletion>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type ReportsCompletionQueryResult = NonNullable<Awaited<ReturnType<typeof reportsCompletion>>>
+export type ReportsCompletionQueryError = void | void
+
+
+/**
+ * @summary Work orders created, dispatched, completed and cancelled per day; lead times; on-time rate
+ */
+
+export function useReportsCompletion<TData = Awaited<ReturnType<typeof reportsCompletion>>, TError = void | void>(
+ params: ReportsCompletionParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsCompletion>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getReportsCompletionQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+/**
+ * The range is `from`..`to`, whole local days in `tz` (default UTC). Filter by `siteId` and `equipmentTypeId`. `format=csv` (or `Accept: text/csv`) streams the rows, the total last, as CSV.
+ * @summary Dispatches and hours on dispatch per driver
+ */
+export const getReportsDriversUrl = (params: ReportsDriversParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/reports/drivers?${stringifiedParams}` : `/api/v1/reports/drivers`
+}
+
+export const reportsDrivers = async (params: ReportsDriversParams, options?: RequestInit): Promise<DriversReport> => {
+  
+  return dispatchFetch<DriversReport>(getReportsDriversUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getReportsDriversQueryKey = (params?: ReportsDriversParams,) => {
+    return [
+    `/api/v1/reports/drivers`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getReportsDriversQueryOptions = <TData = Awaited<ReturnType<typeof reportsDrivers>>, TError = void | void>(params: ReportsDriversParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsDrivers>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getReportsDriversQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof reportsDrivers>>> = ({ signal }) => reportsDrivers(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof reportsDrivers>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type ReportsDriversQueryResult = NonNullable<Awaited<ReturnType<typeof reportsDrivers>>>
+export type ReportsDriversQueryError = void | void
+
+
+/**
+ * @summary Dispatches and hours on dispatch per driver
+ */
+
+export function useReportsDrivers<TData = Awaited<ReturnType<typeof reportsDrivers>>, TError = void | void>(
+ params: ReportsDriversParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsDrivers>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getReportsDriversQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+/**
+ * The range is `from`..`to`, whole local days in `tz` (default UTC). Filter by `siteId` and `equipmentTypeId`. `format=csv` (or `Accept: text/csv`) streams the rows, the total last, as CSV.
+ * @summary Queue depth now and waiting times over the range, by priority
+ */
+export const getReportsQueueUrl = (params: ReportsQueueParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/reports/queue?${stringifiedParams}` : `/api/v1/reports/queue`
+}
+
+export const reportsQueue = async (params: ReportsQueueParams, options?: RequestInit): Promise<QueueReport> => {
+  
+  return dispatchFetch<QueueReport>(getReportsQueueUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getReportsQueueQueryKey = (params?: ReportsQueueParams,) => {
+    return [
+    `/api/v1/reports/queue`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getReportsQueueQueryOptions = <TData = Awaited<ReturnType<typeof reportsQueue>>, TError = void | void>(params: ReportsQueueParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsQueue>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getReportsQueueQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof reportsQueue>>> = ({ signal }) => reportsQueue(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof reportsQueue>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type ReportsQueueQueryResult = NonNullable<Awaited<ReturnType<typeof reportsQueue>>>
+export type ReportsQueueQueryError = void | void
+
+
+/**
+ * @summary Queue depth now and waiting times over the range, by priority
+ */
+
+export function useReportsQueue<TData = Awaited<ReturnType<typeof reportsQueue>>, TError = void | void>(
+ params: ReportsQueueParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsQueue>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getReportsQueueQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+/**
+ * The range is `from`..`to`, whole local days in `tz` (default UTC). Filter by `siteId` and `equipmentTypeId`. `format=csv` (or `Accept: text/csv`) streams the rows, the total last, as CSV.
+ * @summary Share of the time each unit and each type spent dispatched, in maintenance and idle
+ */
+export const getReportsUtilizationUrl = (params: ReportsUtilizationParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/reports/utilization?${stringifiedParams}` : `/api/v1/reports/utilization`
+}
+
+export const reportsUtilization = async (params: ReportsUtilizationParams, options?: RequestInit): Promise<UtilizationReport> => {
+  
+  return dispatchFetch<UtilizationReport>(getReportsUtilizationUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getReportsUtilizationQueryKey = (params?: ReportsUtilizationParams,) => {
+    return [
+    `/api/v1/reports/utilization`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getReportsUtilizationQueryOptions = <TData = Awaited<ReturnType<typeof reportsUtilization>>, TError = void | void>(params: ReportsUtilizationParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsUtilization>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getReportsUtilizationQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof reportsUtilization>>> = ({ signal }) => reportsUtilization(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof reportsUtilization>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type ReportsUtilizationQueryResult = NonNullable<Awaited<ReturnType<typeof reportsUtilization>>>
+export type ReportsUtilizationQueryError = void | void
+
+
+/**
+ * @summary Share of the time each unit and each type spent dispatched, in maintenance and idle
+ */
+
+export function useReportsUtilization<TData = Awaited<ReturnType<typeof reportsUtilization>>, TError = void | void>(
+ params: ReportsUtilizationParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof reportsUtilization>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getReportsUtilizationQueryOptions(params,options)
 
   const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import type { AuditEvent } from '@dispatch/domain';
@@ -45,6 +45,9 @@ export class AuditQuery {
   cursor?: string;
 }
 
+/** The filters without paging: what an export selects. */
+export class AuditFilter extends OmitType(AuditQuery, ['limit', 'cursor'] as const) {}
+
 export class AuditEventView {
   @ApiProperty({ description: 'Position in the tenant’s audit trail' }) id: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
@@ -65,6 +68,21 @@ export class AuditPage {
   nextCursor: string | null;
   @ApiProperty() limit: number;
 }
+
+/** CSV columns of an export, in order; before and after are JSON text. */
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'occurredAt',
+  'actorSubject',
+  'actorName',
+  'actorRole',
+  'action',
+  'entityType',
+  'entityId',
+  'before',
+  'after',
+  'requestId',
+] as const satisfies readonly (keyof AuditEventView)[];
 
 export function toAuditEventView(event: AuditEvent): AuditEventView {
   return {
