@@ -284,19 +284,24 @@ describe('reports on a constructed history', () => {
       row.maintenanceShare,
       row.idleShare,
     ];
-    const typeOneRows = body.rows.filter(
-      (row: { equipmentTypeCode: string }) =>
-        row.equipmentTypeCode === body.rows[0].equipmentTypeCode,
-    );
+    const rowsOfTypeWith = (unitCode: string) => {
+      const typeCode = body.rows.find(
+        (row: { equipmentCode: string }) => row.equipmentCode === unitCode,
+      ).equipmentTypeCode;
+      return body.rows.filter(
+        (row: { equipmentTypeCode: string }) => row.equipmentTypeCode === typeCode,
+      );
+    };
     // U1: 4 h of W1 (from 23:00), 6 h of W2, 2 h of W3 (to 22:00); 5 h maintenance; 71 h in the range.
     // U2: 8 h of W4; the 6 h of a maintenance that began days before the range.
     // U3: exists from 22:00 on the 30th, retired at 10:00 on the 31st: 12 h, 4 h of them on W5.
-    expect(typeOneRows.map(pick)).toEqual([
+    expect(body.rows).toHaveLength(5);
+    expect(rowsOfTypeWith('R-U1').map(pick)).toEqual([
       ['type', null, 2, 3, 142, 20, 11, 111, 0.1408, 0.0775, 0.7817],
       ['unit', 'R-U1', 1, 2, 71, 12, 5, 54, 0.169, 0.0704, 0.7606],
       ['unit', 'R-U2', 1, 1, 71, 8, 6, 57, 0.1127, 0.0845, 0.8028],
     ]);
-    expect(body.rows.slice(3).map(pick)).toEqual([
+    expect(rowsOfTypeWith('R-U3').map(pick)).toEqual([
       ['type', null, 1, 1, 12, 4, 0, 8, 0.3333, 0, 0.6667],
       ['unit', 'R-U3', 1, 1, 12, 4, 0, 8, 0.3333, 0, 0.6667],
     ]);

@@ -1,5 +1,5 @@
 import { StreamableFile } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Readable } from 'node:stream';
 
 /** `?format=csv`, or an Accept header that prefers text/csv to JSON. */
@@ -9,17 +9,10 @@ export function wantsCsv(format: string | undefined, request: Request): boolean 
 }
 
 /**
- * Sends a CSV stream as a download. Nest pipes a StreamableFile into the response but does not
- * stop the source when the client goes away; destroying it here ends the database cursor too.
+ * Sends a CSV stream as a download. Nest's Express adapter destroys the stream when the client
+ * goes away, which ends the database cursor and returns its connection (see TenantDatabase.stream).
  */
-export function csvDownload(
-  stream: Readable,
-  fileName: string,
-  response: Response,
-): StreamableFile {
-  response.once('close', () => {
-    if (!stream.readableEnded) stream.destroy();
-  });
+export function csvDownload(stream: Readable, fileName: string): StreamableFile {
   return new StreamableFile(stream, {
     type: 'text/csv; charset=utf-8',
     disposition: `attachment; filename="${fileName}"`,

@@ -1,6 +1,5 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
@@ -32,13 +31,9 @@ export class AuditController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'text/csv with a header line; before and after as JSON text' })
-  async export(
-    @CurrentActor() actor: Actor,
-    @Query() filter: AuditFilter,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+  async export(@CurrentActor() actor: Actor, @Query() filter: AuditFilter) {
     const stream = await this.trail.export(actor, filter);
-    return csvDownload(stream, `audit-${new Date().toISOString().slice(0, 10)}.csv`, response);
+    return csvDownload(stream, `audit-${new Date().toISOString().slice(0, 10)}.csv`);
   }
 
   @Get()

@@ -62,7 +62,7 @@ export class AuditTrailService {
         .createQueryBuilder(AuditEvent, 'event')
         .select([
           'event.id AS "id"',
-          `to_char(event.occurredAt AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "occurredAt"`,
+          `to_char(event.occurredAt AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"`,
           'event.actorSubject AS "actorSubject"',
           'event.actorName AS "actorName"',
           'event.actorRole AS "actorRole"',

@@ -1,7 +1,7 @@
-import { Controller, Get, Query, Req, Res, type StreamableFile } from '@nestjs/common';
+import { Controller, Get, Query, Req, type StreamableFile } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Role } from '@dispatch/domain';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Actor } from '../../core/auth/actor';
 import { CurrentActor } from '../../core/auth/current-actor.decorator';
 import { AllowRoles } from '../../core/auth/route-access';
@@ -33,13 +33,8 @@ export class ReportsController {
     description: RANGE_NOTE,
   })
   @ApiOkResponse({ type: UtilizationReport })
-  utilization(
-    @CurrentActor() actor: Actor,
-    @Query() query: ReportQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.respond<UtilizationReport['total']>('utilization', actor, query, request, response);
+  utilization(@CurrentActor() actor: Actor, @Query() query: ReportQuery, @Req() request: Request) {
+    return this.respond<UtilizationReport['total']>('utilization', actor, query, request);
   }
 
   @Get('completion')
@@ -50,13 +45,8 @@ export class ReportsController {
     description: RANGE_NOTE,
   })
   @ApiOkResponse({ type: CompletionReport })
-  completion(
-    @CurrentActor() actor: Actor,
-    @Query() query: ReportQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.respond<CompletionReport['total']>('completion', actor, query, request, response);
+  completion(@CurrentActor() actor: Actor, @Query() query: ReportQuery, @Req() request: Request) {
+    return this.respond<CompletionReport['total']>('completion', actor, query, request);
   }
 
   @Get('queue')
@@ -66,26 +56,16 @@ export class ReportsController {
     description: RANGE_NOTE,
   })
   @ApiOkResponse({ type: QueueReport })
-  queue(
-    @CurrentActor() actor: Actor,
-    @Query() query: ReportQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.respond<QueueReport['total']>('queue', actor, query, request, response);
+  queue(@CurrentActor() actor: Actor, @Query() query: ReportQuery, @Req() request: Request) {
+    return this.respond<QueueReport['total']>('queue', actor, query, request);
   }
 
   @Get('drivers')
   @AllowRoles(Role.Admin, Role.Dispatcher, Role.Viewer)
   @ApiOperation({ summary: 'Dispatches and hours on dispatch per driver', description: RANGE_NOTE })
   @ApiOkResponse({ type: DriversReport })
-  drivers(
-    @CurrentActor() actor: Actor,
-    @Query() query: ReportQuery,
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    return this.respond<DriversReport['total']>('drivers', actor, query, request, response);
+  drivers(@CurrentActor() actor: Actor, @Query() query: ReportQuery, @Req() request: Request) {
+    return this.respond<DriversReport['total']>('drivers', actor, query, request);
   }
 
   private async respond<Row>(
@@ -93,10 +73,9 @@ export class ReportsController {
     actor: Actor,
     query: ReportQuery,
     request: Request,
-    response: Response,
   ): Promise<ReportResult<Row> | StreamableFile> {
     if (!wantsCsv(query.format, request)) return this.reports.report<Row>(actor, name, query);
     const stream = await this.reports.csv(actor, name, query);
-    return csvDownload(stream, this.reports.csvFileName(name, query), response);
+    return csvDownload(stream, this.reports.csvFileName(name, query));
   }
 }
