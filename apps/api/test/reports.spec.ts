@@ -679,6 +679,45 @@ describe('reporting history kept by the database', () => {
     expect(row.on_site_at).not.toBeNull();
   });
 
+  it('counts work still under way up to now, and nothing of the rest of today', async () => {
+    const world = await Scenario.create(admin);
+    const unit = await world.unit();
+    const driver = await world.driver({ onDuty: false });
+    const [{ id: orderId }] = await sql<{ id: string }>(
+      `INSERT INTO work_orders (title, site_id, equipment_type_id, priority, status, created_by, created_at)
+       VALUES ('Under way', $1, $2, 'standard', 'dispatched', 'history', now() - interval '3 hours')
+       RETURNING id`,
+      [world.siteId, world.typeId],
+    );
+    await sql(
+      `UPDATE equipment SET status = 'dispatched', created_at = now() - interval '2 days' WHERE id = $1`,
+      [unit.id],
+    );
+    await sql(
+      `INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by, assigned_at)
+       VALUES ($1, $2, $3, 'en_route', 'auto', now() - interval '2 hours')`,
+      [orderId, unit.id, driver.id],
+    );
+    const now = new Date();
+    const today = now.toISOString().slice(0, 10);
+    const sinceMidnight = (now.getTime() - Date.parse(`${today}T00:00:00Z`)) / 3_600_000;
+    const { body } = await admin.get(
+      `/reports/utilization?from=${today}&to=${today}&tz=UTC&equipmentTypeId=${world.typeId}`,
+    );
+    const row = body.rows.find(
+      (candidate: { equipmentId: string }) => candidate.equipmentId === unit.id,
+    );
+    expect(row.inServiceHours).toBeCloseTo(sinceMidnight, 1);
+    expect(row.dispatchedHours).toBeCloseTo(Math.min(2, sinceMidnight), 1);
+    expect(row.idleHours).toBeCloseTo(sinceMidnight - Math.min(2, sinceMidnight), 1);
+    const drivers = await admin.get(`/reports/drivers?from=${today}&to=${today}&tz=UTC`);
+    const mine = drivers.body.rows.find(
+      (candidate: { driverId: string }) => candidate.driverId === driver.id,
+    );
+    expect(mine.hoursOnDispatch).toBeCloseTo(Math.min(2, sinceMidnight), 1);
+    expect(mine.completed).toBe(0);
+  });
+
   it('records maintenance as a period from the moment a unit goes in until it comes back', async () => {
     const world = await Scenario.create(admin);
     const unit = await world.unit();
