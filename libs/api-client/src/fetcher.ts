@@ -42,22 +42,31 @@ export class ApiProblem extends Error {
   }
 }
 
+/** The problem an unsuccessful answer carries; a body that is not problem+json still gives its status. */
+export function problemOf(response: Response, text: string): ApiProblem {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+  } catch {
+    // not JSON (a proxy's error page, say): the status line is all there is
+  }
+  const problem = body as { title?: string; detail?: string; errors?: ProblemField[] };
+  return new ApiProblem(
+    response.status,
+    problem.title ?? response.statusText,
+    problem.detail,
+    problem.errors,
+    body,
+  );
+}
+
 export async function dispatchFetch<T>(url: string, options: RequestInit = {}): Promise<T> {
   const token = await settings.token();
   const headers = new Headers(options.headers);
   if (token) headers.set('authorization', `Bearer ${token}`);
   const response = await fetch(`${settings.baseUrl}${url}`, { ...options, headers });
   const text = await response.text();
-  const body: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) {
-    const problem = (body ?? {}) as { title?: string; detail?: string; errors?: ProblemField[] };
-    throw new ApiProblem(
-      response.status,
-      problem.title ?? response.statusText,
-      problem.detail,
-      problem.errors,
-      (body ?? {}) as Record<string, unknown>,
-    );
-  }
-  return body as T;
+  if (!response.ok) throw problemOf(response, text);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
