@@ -1,9 +1,14 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { type Query, useQueryClient } from '@tanstack/react-query';
 import { createParser } from 'eventsource-parser';
 import { useEffect, useState } from 'react';
 import { apiBaseUrl, apiToken } from '@dispatch/api-client';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+/** Whether a query is refetched when the stream announces a change (all but `meta.live: false`). */
+export function followsLiveUpdates(query: Query): boolean {
+  return query.meta?.live !== false;
+}
 
 /**
  * Keeps every query of the console fresh from the API's live stream (server-sent events, read over
@@ -20,9 +25,13 @@ export function useLiveUpdates(): LiveState {
     let controller: AbortController | undefined;
     let refresh: ReturnType<typeof setTimeout> | undefined;
     // Changes often come in bursts (a dispatch touches an order, a unit and a driver): refetch once.
+    // Queries marked `meta: { live: false }` (reports, the audit explorer) refresh on request only.
     const invalidate = () => {
       clearTimeout(refresh);
-      refresh = setTimeout(() => void queryClient.invalidateQueries(), 50);
+      refresh = setTimeout(
+        () => void queryClient.invalidateQueries({ predicate: followsLiveUpdates }),
+        50,
+      );
     };
 
     const connect = async () => {
