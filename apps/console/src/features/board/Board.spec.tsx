@@ -93,4 +93,38 @@ describe('DispatchCard', () => {
     );
     expect(screen.queryAllByRole('button')).toEqual([]);
   });
+
+  it('names its work order, which opens the timeline even for viewers', () => {
+    const onOpenTimeline = vi.fn();
+    render(
+      withQueryClient(
+        <DispatchCard
+          dispatch={dispatch}
+          driverName="Maria Lopez"
+          order={{ number: 'WO-000042', title: 'Lift HVAC units' }}
+          canDispatch={false}
+          onStep={vi.fn()}
+          onOpenTimeline={onOpenTimeline}
+        />,
+      ),
+    );
+    const buttons = screen.getAllByRole('button');
+    expect(buttons.map((button) => button.textContent)).toEqual(['WO-000042 · Lift HVAC units']);
+    fireEvent.click(buttons[0]);
+    expect(onOpenTimeline.mock.calls).toEqual([['wo-1']]);
+  });
+});
+
+describe('QueueRow timeline', () => {
+  it('opens the order’s timeline from its number, the only control a viewer gets', () => {
+    const onOpenTimeline = vi.fn();
+    render(
+      withQueryClient(
+        <QueueRow item={queued} canDispatch={false} onOpenTimeline={onOpenTimeline} />,
+      ),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'WO-000042' }));
+    expect(onOpenTimeline).toHaveBeenCalledTimes(1);
+    expect(screen.getAllByRole('button')).toHaveLength(1);
+  });
 });

@@ -17,8 +17,10 @@ import {
   useSitesList,
   useWorkOrdersCancel,
   useWorkOrdersCreate,
+  useWorkOrdersList,
+  type WorkOrderView,
 } from '@dispatch/api-client';
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useMemo, useState } from 'react';
 import {
   ACTION_LABEL,
   formatWaiting,
@@ -29,6 +31,10 @@ import {
 } from './board-logic';
 import { HandDispatch } from './HandDispatch';
 import { problemText } from './problem-text';
+import { WorkOrderFinder } from './WorkOrderFinder';
+import { WorkOrderTimeline } from './WorkOrderTimeline';
+
+type OrderHeading = Pick<WorkOrderView, 'number' | 'title'>;
 
 /** The dispatcher's screen: the queue, open dispatches by step, and the state of units and drivers. */
 export function Board({ canDispatch }: { canDispatch: boolean }) {
@@ -36,10 +42,18 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
   const open = useDispatchesList({ status: 'open', limit: 200 });
   const equipment = useEquipmentList({ limit: 200 });
   const drivers = useDriversList({ limit: 200 });
+  // The open dispatches name their work order only by id: one list gives every card its number.
+  const dispatched = useWorkOrdersList({ status: 'dispatched', limit: 200 });
   const people = useMemo(
     () => new Map((drivers.data?.items ?? []).map((driver) => [driver.id, driver])),
     [drivers.data],
   );
+  const orders = useMemo(
+    () => new Map((dispatched.data?.items ?? []).map((order) => [order.id, order])),
+    [dispatched.data],
+  );
+  const [timelineFor, setTimelineFor] = useState<string>();
+  const closeTimeline = useCallback(() => setTimelineFor(undefined), []);
 
   return (
     <div className="board">
@@ -57,7 +71,12 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
         ) : (
           <ol className="queue" data-testid="queue">
             {queue.data?.items.map((item) => (
-              <QueueRow key={item.workOrder.id} item={item} canDispatch={canDispatch} />
+              <QueueRow
+                key={item.workOrder.id}
+                item={item}
+                canDispatch={canDispatch}
+                onOpenTimeline={() => setTimelineFor(item.workOrder.id)}
+              />
             ))}
           </ol>
         )}
@@ -69,7 +88,9 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
         <DispatchColumns
           dispatches={open.data?.items ?? []}
           people={people}
+          orders={orders}
           canDispatch={canDispatch}
+          onOpenTimeline={setTimelineFor}
         />
       </section>
       <section className="panel" aria-labelledby="equipment-title">
@@ -88,11 +109,46 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
           loading={drivers.isLoading}
         />
       </section>
+      <WorkOrderFinder onOpenTimeline={setTimelineFor} />
+      {timelineFor && <WorkOrderTimeline workOrderId={timelineFor} onClose={closeTimeline} />}
     </div>
   );
 }
 
-export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boolean }) {
+/** A work order's number as a control that opens its timeline (reading only: viewers get it too). */
+export function TimelineButton({
+  workOrderId,
+  onOpen,
+  children,
+}: {
+  workOrderId: string;
+  onOpen: (id: string) => void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="link order-link"
+      data-testid="open-timeline"
+      data-timeline-for={workOrderId}
+      title="Show the timeline of this work order"
+      onClick={() => onOpen(workOrderId)}
+    >
+      {children}
+    </button>
+  );
+}
+
+export function QueueRow({
+  item,
+  canDispatch,
+  onOpenTimeline,
+}: {
+  item: QueueItemView;
+  canDispatch: boolean;
+  /** Offers the order's timeline from its number. */
+  onOpenTimeline?: () => void;
+}) {
   const cancel = useWorkOrdersCancel();
   const [choosing, setChoosing] = useState(false);
   return (
@@ -103,7 +159,14 @@ export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispat
     >
       <div className="queue__head">
         <span className="position">#{item.position}</span>
-        <strong>{item.workOrder.number}</strong> {item.workOrder.title}
+        {onOpenTimeline ? (
+          <TimelineButton workOrderId={item.workOrder.id} onOpen={onOpenTimeline}>
+            <strong>{item.workOrder.number}</strong>
+          </TimelineButton>
+        ) : (
+          <strong>{item.workOrder.number}</strong>
+        )}{' '}
+        {item.workOrder.title}
         <span className={`badge badge--${item.workOrder.priority}`}>{item.workOrder.priority}</span>
         {item.effectivePriority !== item.workOrder.priority && (
           <span className="badge">served as {item.effectivePriority}</span>
@@ -139,11 +202,15 @@ export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispat
 function DispatchColumns({
   dispatches,
   people,
+  orders,
   canDispatch,
+  onOpenTimeline,
 }: {
   dispatches: DispatchView[];
   people: Map<string, DriverView>;
+  orders: Map<string, OrderHeading>;
   canDispatch: boolean;
+  onOpenTimeline: (workOrderId: string) => void;
 }) {
   const groups = groupByStep(dispatches);
   const transition = useDispatchesTransition();
@@ -160,7 +227,9 @@ function DispatchColumns({
               key={dispatch.id}
               dispatch={dispatch}
               driverName={people.get(dispatch.driverId)?.name ?? 'driver'}
+              order={orders.get(dispatch.workOrderId)}
               canDispatch={canDispatch}
+              onOpenTimeline={onOpenTimeline}
               onStep={(to) => transition.mutate({ id: dispatch.id, data: { to } })}
             />
           ))}
@@ -174,13 +243,18 @@ function DispatchColumns({
 export function DispatchCard({
   dispatch,
   driverName,
+  order,
   canDispatch,
   onStep,
+  onOpenTimeline,
 }: {
   dispatch: DispatchView;
   driverName: string;
+  /** The work order's number and title, when known. */
+  order?: OrderHeading;
   canDispatch: boolean;
   onStep: (to: TransitionDtoTo) => void;
+  onOpenTimeline?: (workOrderId: string) => void;
 }) {
   const [reassigning, setReassigning] = useState(false);
   const next = nextStep(dispatch.status);
@@ -191,6 +265,19 @@ export function DispatchCard({
       data-dispatch={dispatch.id}
       data-work-order={dispatch.workOrderId}
     >
+      {onOpenTimeline ? (
+        <div className="card__order">
+          <TimelineButton workOrderId={dispatch.workOrderId} onOpen={onOpenTimeline}>
+            {order ? `${order.number} · ${order.title}` : 'Work order timeline'}
+          </TimelineButton>
+        </div>
+      ) : (
+        order && (
+          <div className="card__order">
+            {order.number} · {order.title}
+          </div>
+        )
+      )}
       <div>
         {dispatch.equipmentCode} · {driverName}
       </div>

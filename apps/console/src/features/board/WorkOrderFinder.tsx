@@ -1,0 +1,56 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { getWorkOrdersListQueryOptions } from '@dispatch/api-client';
+import { useDeferredValue, useState } from 'react';
+import { problemText } from './problem-text';
+
+const SHOWN = 8;
+
+/** The latest work orders, or those matching a number or title, each opening its timeline. */
+export function WorkOrderFinder({ onOpenTimeline }: { onOpenTimeline: (id: string) => void }) {
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search.trim());
+  const orders = useQuery({
+    ...getWorkOrdersListQueryOptions({ limit: SHOWN, ...(q ? { q } : {}) }),
+    placeholderData: keepPreviousData,
+  });
+  return (
+    <section className="panel" aria-labelledby="orders-title">
+      <h2 id="orders-title">Work orders</h2>
+      <label className="finder">
+        <span className="visually-hidden">Find a work order</span>
+        <input
+          type="search"
+          name="findWorkOrder"
+          placeholder="Number or title, e.g. WO-000042"
+          value={search}
+          maxLength={200}
+          onChange={(event) => setSearch(event.target.value)}
+        />
+      </label>
+      {orders.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : orders.isError ? (
+        <p className="error">Work orders could not be loaded: {problemText(orders.error)}</p>
+      ) : orders.data.items.length === 0 ? (
+        <p className="muted">{q ? 'No work order matches.' : 'No work orders yet.'}</p>
+      ) : (
+        <ul className="orders" data-testid="work-orders">
+          {orders.data.items.map((order) => (
+            <li key={order.id}>
+              <button
+                type="button"
+                className="link"
+                data-testid="open-timeline"
+                data-timeline-for={order.id}
+                onClick={() => onOpenTimeline(order.id)}
+              >
+                {order.number}
+              </button>{' '}
+              {order.title} <span className={`badge badge--${order.status}`}>{order.status}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
