@@ -1,0 +1,159 @@
+import { getReportsQueueQueryOptions, type QueueRow } from '@dispatch/api-client';
+import { useQuery } from '@tanstack/react-query';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { CHART, inOrder, withUnit } from '../../ui/charts';
+import { queueBars } from './report-charts';
+import { formatCount, formatMinutes, formatWorkOrderNumber } from './report-format';
+import { REPORT_QUERY } from './report-query';
+import type { ReportParams } from './report-range';
+import { ReportSection } from './ReportSection';
+
+/** How long work waited for a unit and a driver, by priority, and what waits right now. */
+export function QueueSection({ params }: { params: ReportParams }) {
+  const query = useQuery({ ...getReportsQueueQueryOptions(params), ...REPORT_QUERY });
+  const report = query.data;
+  const bars = queueBars(report?.rows ?? []);
+  return (
+    <ReportSection
+      name="queue"
+      title="Queue"
+      description="Waiting from when work was due to its first dispatch, by priority; depth as of now."
+      params={params}
+      state={query}
+    >
+      {report && (
+        <>
+          <div className="report__split">
+            <div className="chart" data-testid="chart">
+              <h3>Wait before dispatch</h3>
+              {report.total.dispatched === 0 ? (
+                <p className="muted empty-report">Nothing was dispatched in this range.</p>
+              ) : (
+                <BarChart
+                  responsive
+                  style={{ width: '100%', height: 240 }}
+                  data={bars}
+                  margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+                >
+                  <CartesianGrid stroke={CHART.grid} vertical={false} />
+                  <XAxis dataKey="priority" stroke={CHART.axis} />
+                  <YAxis unit=" min" stroke={CHART.axis} width={64} />
+                  <Tooltip formatter={withUnit(' min')} />
+                  <Legend itemSorter={inOrder('median', 'p90', 'p99')} />
+                  <Bar
+                    isAnimationActive={false}
+                    dataKey="median"
+                    name="Median"
+                    fill={CHART.accent}
+                  />
+                  <Bar
+                    isAnimationActive={false}
+                    dataKey="p90"
+                    name="90th percentile"
+                    fill={CHART.amber}
+                  />
+                  <Bar
+                    isAnimationActive={false}
+                    dataKey="p99"
+                    name="99th percentile"
+                    fill={CHART.red}
+                  />
+                </BarChart>
+              )}
+            </div>
+            <div className="chart" data-testid="chart">
+              <h3>In the queue now</h3>
+              {report.total.waitingNow + report.total.scheduledNow === 0 ? (
+                <p className="muted empty-report">Nothing is queued right now.</p>
+              ) : (
+                <BarChart
+                  responsive
+                  style={{ width: '100%', height: 240 }}
+                  data={bars}
+                  margin={{ top: 8, right: 16, bottom: 0, left: 0 }}
+                >
+                  <CartesianGrid stroke={CHART.grid} vertical={false} />
+                  <XAxis dataKey="priority" stroke={CHART.axis} />
+                  <YAxis allowDecimals={false} stroke={CHART.axis} width={40} />
+                  <Tooltip />
+                  <Legend itemSorter={inOrder('waitingNow', 'scheduledNow')} />
+                  <Bar
+                    isAnimationActive={false}
+                    dataKey="waitingNow"
+                    name="Waiting"
+                    stackId="now"
+                    fill={CHART.red}
+                  />
+                  <Bar
+                    isAnimationActive={false}
+                    dataKey="scheduledNow"
+                    name="Scheduled"
+                    stackId="now"
+                    fill={CHART.grey}
+                  />
+                </BarChart>
+              )}
+            </div>
+          </div>
+          <QueueTable rows={report.rows} total={report.total} />
+        </>
+      )}
+    </ReportSection>
+  );
+}
+
+export function QueueTable({ rows, total }: { rows: readonly QueueRow[]; total: QueueRow }) {
+  const cells = (row: QueueRow) => (
+    <>
+      <td className="num">{formatCount(row.waitingNow)}</td>
+      <td className="num">{formatCount(row.scheduledNow)}</td>
+      <td className="num">
+        {formatMinutes(row.longestWaitMinutes)}
+        {row.longestWaitingWorkOrderNumber !== null && (
+          <span className="muted">
+            {' '}
+            ({formatWorkOrderNumber(row.longestWaitingWorkOrderNumber)})
+          </span>
+        )}
+      </td>
+      <td className="num">{formatCount(row.dispatched)}</td>
+      <td className="num">{formatMinutes(row.waitMedianMinutes)}</td>
+      <td className="num">{formatMinutes(row.waitP90Minutes)}</td>
+      <td className="num">{formatMinutes(row.waitP99Minutes)}</td>
+    </>
+  );
+  return (
+    <div className="table-scroll">
+      <table className="table report-table" data-testid="queue-table">
+        <thead>
+          <tr>
+            <th>Priority</th>
+            <th className="num">Waiting now</th>
+            <th className="num">Scheduled</th>
+            <th className="num">Longest wait now</th>
+            <th className="num">Dispatched</th>
+            <th className="num">Wait median</th>
+            <th className="num">Wait p90</th>
+            <th className="num">Wait p99</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.priority} data-priority={row.priority}>
+              <th scope="row">
+                <span className={`badge badge--${row.priority}`}>{row.priority}</span>
+              </th>
+              {cells(row)}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr className="row--total">
+            <th scope="row">Total</th>
+            {cells(total)}
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
