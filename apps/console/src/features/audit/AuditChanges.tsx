@@ -1,0 +1,56 @@
+import type { AuditEventView } from '@dispatch/api-client';
+import { diffChanges, formatValue, prettyJson } from './audit-diff';
+
+/** One line for the table: the fields an event changed or set. */
+export function changeSummary(event: Pick<AuditEventView, 'before' | 'after'>): string {
+  const changed = diffChanges(event.before, event.after).filter((change) => change.kind !== 'same');
+  if (changed.length === 0) return '';
+  const names = changed.slice(0, 4).map((change) => change.field);
+  return changed.length > 4 ? `${names.join(', ')} +${changed.length - 4}` : names.join(', ');
+}
+
+/** Before and after of one event, field by field, and both as JSON. */
+export function AuditChanges({ event }: { event: AuditEventView }) {
+  const changes = diffChanges(event.before, event.after);
+  return (
+    <div className="audit-changes" data-testid="audit-changes">
+      {changes.length === 0 ? (
+        <p className="muted">The event records no data.</p>
+      ) : (
+        <table className="table diff">
+          <thead>
+            <tr>
+              <th>Field</th>
+              <th>Before</th>
+              <th>After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((change) => (
+              <tr key={change.field} className={`diff--${change.kind}`}>
+                <th scope="row">{change.field}</th>
+                <td>
+                  <code>{formatValue(change.before)}</code>
+                </td>
+                <td>
+                  <code>{formatValue(change.after)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="json-pair">
+        <div>
+          <h4>Before</h4>
+          <pre>{prettyJson(event.before)}</pre>
+        </div>
+        <div>
+          <h4>After</h4>
+          <pre>{prettyJson(event.after)}</pre>
+        </div>
+      </div>
+      {event.requestId && <p className="muted">Request {event.requestId}</p>}
+    </div>
+  );
+}

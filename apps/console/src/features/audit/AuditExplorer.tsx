@@ -1,0 +1,238 @@
+import { type AuditEventView, auditSearch, downloadCsv } from '@dispatch/api-client';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Fragment, useCallback, useState } from 'react';
+import { DownloadButton } from '../../ui/DownloadButton';
+import { problemText } from '../board/problem-text';
+import { WorkOrderTimeline } from '../board/WorkOrderTimeline';
+import { AuditChanges, changeSummary } from './AuditChanges';
+import { AuditFilterForm } from './AuditFilterForm';
+import {
+  auditCsvFileName,
+  type AuditFilterForm as Filters,
+  auditFilterParams,
+  auditFilterProblem,
+  DEFAULT_PAGE_SIZE,
+  EMPTY_AUDIT_FILTER,
+} from './audit-logic';
+import { AuditVerifyStatus } from './AuditVerifyStatus';
+
+const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/**
+ * The tenant's audit trail, newest first: filter, page back by cursor, open an event's before and
+ * after, export what the filters select as CSV, and see whether the hash chain holds.
+ */
+export function AuditExplorer() {
+  const [filters, setFilters] = useState<Filters>(EMPTY_AUDIT_FILTER);
+  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [timelineFor, setTimelineFor] = useState<string>();
+  const closeTimeline = useCallback(() => setTimelineFor(undefined), []);
+  const problem = auditFilterProblem(filters);
+  const params = auditFilterParams(filters);
+
+  const events = useInfiniteQuery({
+    queryKey: ['/api/v1/audit', 'pages', params, pageSize],
+    queryFn: ({ pageParam, signal }) =>
+      auditSearch(
+        { ...params, limit: pageSize, ...(pageParam ? { cursor: pageParam } : {}) },
+        {
+          signal,
+        },
+      ),
+    initialPageParam: '',
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    enabled: !problem,
+    // A trail that moves while one reads it is hard to read: it refreshes on request.
+    meta: { live: false },
+  });
+  const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const search = (next: Filters, size = pageSize) => {
+    setFilters(next);
+    setPageSize(size);
+    setExpanded(new Set());
+  };
+  const toggle = (id: string) =>
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
+  return (
+    <div className="audit" data-testid="audit">
+      <section className="panel" aria-labelledby="audit-title">
+        <h2 id="audit-title">Audit trail</h2>
+        <AuditVerifyStatus />
+        <AuditFilterForm
+          key={`${JSON.stringify(filters)}|${pageSize}`}
+          value={filters}
+          pageSize={pageSize}
+          onSearch={search}
+        />
+        {problem && (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        )}
+        <div className="audit__toolbar">
+          <span className="muted" data-testid="audit-count">
+            {events.isSuccess
+              ? `${items.length} ${items.length === 1 ? 'event' : 'events'}${events.hasNextPage ? ', older ones available' : ''}`
+              : ''}
+          </span>
+          <button
+            type="button"
+            className="small"
+            disabled={events.isFetching || Boolean(problem)}
+            onClick={() => void events.refetch()}
+          >
+            Refresh
+          </button>
+          <DownloadButton
+            label="Export CSV"
+            testId="audit-export"
+            disabled={Boolean(problem)}
+            download={() => downloadCsv('/api/v1/audit/export', params, auditCsvFileName())}
+          />
+        </div>
+        {problem ? null : events.isPending ? (
+          <p className="muted">Loading…</p>
+        ) : events.isError ? (
+          <p className="error" role="alert">
+            The audit trail could not be read: {problemText(events.error)}
+          </p>
+        ) : items.length === 0 ? (
+          <p className="muted">No event matches these filters.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="table audit-table" data-testid="audit-events">
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Actor</th>
+                  <th>Action</th>
+                  <th>Entity</th>
+                  <th>Changes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((event) => (
+                  <Fragment key={event.id}>
+                    <AuditRow
+                      event={event}
+                      open={expanded.has(event.id)}
+                      onToggle={() => toggle(event.id)}
+                      onFilter={(patch) => search({ ...filters, ...patch })}
+                      onOpenTimeline={setTimelineFor}
+                    />
+                    {expanded.has(event.id) && (
+                      <tr className="audit__detail">
+                        <td colSpan={5}>
+                          <AuditChanges event={event} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {events.hasNextPage && (
+          <button
+            type="button"
+            className="load-older"
+            data-testid="load-older"
+            disabled={events.isFetchingNextPage}
+            onClick={() => void events.fetchNextPage()}
+          >
+            {events.isFetchingNextPage ? 'Loading…' : 'Load older'}
+          </button>
+        )}
+      </section>
+      {timelineFor && <WorkOrderTimeline workOrderId={timelineFor} onClose={closeTimeline} />}
+    </div>
+  );
+}
+
+function AuditRow({
+  event,
+  open,
+  onToggle,
+  onFilter,
+  onOpenTimeline,
+}: {
+  event: AuditEventView;
+  open: boolean;
+  onToggle: () => void;
+  onFilter: (patch: Partial<Filters>) => void;
+  onOpenTimeline: (workOrderId: string) => void;
+}) {
+  const summary = changeSummary(event);
+  return (
+    <tr data-testid="audit-event" data-event-id={event.id} data-action={event.action}>
+      <td>
+        <time dateTime={event.occurredAt}>{time.format(new Date(event.occurredAt))}</time>
+      </td>
+      <td>
+        <button
+          type="button"
+          className="link"
+          title={`Only events by ${event.actorSubject}`}
+          onClick={() => onFilter({ actor: event.actorSubject })}
+        >
+          {event.actorName}
+        </button>{' '}
+        {event.actorRole && <span className="badge">{event.actorRole}</span>}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="link"
+          title="Only events with this action"
+          onClick={() => onFilter({ action: event.action })}
+        >
+          <code>{event.action}</code>
+        </button>
+      </td>
+      <td>
+        <span className="muted">{event.entityType}</span>{' '}
+        {event.entityId && (
+          <button
+            type="button"
+            className="link mono"
+            title={`Only events of ${event.entityId}`}
+            onClick={() =>
+              onFilter({ entityType: event.entityType, entityId: event.entityId ?? '' })
+            }
+          >
+            {event.entityId.slice(0, 8)}
+          </button>
+        )}
+        {event.entityType === 'work_order' && event.entityId && (
+          <button
+            type="button"
+            className="small"
+            onClick={() => onOpenTimeline(event.entityId ?? '')}
+          >
+            Timeline
+          </button>
+        )}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="small"
+          aria-expanded={open}
+          onClick={onToggle}
+          data-testid="toggle-changes"
+        >
+          {open ? 'Hide' : 'Show'}
+        </button>{' '}
+        <span className="muted">{summary}</span>
+      </td>
+    </tr>
+  );
+}
