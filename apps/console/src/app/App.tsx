@@ -2,9 +2,12 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Session } from '../auth/session';
 import { AdminPanel } from '../features/admin/AdminPanel';
+import { AuditExplorer } from '../features/audit/AuditExplorer';
 import { Board } from '../features/board/Board';
 import { DriverView } from '../features/driver/DriverView';
+import { ReportsPage } from '../features/reports/ReportsPage';
 import { useLiveUpdates } from '../live/useLiveUpdates';
+import { type Tab, TAB_LABEL, tabsFor } from './tabs';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false } },
@@ -18,13 +21,12 @@ export function App({ session }: { session: Session }) {
   );
 }
 
-type Tab = 'board' | 'admin';
-
 function Shell({ session }: { session: Session }) {
   const live = useLiveUpdates();
   const [tab, setTab] = useState<Tab>('board');
   const isDriverOnly = session.roles.length > 0 && session.roles.every((role) => role === 'driver');
   const canDispatch = session.roles.includes('admin') || session.roles.includes('dispatcher');
+  const tabs = tabsFor(session.roles);
   return (
     <div className={isDriverOnly ? 'app app--phone' : 'app'}>
       <header className="topbar">
@@ -34,20 +36,17 @@ function Shell({ session }: { session: Session }) {
         </span>
         {!isDriverOnly && (
           <nav className="tabs" aria-label="Sections">
-            <button
-              className={tab === 'board' ? 'tab tab--active' : 'tab'}
-              onClick={() => setTab('board')}
-            >
-              Board
-            </button>
-            {session.roles.includes('admin') && (
+            {tabs.map((item) => (
               <button
-                className={tab === 'admin' ? 'tab tab--active' : 'tab'}
-                onClick={() => setTab('admin')}
+                key={item}
+                className={tab === item ? 'tab tab--active' : 'tab'}
+                aria-current={tab === item ? 'page' : undefined}
+                data-testid={`tab-${item}`}
+                onClick={() => setTab(item)}
               >
-                Admin
+                {TAB_LABEL[item]}
               </button>
-            )}
+            ))}
           </nav>
         )}
         <span className={`live live--${live}`} data-testid="live-state" title="Live updates">
@@ -65,6 +64,10 @@ function Shell({ session }: { session: Session }) {
           <DriverView />
         ) : tab === 'admin' ? (
           <AdminPanel />
+        ) : tab === 'reports' ? (
+          <ReportsPage />
+        ) : tab === 'audit' ? (
+          <AuditExplorer />
         ) : (
           <Board canDispatch={canDispatch} />
         )}
