@@ -1,0 +1,277 @@
+import { ApiClient, tokenFor } from '@dispatch/testing';
+import { parse } from 'csv-parse/sync';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Download, Page } from 'playwright-core';
+import { launchChromium, signIn } from './support/browser';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../../screenshots');
+
+/** Today's date in a time zone, as the reports count days. */
+function todayIn(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+}
+
+function daysBefore(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Clicks what starts a download and reads the file the browser saved. */
+async function download(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ file: Download; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), click()]);
+  const saved = await file.path();
+  return { file, text: readFileSync(saved, 'utf8') };
+}
+
+/**
+ * Reports, the audit explorer and the work order timeline, in Chromium against the real API. The
+ * data lives apart from the other suite's (its own qualification, type, unit and driver), so the two
+ * may run side by side: no order of theirs fits this unit, and their driver lacks the qualification.
+ */
+describe('reports, audit trail and timeline in Chromium', () => {
+  let browser: Browser;
+  let admin: ApiClient;
+  const world: Record<string, string> = {};
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
+    const created = async (response: Promise<{ status: number; body: { id: string } }>) => {
+      const result = await response;
+      if (result.status !== 201)
+        throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
+      return result.body.id;
+    };
+    world.qualification = await created(
+      admin.post('/qualifications', { code: 'tower-rigging', name: 'Tower crane rigging' }),
+    );
+    world.site = await created(
+      admin.post('/sites', {
+        name: 'North Quarry',
+        address: '12 Quarry Lane',
+        latitude: 39.9,
+        longitude: -105.2,
+      }),
+    );
+    world.type = await created(
+      admin.post('/equipment-types', {
+        code: 'tower-crane',
+        name: 'Tower crane',
+        requiredQualificationIds: [world.qualification],
+      }),
+    );
+    world.unit = await created(
+      admin.post('/equipment', {
+        code: 'TC-001',
+        name: 'Liebherr 172 EC-B',
+        equipmentTypeId: world.type,
+        latitude: 39.9,
+        longitude: -105.2,
+      }),
+    );
+    world.driver = await created(
+      admin.post('/drivers', {
+        name: 'Rita Rigger',
+        dutyStatus: 'on_duty',
+        qualifications: [{ qualificationId: world.qualification, expiresAt: '2099-12-31' }],
+      }),
+    );
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows a dispatcher an order’s timeline on the board, growing live with each step', async () => {
+    const order = await admin.post('/work-orders', {
+      title: 'Lift roof trusses',
+      siteId: world.site,
+      equipmentTypeId: world.type,
+      priority: 'urgent',
+    });
+    expect(order.status).toBe(201);
+    expect(order.body.status).toBe('dispatched');
+    world.workOrder = order.body.id;
+    world.workOrderNumber = order.body.number;
+    world.dispatch = order.body.dispatch.id;
+
+    const page = await signIn(browser, 'acme-dispatcher');
+    expect(await page.locator('[data-testid="tab-reports"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="tab-audit"]').count()).toBe(0);
+    const card = page.locator(
+      `[data-testid="dispatch-card"][data-work-order="${world.workOrder}"]`,
+    );
+    await card
+      .locator(`[data-testid="open-timeline"]:has-text("${world.workOrderNumber}")`)
+      .click();
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.locator('[data-action="dispatch.assigned"]').waitFor();
+    expect(await timeline.locator('h2').textContent()).toBe(
+      `${world.workOrderNumber} · Lift roof trusses`,
+    );
+    const assigned = await timeline.locator('[data-action="dispatch.assigned"]').textContent();
+    expect(assigned).toContain('unit TC-001');
+    expect(assigned).toContain('driver Rita Rigger');
+
+    for (const to of ['acknowledged', 'en_route', 'on_site', 'completed']) {
+      const step = await admin.post(`/dispatches/${world.dispatch}/transitions`, { to });
+      expect(step.status).toBe(200);
+    }
+    await timeline.locator('[data-action="work_order.completed"]').waitFor({ timeout: 5_000 });
+    const actions = await timeline
+      .locator('[data-testid="timeline-event"]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-action')));
+    expect(actions).toEqual([
+      'work_order.created',
+      'dispatch.assigned',
+      'dispatch.acknowledged',
+      'dispatch.en_route',
+      'dispatch.on_site',
+      'dispatch.completed',
+      'work_order.completed',
+    ]);
+    expect(await timeline.locator('[data-action="dispatch.on_site"]').textContent()).toContain(
+      'status: en_route → on_site',
+    );
+    await timeline.locator('[data-testid="timeline-status"]:has-text("completed")').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'timeline.png'), fullPage: false });
+
+    // Finished work leaves the board's columns; its story stays a search away.
+    await page.getByRole('button', { name: 'Close timeline' }).click();
+    await timeline.waitFor({ state: 'detached' });
+    await page.locator('input[name="findWorkOrder"]').fill(world.workOrderNumber);
+    await page
+      .locator(`[data-testid="work-orders"] [data-timeline-for="${world.workOrder}"]`)
+      .click();
+    await timeline.locator('[data-action="work_order.completed"]').waitFor();
+
+    // Dispatchers read reports too.
+    await page.locator('[data-testid="tab-reports"]').click();
+    await page.locator('[data-testid="completion-table"]').waitFor();
+    await page.context().close();
+  });
+
+  it('lets a viewer read the reports over a range with the test’s own work, and download them', async () => {
+    const page = await signIn(browser, 'acme-viewer');
+    await page.locator('[data-testid="tab-reports"]').click();
+    const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const today = todayIn(timeZone);
+    const filters = page.locator('[data-testid="report-filters"]');
+    expect(await filters.locator('select[name="timeZone"]').inputValue()).toBe(timeZone);
+    await filters.locator('select[name="equipmentType"]').selectOption(world.type);
+    await filters.getByRole('button', { name: 'Last 7 days' }).click();
+    expect(await filters.locator('input[name="from"]').inputValue()).toBe(daysBefore(today, 6));
+    expect(await filters.locator('input[name="to"]').inputValue()).toBe(today);
+
+    const completion = page.locator('[data-testid="report-completion"]');
+    const todayRow = completion.locator(`[data-testid="completion-table"] tr[data-day="${today}"]`);
+    await todayRow.waitFor();
+    const cell = (column: string) => todayRow.locator(`[data-column="${column}"]`).textContent();
+    expect(await cell('created')).toBe('1');
+    expect(await cell('dispatched')).toBe('1');
+    expect(await cell('completed')).toBe('1');
+    expect(await cell('cancelled')).toBe('0');
+    await completion.locator('.recharts-wrapper svg.recharts-surface').first().waitFor();
+    expect(await completion.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+
+    const utilization = page.locator('[data-testid="utilization-table"]');
+    await utilization.locator('td:has-text("TC-001")').waitFor();
+    await page
+      .locator('[data-testid="report-utilization"] .recharts-wrapper svg.recharts-surface')
+      .first()
+      .waitFor();
+    const drivers = page.locator('[data-testid="drivers-table"]');
+    await drivers.locator('th:has-text("Rita Rigger")').waitFor();
+    expect(await drivers.locator('tr:has-text("Rita Rigger") td').allTextContents()).toEqual([
+      '1',
+      '1',
+      expect.stringMatching(/ h$/),
+    ]);
+    await page.locator('[data-testid="queue-table"] tr[data-priority="urgent"]').waitFor();
+
+    const csv = await download(page, () =>
+      page.locator('[data-testid="download-completion"]').click(),
+    );
+    expect(csv.file.suggestedFilename()).toBe(`completion-${daysBefore(today, 6)}-to-${today}.csv`);
+    const lines = csv.text.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'day,created,dispatched,completed,cancelled,toDispatchMedianMinutes,toDispatchP90Minutes,toOnSiteMedianMinutes,toOnSiteP90Minutes,toCompletionMedianMinutes,toCompletionP90Minutes,windowsClosed,onTime,onTimeRate',
+    );
+    expect(lines).toHaveLength(1 + 7 + 1); // header, every day of the range, the total
+    expect(lines.find((line) => line.startsWith(`${today},`))).toMatch(
+      new RegExp(`^${today},1,1,1,0,`),
+    );
+
+    // A range the API would refuse is explained instead of asked for.
+    await filters.locator('input[name="from"]').fill(daysBefore(today, -1));
+    expect(await page.locator('[data-testid="range-problem"]').textContent()).toBe(
+      'The range ends before it begins.',
+    );
+    await filters.getByRole('button', { name: 'Last 7 days' }).click();
+    await todayRow.waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('lets a viewer explore the audit trail by entity, page back, open changes and export CSV', async () => {
+    const page = await signIn(browser, 'acme-viewer');
+    await page.locator('[data-testid="tab-audit"]').click();
+    await page.locator('[data-testid="audit-verify"][data-intact="true"]').waitFor();
+
+    const form = page.locator('[data-testid="audit-filters"]');
+    await form.locator('input[name="entityId"]').fill(world.workOrder);
+    await form.locator('input[name="pageSize"]').fill('1');
+    await form.getByRole('button', { name: 'Search' }).click();
+    const rows = page.locator('[data-testid="audit-event"]');
+    await page.locator('[data-testid="audit-event"][data-action="work_order.completed"]').waitFor();
+    expect(await rows.count()).toBe(1);
+    await page.locator('[data-testid="load-older"]').click();
+    await page.locator('[data-testid="audit-event"][data-action="work_order.created"]').waitFor();
+    expect(
+      await rows.evaluateAll((items) => items.map((item) => item.getAttribute('data-action'))),
+    ).toEqual(['work_order.completed', 'work_order.created']);
+    await page.locator('[data-testid="load-older"]').waitFor({ state: 'detached' });
+
+    const completed = page.locator(
+      '[data-testid="audit-event"][data-action="work_order.completed"]',
+    );
+    await completed.locator('[data-testid="toggle-changes"]').click();
+    const changes = page.locator('[data-testid="audit-changes"]');
+    await changes.waitFor();
+    expect(await changes.locator('tr.diff--changed').textContent()).toBe(
+      'statusdispatchedcompleted',
+    );
+    expect(await changes.locator('tr.diff--added th').textContent()).toBe('dispatchId');
+
+    const csv = await download(page, () => page.locator('[data-testid="audit-export"]').click());
+    expect(csv.file.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.text.split(/\r?\n/)[0]).toBe(
+      'id,occurredAt,actorSubject,actorName,actorRole,action,entityType,entityId,before,after,requestId',
+    );
+    const exported = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(exported.map((row) => row.action)).toEqual([
+      'work_order.created',
+      'work_order.completed',
+    ]);
+    expect(exported.every((row) => row.entityId === world.workOrder)).toBe(true);
+    expect(JSON.parse(exported[1].after)).toMatchObject({ status: 'completed' });
+
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'audit.png'), fullPage: true });
+    await completed.getByRole('button', { name: 'Timeline' }).click();
+    await page.locator('[data-testid="timeline"] [data-action="dispatch.completed"]').waitFor();
+    await page.context().close();
+  });
+
+  it('shows a driver neither the reports nor the audit trail', async () => {
+    const page = await signIn(browser, 'acme-driver', { width: 390, height: 844 });
+    expect(await page.locator('nav.tabs').count()).toBe(0);
+    expect(await page.locator('[data-testid="tab-reports"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="tab-audit"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="reports"], [data-testid="audit"]').count()).toBe(0);
+    await page.context().close();
+  });
+});
