@@ -1,13 +1,17 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { Session } from '../auth/session';
 import { AdminPanel } from '../features/admin/AdminPanel';
 import { AuditExplorer } from '../features/audit/AuditExplorer';
 import { Board } from '../features/board/Board';
 import { DriverView } from '../features/driver/DriverView';
-import { ReportsPage } from '../features/reports/ReportsPage';
 import { useLiveUpdates } from '../live/useLiveUpdates';
 import { type Tab, TAB_LABEL, tabsFor } from './tabs';
+
+// The charts are most of the console's code: loaded when the reports are first opened.
+const ReportsPage = lazy(() =>
+  import('../features/reports/ReportsPage').then((module) => ({ default: module.ReportsPage })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false } },
@@ -65,7 +69,9 @@ function Shell({ session }: { session: Session }) {
         ) : tab === 'admin' ? (
           <AdminPanel />
         ) : tab === 'reports' ? (
-          <ReportsPage />
+          <Suspense fallback={<p className="muted">Loading the reports…</p>}>
+            <ReportsPage />
+          </Suspense>
         ) : tab === 'audit' ? (
           <AuditExplorer />
         ) : (
