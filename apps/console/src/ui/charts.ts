@@ -3,7 +3,7 @@ export const CHART = {
   accent: '#1f5eff',
   violet: '#7e57c2',
   amber: '#ef9c00',
-  grey: '#c5ccd9',
+  grey: '#a9b3c6',
   green: '#2e9d4f',
   red: '#c62828',
   navy: '#11182a',

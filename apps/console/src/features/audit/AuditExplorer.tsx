@@ -226,6 +226,7 @@ function AuditRow({
           type="button"
           className="small"
           aria-expanded={open}
+          aria-label={`${open ? 'Hide' : 'Show'} what ${event.action} changed`}
           onClick={onToggle}
           data-testid="toggle-changes"
         >
