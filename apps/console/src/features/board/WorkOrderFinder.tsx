@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getWorkOrdersListQueryOptions } from '@dispatch/api-client';
-import { useDeferredValue, useState } from 'react';
+import { useState } from 'react';
+import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { problemText } from './problem-text';
 
 const SHOWN = 8;
@@ -8,7 +9,7 @@ const SHOWN = 8;
 /** The latest work orders, or those matching a number or title, each opening its timeline. */
 export function WorkOrderFinder({ onOpenTimeline }: { onOpenTimeline: (id: string) => void }) {
   const [search, setSearch] = useState('');
-  const q = useDeferredValue(search.trim());
+  const q = useDebouncedValue(search.trim());
   const orders = useQuery({
     ...getWorkOrdersListQueryOptions({ limit: SHOWN, ...(q ? { q } : {}) }),
     placeholderData: keepPreviousData,
