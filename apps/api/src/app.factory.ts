@@ -43,7 +43,7 @@ export async function createApp(
     origin: config.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    exposedHeaders: ['X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Content-Disposition'],
   });
   app.useBodyParser('json', { limit: '256kb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });

@@ -465,7 +465,7 @@ describe('reports on a constructed history', () => {
     expect(row('low')).toMatchObject({
       waitingNow: 1,
       dispatched: 0,
-      longestWaitingWorkOrderNumber: history.orders.W7.number,
+      longestWaitingWorkOrderNumber: `WO-${String(history.orders.W7.number).padStart(6, '0')}`,
     });
     expect(row('low').longestWaitMinutes).toBeGreaterThanOrEqual(
       Math.floor((before - waitingSince) / 60_000) - 1,
@@ -481,7 +481,7 @@ describe('reports on a constructed history', () => {
       waitMedianMinutes: percentile([30, 30, 60, 60], 0.5),
       waitP90Minutes: percentile([30, 30, 60, 60], 0.9),
       waitP99Minutes: percentile([30, 30, 60, 60], 0.99),
-      longestWaitingWorkOrderNumber: history.orders.W7.number,
+      longestWaitingWorkOrderNumber: `WO-${String(history.orders.W7.number).padStart(6, '0')}`,
     });
   });
 

@@ -18,18 +18,26 @@ export function queryString(params: Record<string, QueryValue>): string {
   return text ? `?${text}` : '';
 }
 
+/** The file name of a `Content-Disposition: attachment; filename="…"` header, if there is one. */
+export function attachmentFileName(disposition: string | null): string | undefined {
+  return disposition ? /filename="([^"]+)"/.exec(disposition)?.[1] : undefined;
+}
+
 /** Fetches `path` (under the API's base URL, e.g. `/api/v1/audit/export`) as a Blob; problems throw `ApiProblem`. */
 export async function fetchFile(
   path: string,
   params: Record<string, QueryValue>,
   accept = 'text/csv',
-): Promise<Blob> {
+): Promise<{ blob: Blob; fileName?: string }> {
   const token = await apiToken();
   const response = await fetch(`${apiBaseUrl()}${path}${queryString(params)}`, {
     headers: { accept, ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (!response.ok) throw problemOf(response, await response.text());
-  return response.blob();
+  return {
+    blob: await response.blob(),
+    fileName: attachmentFileName(response.headers.get('content-disposition')),
+  };
 }
 
 /** Offers a Blob to the user as a file download. */
@@ -46,11 +54,12 @@ export function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Fetches a CSV the API streams (with the user's token) and saves it as `fileName`. */
+/** Fetches a CSV the API streams (with the user's token) and saves it under the API's name for it, else `fallbackName`. */
 export async function downloadCsv(
   path: string,
   params: Record<string, QueryValue>,
-  fileName: string,
+  fallbackName: string,
 ): Promise<void> {
-  saveBlob(await fetchFile(path, params, 'text/csv'), fileName);
+  const file = await fetchFile(path, params, 'text/csv');
+  saveBlob(file.blob, file.fileName ?? fallbackName);
 }

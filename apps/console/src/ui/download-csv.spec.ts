@@ -45,6 +45,23 @@ describe('downloadCsv', () => {
     ]);
   });
 
+  it('prefers the file name the API gives in Content-Disposition', async () => {
+    configureApiClient({ baseUrl: '', token: async () => 'token' });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response('id\n', {
+            status: 200,
+            headers: { 'content-disposition': 'attachment; filename="audit-2026-11-21.csv"' },
+          }),
+      ),
+    );
+    const saved = stubBrowser();
+    await downloadCsv('/api/v1/audit/export', {}, 'fallback.csv');
+    expect(saved).toEqual([{ href: 'blob:csv-1', download: 'audit-2026-11-21.csv' }]);
+  });
+
   it('turns a problem answer into an ApiProblem and saves nothing', async () => {
     configureApiClient({ baseUrl: '', token: async () => undefined });
     vi.stubGlobal(

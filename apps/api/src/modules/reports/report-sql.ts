@@ -19,6 +19,9 @@ const hours = (seconds: string) => `round(coalesce(${seconds}, 0) / 3600.0, 2)::
 const minutes = (seconds: string) => `round(((${seconds}) / 60.0)::numeric, 1)::float8`;
 const share = (part: string, whole: string) =>
   `round((${part})::numeric / nullif(${whole}, 0), 4)::float8`;
+/** `WO-000123`, as work orders are numbered everywhere else (PostgreSQL computes a repeated aggregate once). */
+const workOrderNumber = (number: string) =>
+  `'WO-' || lpad((${number})::text, greatest(6, length((${number})::text)), '0')`;
 const percentileMinutes = (fraction: number, seconds: string, filter: string) =>
   minutes(
     `percentile_cont(${fraction}) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${filter})`,
@@ -164,7 +167,8 @@ SELECT coalesce(p.priority, 'total') AS "priority",
        count(*) FILTER (WHERE waiting)::int AS "waitingNow",
        count(*) FILTER (WHERE status = 'queued' AND NOT waiting)::int AS "scheduledNow",
        ${minutes('max(extract(epoch FROM now() - due_at)) FILTER (WHERE waiting)')} AS "longestWaitMinutes",
-       (array_agg(number ORDER BY due_at, number) FILTER (WHERE waiting))[1] AS "longestWaitingWorkOrderNumber",
+       ${workOrderNumber('(array_agg(number ORDER BY due_at, number) FILTER (WHERE waiting))[1]')}
+         AS "longestWaitingWorkOrderNumber",
        count(*) FILTER (WHERE served)::int AS "dispatched",
        ${percentileMinutes(0.5, 'waited', 'served')} AS "waitMedianMinutes",
        ${percentileMinutes(0.9, 'waited', 'served')} AS "waitP90Minutes",

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { CHART, inOrder, withUnit } from '../../ui/charts';
 import { queueBars } from './report-charts';
-import { formatCount, formatMinutes, formatWorkOrderNumber } from './report-format';
+import { formatCount, formatMinutes } from './report-format';
 import { REPORT_QUERY } from './report-query';
 import type { ReportParams } from './report-range';
 import { ReportSection } from './ReportSection';
@@ -110,10 +110,7 @@ export function QueueTable({ rows, total }: { rows: readonly QueueRow[]; total: 
       <td className="num">
         {formatMinutes(row.longestWaitMinutes)}
         {row.longestWaitingWorkOrderNumber !== null && (
-          <span className="muted">
-            {' '}
-            ({formatWorkOrderNumber(row.longestWaitingWorkOrderNumber)})
-          </span>
+          <span className="muted"> ({row.longestWaitingWorkOrderNumber})</span>
         )}
       </td>
       <td className="num">{formatCount(row.dispatched)}</td>

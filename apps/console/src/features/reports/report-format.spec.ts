@@ -5,19 +5,12 @@ import {
   formatInstant,
   formatMinutes,
   formatShare,
-  formatWorkOrderNumber,
   toPercent,
 } from './report-format';
 
 describe('report figures', () => {
   it('shows a dash where the API has no figure', () => {
-    for (const format of [
-      formatCount,
-      formatHours,
-      formatShare,
-      formatMinutes,
-      formatWorkOrderNumber,
-    ])
+    for (const format of [formatCount, formatHours, formatShare, formatMinutes])
       expect(format(null)).toBe('—');
     expect(toPercent(null)).toBeNull();
   });
@@ -38,11 +31,6 @@ describe('report figures', () => {
     expect(formatMinutes(65)).toBe('1 h 05 min');
     expect(formatMinutes(59.96)).toBe('1 h 00 min');
     expect(formatMinutes(51 * 60 + 10)).toBe('2 d 3 h');
-  });
-
-  it('writes work order numbers as the rest of the console does', () => {
-    expect(formatWorkOrderNumber(42)).toBe('WO-000042');
-    expect(formatWorkOrderNumber(1234567)).toBe('WO-1234567');
   });
 
   it('shows instants in the report’s time zone', () => {

@@ -38,11 +38,6 @@ export function formatMinutes(value: number | null | undefined): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** The queue report gives the order's sequence number; everywhere else it reads `WO-000123`. */
-export function formatWorkOrderNumber(value: number | null | undefined): string {
-  return value === null || value === undefined ? DASH : `WO-${String(value).padStart(6, '0')}`;
-}
-
 /** `Nov 21, 2026, 10:05` in the report's time zone. */
 export function formatInstant(iso: string, timeZone?: string): string {
   const date = new Date(iso);

@@ -12,8 +12,11 @@ export interface QueueRow {
   dispatched: number;
   /** @nullable */
   longestWaitMinutes: number | null;
-  /** @nullable */
-  longestWaitingWorkOrderNumber: number | null;
+  /**
+   * e.g. WO-000123
+   * @nullable
+   */
+  longestWaitingWorkOrderNumber: string | null;
   priority: QueueRowPriority;
   /** Scheduled work queued now, not due yet */
   scheduledNow: number;

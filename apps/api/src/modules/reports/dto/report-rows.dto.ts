@@ -52,7 +52,7 @@ export class QueueRow {
   @ApiProperty({ description: 'Due work waiting now' }) waitingNow: number;
   @ApiProperty({ description: 'Scheduled work queued now, not due yet' }) scheduledNow: number;
   @nullableNumber() longestWaitMinutes: number | null;
-  @nullableNumber() longestWaitingWorkOrderNumber: number | null;
+  @nullableString('e.g. WO-000123') longestWaitingWorkOrderNumber: string | null;
   @ApiProperty({ description: 'Work orders first dispatched in the range' }) dispatched: number;
   @nullableNumber('Wait from due to first dispatch') waitMedianMinutes: number | null;
   @nullableNumber() waitP90Minutes: number | null;
