@@ -1,17 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { AuditEvent } from '@dispatch/domain';
 import { MAX_PAGE_SIZE } from '../../../core/http/pagination';
-import { OptionalText } from '../../../core/http/dto-rules';
+import { OptionalText, OptionalUuid } from '../../../core/http/dto-rules';
 
 export class AuditQuery {
   @OptionalText(40, 'work_order')
   entityType?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   entityId?: string;
 
   /** Keycloak subject, or `auto`. */

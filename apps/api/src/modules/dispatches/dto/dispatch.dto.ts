@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { type Dispatch, DispatchStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { OptionalUuid } from '../../../core/http/dto-rules';
 
 export class CreateDispatchDto {
   @ApiProperty({ format: 'uuid' })
@@ -18,14 +19,10 @@ export class CreateDispatchDto {
 }
 
 export class ReassignDispatchDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   equipmentId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   driverId?: string;
 }
 
@@ -52,19 +49,13 @@ export class DispatchListQuery extends PageQuery {
   @IsIn([...Object.values(DispatchStatus), 'open'])
   status?: DispatchStatus | 'open';
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   workOrderId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   equipmentId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   driverId?: string;
 }
 

@@ -11,7 +11,7 @@ import {
 } from 'class-validator';
 import { type Equipment, EquipmentStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
-import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
+import { OptionalText, RequiredText, OptionalUuid } from '../../../core/http/dto-rules';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
 
 /** Statuses a person may set; `dispatched` is only ever set by dispatching. */
@@ -60,9 +60,7 @@ export class EquipmentListQuery extends PageQuery {
   @IsEnum(EquipmentStatus)
   status?: EquipmentStatus;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   equipmentTypeId?: string;
 
   /** Matches code or name. */

@@ -3,11 +3,11 @@ import {
   IsIn,
   IsISO8601,
   IsOptional,
-  IsUUID,
   Matches,
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { OptionalUuid } from '../../../core/http/dto-rules';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -59,14 +59,10 @@ export class ReportQuery {
   @IsTimeZone()
   tz?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   siteId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   equipmentTypeId?: string;
 
   @ApiPropertyOptional({

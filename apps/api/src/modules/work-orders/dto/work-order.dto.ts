@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { DispatchStatus, Priority, type WorkOrder, WorkOrderStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
-import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
+import { OptionalText, RequiredText, OptionalUuid } from '../../../core/http/dto-rules';
 
 const OFFSET_DATE_TIME = /(Z|[+-]\d{2}:\d{2})$/;
 
@@ -85,14 +85,10 @@ export class WorkOrderListQuery extends PageQuery {
   @IsEnum(Priority)
   priority?: Priority;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   siteId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID('all')
+  @OptionalUuid()
   equipmentTypeId?: string;
 
   @OptionalText(100)
