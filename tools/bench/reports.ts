@@ -303,6 +303,7 @@ async function main(): Promise<void> {
       log(`generated in ${result.seconds.toFixed(1)} s: ${JSON.stringify(result.counts)}`);
       const failed = result.checks.filter((check) => !check.ok);
       for (const check of failed) log(`CHECK FAILED: ${check.name}: ${check.value}`);
+      if (failed.length === 0) log(`all ${result.checks.length} checks of the history passed`);
     } else log(`reusing the history of tenant ${TENANT} (${existing} work orders)`);
 
     const keycloak = await keycloakStarting;
