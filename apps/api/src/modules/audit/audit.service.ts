@@ -29,7 +29,10 @@ function applyFilter(
   return builder;
 }
 
-/** Reads the tenant's audit trail: pages newest first by keyset (deep pages stay fast), exports oldest first. */
+/**
+ * Reads the tenant's audit trail in time order: pages newest first by keyset (deep pages stay
+ * fast, and every filter has an index that yields that order), exports oldest first.
+ */
 @Injectable()
 export class AuditTrailService {
   constructor(
@@ -42,9 +45,15 @@ export class AuditTrailService {
     const limit = query.limit ?? 50;
     return this.db.transaction(actor, async (manager) => {
       const builder = applyFilter(manager.createQueryBuilder(AuditEvent, 'event'), query)
-        .orderBy('event.id', 'DESC')
+        .orderBy('event.occurredAt', 'DESC')
+        .addOrderBy('event.id', 'DESC')
         .limit(limit + 1);
-      if (query.cursor) builder.andWhere('event.id < :cursor', { cursor: query.cursor });
+      // The cursor is the last event's id; its time places the next page (ties broken by id).
+      if (query.cursor)
+        builder.andWhere(
+          '(event.occurredAt, event.id) < (SELECT previous.occurred_at, previous.id FROM audit_events previous WHERE previous.id = :cursor)',
+          { cursor: query.cursor },
+        );
       const rows = await builder.getMany();
       const page = rows.slice(0, limit);
       return {

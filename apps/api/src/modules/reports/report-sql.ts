@@ -22,10 +22,37 @@ const share = (part: string, whole: string) =>
 /** `WO-000123`, as work orders are numbered everywhere else (PostgreSQL computes a repeated aggregate once). */
 const workOrderNumber = (number: string) =>
   `'WO-' || lpad((${number})::text, greatest(6, length((${number})::text)), '0')`;
-const percentileMinutes = (fraction: number, seconds: string, filter: string) =>
-  minutes(
-    `percentile_cont(${fraction}) WITHIN GROUP (ORDER BY ${seconds}) FILTER (WHERE ${filter})`,
-  );
+
+/** The caller's local day of an instant. */
+const localDay = (instant: string) => `(${instant} AT TIME ZONE $3)::date`;
+
+/**
+ * Counting by quarter hour first, then by local day, converts a few thousand instants instead of
+ * every row's; every time zone's day starts on a quarter hour.
+ */
+const QUARTER_HOUR = (instant: string) =>
+  `date_bin('15 minutes', ${instant}, timestamptz '2000-01-01 00:00:00+00')`;
+
+/** The site and equipment-type filters on work orders `o`. */
+const ORDER_FILTERS = `($4::uuid IS NULL OR o.site_id = $4::uuid) AND ($5::uuid IS NULL OR o.equipment_type_id = $5::uuid)`;
+
+/** Median and 90th percentile, in seconds, from creation to first dispatch, to on site and to completion. */
+const LEAD_TIMES = [
+  ['dispatched_at', 'to_dispatch'],
+  ['on_site_at', 'to_on_site'],
+  ['completed_at', 'to_completion'],
+]
+  .map(
+    ([column, alias]) =>
+      `percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', o.${column} - o.created_at)) AS ${alias}`,
+  )
+  .join(', ');
+
+/** When work became due: its creation, or for scheduled work the start of its lead time. */
+const DUE_AT = `greatest(o.created_at, o.window_start - make_interval(mins => $8::int))`;
+const SERVED_IN_RANGE = `o.dispatched_at >= $1::timestamptz AND o.dispatched_at < $2::timestamptz`;
+const WAIT_PERCENTILES = `percentile_cont(ARRAY[0.5, 0.9, 0.99])
+  WITHIN GROUP (ORDER BY greatest(0, date_part('epoch', o.dispatched_at - ${DUE_AT}))) AS waits`;
 
 /**
  * Declares the type of every parameter, so each statement can take the same list whether or not it
@@ -106,41 +133,76 @@ SELECT CASE WHEN grouping(type_code) = 1 THEN 'total' WHEN grouping(id) = 1 THEN
  */
 export const COMPLETION_SQL = `
 WITH ${PARAMETERS},
-orders AS (
-  SELECT o.created_at, o.dispatched_at, o.on_site_at, o.completed_at, o.cancelled_at, o.window_end,
-         CASE WHEN o.status <> 'cancelled' AND o.window_end <= now() THEN o.window_end END AS due_at
-    FROM work_orders o
-   WHERE o.created_at < $2::timestamptz
-     AND greatest(o.created_at, o.dispatched_at, o.completed_at, o.cancelled_at, o.window_end) >= $1::timestamptz
-     AND ($4::uuid IS NULL OR o.site_id = $4::uuid)
-     AND ($5::uuid IS NULL OR o.equipment_type_id = $5::uuid)),
-events AS (
-  SELECT (e.at AT TIME ZONE $3)::date AS day, e.kind, o.*
-    FROM orders o
-   CROSS JOIN LATERAL (VALUES ('created', o.created_at), ('dispatched', o.dispatched_at),
-                              ('completed', o.completed_at), ('cancelled', o.cancelled_at),
-                              ('due', o.due_at)) AS e(kind, at)
-   WHERE e.at >= $1::timestamptz AND e.at < $2::timestamptz),
 days AS (
-  SELECT generate_series($6::date, $7::date, interval '1 day')::date AS day)
-SELECT CASE WHEN grouping(days.day) = 1 THEN 'total' ELSE to_char(days.day, 'YYYY-MM-DD') END AS "day",
-       count(*) FILTER (WHERE kind = 'created')::int AS "created",
-       count(*) FILTER (WHERE kind = 'dispatched')::int AS "dispatched",
-       count(*) FILTER (WHERE kind = 'completed')::int AS "completed",
-       count(*) FILTER (WHERE kind = 'cancelled')::int AS "cancelled",
-       ${percentileMinutes(0.5, 'extract(epoch FROM dispatched_at - created_at)', "kind = 'created'")} AS "toDispatchMedianMinutes",
-       ${percentileMinutes(0.9, 'extract(epoch FROM dispatched_at - created_at)', "kind = 'created'")} AS "toDispatchP90Minutes",
-       ${percentileMinutes(0.5, 'extract(epoch FROM on_site_at - created_at)', "kind = 'created'")} AS "toOnSiteMedianMinutes",
-       ${percentileMinutes(0.9, 'extract(epoch FROM on_site_at - created_at)', "kind = 'created'")} AS "toOnSiteP90Minutes",
-       ${percentileMinutes(0.5, 'extract(epoch FROM completed_at - created_at)', "kind = 'created'")} AS "toCompletionMedianMinutes",
-       ${percentileMinutes(0.9, 'extract(epoch FROM completed_at - created_at)', "kind = 'created'")} AS "toCompletionP90Minutes",
-       count(*) FILTER (WHERE kind = 'due')::int AS "windowsClosed",
-       count(*) FILTER (WHERE kind = 'due' AND on_site_at <= window_end)::int AS "onTime",
-       ${share("count(*) FILTER (WHERE kind = 'due' AND on_site_at <= window_end)", "count(*) FILTER (WHERE kind = 'due')")} AS "onTimeRate"
-  FROM days
-  LEFT JOIN events ON events.day = days.day
- GROUP BY GROUPING SETS ((days.day), ())
- ORDER BY grouping(days.day), days.day`;
+  SELECT generate_series($6::date, $7::date, interval '1 day')::date AS day),
+cohort AS (
+  SELECT ${localDay('o.created_at')} AS day, count(*) AS created, ${LEAD_TIMES}
+    FROM work_orders o
+   WHERE o.created_at >= $1::timestamptz AND o.created_at < $2::timestamptz AND ${ORDER_FILTERS}
+   GROUP BY 1),
+cohort_total AS (
+  SELECT count(*) AS created, ${LEAD_TIMES}
+    FROM work_orders o
+   WHERE o.created_at >= $1::timestamptz AND o.created_at < $2::timestamptz AND ${ORDER_FILTERS}),
+events AS (
+  SELECT ${localDay('e.bucket')} AS day,
+         sum(e.n) FILTER (WHERE e.kind = 'dispatched') AS dispatched,
+         sum(e.n) FILTER (WHERE e.kind = 'completed') AS completed,
+         sum(e.n) FILTER (WHERE e.kind = 'cancelled') AS cancelled
+    FROM (${['dispatched', 'completed', 'cancelled']
+      .map(
+        (
+          kind,
+        ) => `SELECT '${kind}' AS kind, ${QUARTER_HOUR(`o.${kind}_at`)} AS bucket, count(*) AS n
+                     FROM work_orders o
+                    WHERE o.${kind}_at >= $1::timestamptz AND o.${kind}_at < $2::timestamptz AND ${ORDER_FILTERS}
+                    GROUP BY 2`,
+      )
+      .join(' UNION ALL ')}) e
+   GROUP BY 1),
+due AS (
+  SELECT ${localDay('q.bucket')} AS day, sum(q.closed) AS closed, sum(q.on_time) AS on_time
+    FROM (SELECT ${QUARTER_HOUR('o.window_end')} AS bucket,
+                 count(*) AS closed,
+                 count(*) FILTER (WHERE o.on_site_at <= o.window_end) AS on_time
+            FROM work_orders o
+           WHERE o.window_end >= $1::timestamptz AND o.window_end < $2::timestamptz AND o.window_end <= now()
+             AND o.status <> 'cancelled' AND ${ORDER_FILTERS}
+           GROUP BY 1) q
+   GROUP BY 1),
+daily AS (
+  SELECT to_char(days.day, 'YYYY-MM-DD') AS day, 0 AS position,
+         coalesce(c.created, 0) AS created, coalesce(e.dispatched, 0) AS dispatched,
+         coalesce(e.completed, 0) AS completed, coalesce(e.cancelled, 0) AS cancelled,
+         c.to_dispatch, c.to_on_site, c.to_completion,
+         coalesce(d.closed, 0) AS closed, coalesce(d.on_time, 0) AS on_time, days.day AS sort_day
+    FROM days
+    LEFT JOIN cohort c ON c.day = days.day
+    LEFT JOIN events e ON e.day = days.day
+    LEFT JOIN due d ON d.day = days.day),
+rows AS (
+  SELECT * FROM daily
+  UNION ALL
+  SELECT 'total', 1, t.created, sum(daily.dispatched), sum(daily.completed), sum(daily.cancelled),
+         t.to_dispatch, t.to_on_site, t.to_completion, sum(daily.closed), sum(daily.on_time), NULL
+    FROM cohort_total t CROSS JOIN daily
+   GROUP BY t.created, t.to_dispatch, t.to_on_site, t.to_completion)
+SELECT day AS "day",
+       created::int AS "created",
+       dispatched::int AS "dispatched",
+       completed::int AS "completed",
+       cancelled::int AS "cancelled",
+       ${minutes('to_dispatch[1]')} AS "toDispatchMedianMinutes",
+       ${minutes('to_dispatch[2]')} AS "toDispatchP90Minutes",
+       ${minutes('to_on_site[1]')} AS "toOnSiteMedianMinutes",
+       ${minutes('to_on_site[2]')} AS "toOnSiteP90Minutes",
+       ${minutes('to_completion[1]')} AS "toCompletionMedianMinutes",
+       ${minutes('to_completion[2]')} AS "toCompletionP90Minutes",
+       closed::int AS "windowsClosed",
+       on_time::int AS "onTime",
+       ${share('on_time', 'closed')} AS "onTimeRate"
+  FROM rows
+ ORDER BY position, sort_day`;
 
 /**
  * Waiting is counted from when the work was due: its creation, or for scheduled work the moment
@@ -148,35 +210,42 @@ SELECT CASE WHEN grouping(days.day) = 1 THEN 'total' ELSE to_char(days.day, 'YYY
  */
 export const QUEUE_SQL = `
 WITH ${PARAMETERS},
-orders AS (
-  SELECT o.priority, o.number, o.status, o.dispatched_at,
-         greatest(o.created_at, o.window_start - make_interval(mins => $8::int)) AS due_at
+served AS (
+  SELECT o.priority, count(*) AS dispatched, ${WAIT_PERCENTILES}
     FROM work_orders o
-   WHERE (o.status = 'queued' OR (o.dispatched_at >= $1::timestamptz AND o.dispatched_at < $2::timestamptz))
-     AND ($4::uuid IS NULL OR o.site_id = $4::uuid)
-     AND ($5::uuid IS NULL OR o.equipment_type_id = $5::uuid)),
-classified AS (
-  SELECT *,
-         status = 'queued' AND due_at <= now() AS waiting,
-         dispatched_at >= $1::timestamptz AND dispatched_at < $2::timestamptz AS served,
-         greatest(0, extract(epoch FROM dispatched_at - due_at)) AS waited
-    FROM orders),
+   WHERE ${SERVED_IN_RANGE} AND ${ORDER_FILTERS}
+   GROUP BY o.priority
+  UNION ALL
+  SELECT NULL, count(*), ${WAIT_PERCENTILES}
+    FROM work_orders o
+   WHERE ${SERVED_IN_RANGE} AND ${ORDER_FILTERS}),
+queued AS (
+  SELECT o.priority, ${DUE_AT} AS due_at, o.number
+    FROM work_orders o
+   WHERE o.status = 'queued' AND ${ORDER_FILTERS}),
+queued_now AS (
+  SELECT priority,
+         count(*) FILTER (WHERE due_at <= now()) AS waiting,
+         count(*) FILTER (WHERE due_at > now()) AS scheduled,
+         max(date_part('epoch', now() - due_at)) FILTER (WHERE due_at <= now()) AS longest,
+         (array_agg(number ORDER BY due_at, number) FILTER (WHERE due_at <= now()))[1] AS longest_number
+    FROM queued
+   GROUP BY GROUPING SETS ((priority), ())),
 priorities AS (
-  SELECT * FROM (VALUES ('emergency', 0), ('urgent', 1), ('standard', 2), ('low', 3)) AS p(priority, rank))
+  SELECT * FROM (VALUES ('emergency', 0), ('urgent', 1), ('standard', 2), ('low', 3), (NULL, 4)) AS p(priority, rank))
 SELECT coalesce(p.priority, 'total') AS "priority",
-       count(*) FILTER (WHERE waiting)::int AS "waitingNow",
-       count(*) FILTER (WHERE status = 'queued' AND NOT waiting)::int AS "scheduledNow",
-       ${minutes('max(extract(epoch FROM now() - due_at)) FILTER (WHERE waiting)')} AS "longestWaitMinutes",
-       ${workOrderNumber('(array_agg(number ORDER BY due_at, number) FILTER (WHERE waiting))[1]')}
-         AS "longestWaitingWorkOrderNumber",
-       count(*) FILTER (WHERE served)::int AS "dispatched",
-       ${percentileMinutes(0.5, 'waited', 'served')} AS "waitMedianMinutes",
-       ${percentileMinutes(0.9, 'waited', 'served')} AS "waitP90Minutes",
-       ${percentileMinutes(0.99, 'waited', 'served')} AS "waitP99Minutes"
+       coalesce(q.waiting, 0)::int AS "waitingNow",
+       coalesce(q.scheduled, 0)::int AS "scheduledNow",
+       ${minutes('q.longest')} AS "longestWaitMinutes",
+       ${workOrderNumber('q.longest_number')} AS "longestWaitingWorkOrderNumber",
+       coalesce(s.dispatched, 0)::int AS "dispatched",
+       ${minutes('s.waits[1]')} AS "waitMedianMinutes",
+       ${minutes('s.waits[2]')} AS "waitP90Minutes",
+       ${minutes('s.waits[3]')} AS "waitP99Minutes"
   FROM priorities p
-  LEFT JOIN classified c ON c.priority = p.priority
- GROUP BY GROUPING SETS ((p.priority, p.rank), ())
- ORDER BY grouping(p.priority), p.rank`;
+  LEFT JOIN queued_now q ON q.priority IS NOT DISTINCT FROM p.priority
+  LEFT JOIN served s ON s.priority IS NOT DISTINCT FROM p.priority
+ ORDER BY p.rank`;
 
 /** A driver's dispatches are the assignments that began in the range (a re-assignment counts for the new driver). */
 export const DRIVERS_SQL = `

@@ -4,6 +4,7 @@ import { DriverActiveDispatch1795240672524 } from './1795240672524-DriverActiveD
 import { AuditEventNotify1795242000000 } from './1795242000000-AuditEventNotify';
 import { AuditTamperEvidence1795243000000 } from './1795243000000-AuditTamperEvidence';
 import { ReportingHistory1795244000000 } from './1795244000000-ReportingHistory';
+import { AuditActionIndex1795245000000 } from './1795245000000-AuditActionIndex';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditEventNotify1795242000000,
   AuditTamperEvidence1795243000000,
   ReportingHistory1795244000000,
+  AuditActionIndex1795245000000,
 ];
