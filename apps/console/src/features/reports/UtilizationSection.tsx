@@ -34,7 +34,7 @@ export function UtilizationSection({ params }: { params: ReportParams }) {
             >
               <CartesianGrid stroke={CHART.grid} vertical={false} />
               <XAxis dataKey="type" stroke={CHART.axis} />
-              <YAxis domain={[0, 100]} unit=" %" stroke={CHART.axis} width={56} />
+              <YAxis domain={[0, 100]} allowDataOverflow unit=" %" stroke={CHART.axis} width={56} />
               <Tooltip formatter={withUnit(' %')} />
               <Legend itemSorter={inOrder('dispatched', 'otherSites', 'maintenance', 'idle')} />
               <Bar
