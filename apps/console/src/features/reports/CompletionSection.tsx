@@ -14,6 +14,7 @@ import {
 import { CHART, inOrder } from '../../ui/charts';
 import { completionSeries, isActiveDay, leadTimes } from './report-charts';
 import { formatCount, formatMinutes, formatShare } from './report-format';
+import { type ReportColumn, ReportTable } from './ReportTable';
 import { REPORT_QUERY } from './report-query';
 import type { ReportParams } from './report-range';
 import { ReportSection } from './ReportSection';
@@ -149,6 +150,21 @@ function OnTime({ total }: { total: CompletionRow }) {
   );
 }
 
+const COMPLETION_COLUMNS: readonly ReportColumn<CompletionRow>[] = [
+  { heading: 'Created', name: 'created', cell: (row) => formatCount(row.created) },
+  { heading: 'Dispatched', name: 'dispatched', cell: (row) => formatCount(row.dispatched) },
+  { heading: 'Completed', name: 'completed', cell: (row) => formatCount(row.completed) },
+  { heading: 'Cancelled', name: 'cancelled', cell: (row) => formatCount(row.cancelled) },
+  { heading: 'To dispatch (median)', cell: (row) => formatMinutes(row.toDispatchMedianMinutes) },
+  { heading: 'To on site (median)', cell: (row) => formatMinutes(row.toOnSiteMedianMinutes) },
+  {
+    heading: 'To completion (median)',
+    cell: (row) => formatMinutes(row.toCompletionMedianMinutes),
+  },
+  { heading: 'Windows closed', cell: (row) => formatCount(row.windowsClosed) },
+  { heading: 'On time', cell: (row) => formatShare(row.onTimeRate) },
+];
+
 export function CompletionTable({
   rows,
   total,
@@ -158,64 +174,24 @@ export function CompletionTable({
 }) {
   const active = rows.filter(isActiveDay);
   const quiet = rows.length - active.length;
-  const cells = (row: CompletionRow) => (
-    <>
-      <td className="num" data-column="created">
-        {formatCount(row.created)}
-      </td>
-      <td className="num" data-column="dispatched">
-        {formatCount(row.dispatched)}
-      </td>
-      <td className="num" data-column="completed">
-        {formatCount(row.completed)}
-      </td>
-      <td className="num" data-column="cancelled">
-        {formatCount(row.cancelled)}
-      </td>
-      <td className="num">{formatMinutes(row.toDispatchMedianMinutes)}</td>
-      <td className="num">{formatMinutes(row.toOnSiteMedianMinutes)}</td>
-      <td className="num">{formatMinutes(row.toCompletionMedianMinutes)}</td>
-      <td className="num">{formatCount(row.windowsClosed)}</td>
-      <td className="num">{formatShare(row.onTimeRate)}</td>
-    </>
-  );
   return (
-    <div className="table-scroll">
-      <table className="table report-table" data-testid="completion-table">
-        <thead>
-          <tr>
-            <th>Day</th>
-            <th className="num">Created</th>
-            <th className="num">Dispatched</th>
-            <th className="num">Completed</th>
-            <th className="num">Cancelled</th>
-            <th className="num">To dispatch (median)</th>
-            <th className="num">To on site (median)</th>
-            <th className="num">To completion (median)</th>
-            <th className="num">Windows closed</th>
-            <th className="num">On time</th>
-          </tr>
-        </thead>
-        <tbody>
-          {active.map((row) => (
-            <tr key={row.day} data-day={row.day}>
-              <th scope="row">{row.day}</th>
-              {cells(row)}
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr className="row--total" data-day="total">
-            <th scope="row">Total</th>
-            {cells(total)}
-          </tr>
-        </tfoot>
-      </table>
+    <>
+      <ReportTable
+        testId="completion-table"
+        heading="Day"
+        columns={COMPLETION_COLUMNS}
+        rows={active}
+        total={total}
+        rowKey={(row) => row.day}
+        rowProps={(row) => ({ 'data-day': row.day })}
+        totalProps={{ 'data-day': 'total' }}
+        rowHeader={(row) => <th scope="row">{row.day}</th>}
+      />
       {quiet > 0 && (
         <p className="muted">
           {quiet} {quiet === 1 ? 'day' : 'days'} without any activity not listed.
         </p>
       )}
-    </div>
+    </>
   );
 }

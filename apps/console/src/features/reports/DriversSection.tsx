@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import { CHART, withUnit } from '../../ui/charts';
 import { topDriversByHours } from './report-charts';
 import { formatCount, formatHours } from './report-format';
+import { type ReportColumn, ReportTable } from './ReportTable';
 import { REPORT_QUERY } from './report-query';
 import type { ReportParams } from './report-range';
 import { ReportSection } from './ReportSection';
@@ -62,40 +63,22 @@ export function DriversSection({ params }: { params: ReportParams }) {
   );
 }
 
+const DRIVER_COLUMNS: readonly ReportColumn<DriverRow>[] = [
+  { heading: 'Dispatches', cell: (row) => formatCount(row.dispatches) },
+  { heading: 'Completed', cell: (row) => formatCount(row.completed) },
+  { heading: 'Hours on dispatch', cell: (row) => formatHours(row.hoursOnDispatch) },
+];
+
 export function DriversTable({ rows, total }: { rows: readonly DriverRow[]; total: DriverRow }) {
-  const cells = (row: DriverRow) => (
-    <>
-      <td className="num">{formatCount(row.dispatches)}</td>
-      <td className="num">{formatCount(row.completed)}</td>
-      <td className="num">{formatHours(row.hoursOnDispatch)}</td>
-    </>
-  );
   return (
-    <div className="table-scroll">
-      <table className="table report-table" data-testid="drivers-table">
-        <thead>
-          <tr>
-            <th>Driver</th>
-            <th className="num">Dispatches</th>
-            <th className="num">Completed</th>
-            <th className="num">Hours on dispatch</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.driverId ?? 'unknown'}>
-              <th scope="row">{row.driverName ?? 'Unknown driver'}</th>
-              {cells(row)}
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr className="row--total">
-            <th scope="row">Total</th>
-            {cells(total)}
-          </tr>
-        </tfoot>
-      </table>
-    </div>
+    <ReportTable
+      testId="drivers-table"
+      heading="Driver"
+      columns={DRIVER_COLUMNS}
+      rows={rows}
+      total={total}
+      rowKey={(row) => row.driverId ?? 'unknown'}
+      rowHeader={(row) => <th scope="row">{row.driverName ?? 'Unknown driver'}</th>}
+    />
   );
 }

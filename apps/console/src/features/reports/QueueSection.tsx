@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { CHART, inOrder, withUnit } from '../../ui/charts';
 import { queueBars } from './report-charts';
 import { formatCount, formatMinutes } from './report-format';
+import { type ReportColumn, ReportTable } from './ReportTable';
 import { REPORT_QUERY } from './report-query';
 import type { ReportParams } from './report-range';
 import { ReportSection } from './ReportSection';
@@ -102,55 +103,41 @@ export function QueueSection({ params }: { params: ReportParams }) {
   );
 }
 
-export function QueueTable({ rows, total }: { rows: readonly QueueRow[]; total: QueueRow }) {
-  const cells = (row: QueueRow) => (
-    <>
-      <td className="num">{formatCount(row.waitingNow)}</td>
-      <td className="num">{formatCount(row.scheduledNow)}</td>
-      <td className="num">
+const QUEUE_COLUMNS: readonly ReportColumn<QueueRow>[] = [
+  { heading: 'Waiting now', cell: (row) => formatCount(row.waitingNow) },
+  { heading: 'Scheduled', cell: (row) => formatCount(row.scheduledNow) },
+  {
+    heading: 'Longest wait now',
+    cell: (row) => (
+      <>
         {formatMinutes(row.longestWaitMinutes)}
         {row.longestWaitingWorkOrderNumber !== null && (
           <span className="muted"> ({row.longestWaitingWorkOrderNumber})</span>
         )}
-      </td>
-      <td className="num">{formatCount(row.dispatched)}</td>
-      <td className="num">{formatMinutes(row.waitMedianMinutes)}</td>
-      <td className="num">{formatMinutes(row.waitP90Minutes)}</td>
-      <td className="num">{formatMinutes(row.waitP99Minutes)}</td>
-    </>
-  );
+      </>
+    ),
+  },
+  { heading: 'Dispatched', cell: (row) => formatCount(row.dispatched) },
+  { heading: 'Wait median', cell: (row) => formatMinutes(row.waitMedianMinutes) },
+  { heading: 'Wait p90', cell: (row) => formatMinutes(row.waitP90Minutes) },
+  { heading: 'Wait p99', cell: (row) => formatMinutes(row.waitP99Minutes) },
+];
+
+export function QueueTable({ rows, total }: { rows: readonly QueueRow[]; total: QueueRow }) {
   return (
-    <div className="table-scroll">
-      <table className="table report-table" data-testid="queue-table">
-        <thead>
-          <tr>
-            <th>Priority</th>
-            <th className="num">Waiting now</th>
-            <th className="num">Scheduled</th>
-            <th className="num">Longest wait now</th>
-            <th className="num">Dispatched</th>
-            <th className="num">Wait median</th>
-            <th className="num">Wait p90</th>
-            <th className="num">Wait p99</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.priority} data-priority={row.priority}>
-              <th scope="row">
-                <span className={`badge badge--${row.priority}`}>{row.priority}</span>
-              </th>
-              {cells(row)}
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr className="row--total">
-            <th scope="row">Total</th>
-            {cells(total)}
-          </tr>
-        </tfoot>
-      </table>
-    </div>
+    <ReportTable
+      testId="queue-table"
+      heading="Priority"
+      columns={QUEUE_COLUMNS}
+      rows={rows}
+      total={total}
+      rowKey={(row) => row.priority}
+      rowProps={(row) => ({ 'data-priority': row.priority })}
+      rowHeader={(row) => (
+        <th scope="row">
+          <span className={`badge badge--${row.priority}`}>{row.priority}</span>
+        </th>
+      )}
+    />
   );
 }

@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import { CHART, inOrder, withUnit } from '../../ui/charts';
 import { hasOtherSites, utilizationBars } from './report-charts';
 import { formatCount, formatHours, formatShare } from './report-format';
+import { type ReportColumn, ReportTable } from './ReportTable';
 import { REPORT_QUERY } from './report-query';
 import type { ReportParams } from './report-range';
 import { ReportSection } from './ReportSection';
@@ -76,6 +77,28 @@ export function UtilizationSection({ params }: { params: ReportParams }) {
   );
 }
 
+function utilizationColumns(otherSites: boolean): ReportColumn<UtilizationRow>[] {
+  return [
+    { heading: 'Units', cell: (row) => formatCount(row.units) },
+    { heading: 'Dispatches', cell: (row) => formatCount(row.dispatches) },
+    { heading: 'In service', cell: (row) => formatHours(row.inServiceHours) },
+    { heading: 'Dispatched', cell: (row) => formatHours(row.dispatchedHours) },
+    ...(otherSites
+      ? [
+          {
+            heading: 'Other sites',
+            cell: (row: UtilizationRow) => formatHours(row.otherSitesHours),
+          },
+        ]
+      : []),
+    { heading: 'Maintenance', cell: (row) => formatHours(row.maintenanceHours) },
+    { heading: 'Idle', cell: (row) => formatHours(row.idleHours) },
+    { heading: 'Dispatched %', cell: (row) => formatShare(row.dispatchedShare) },
+    { heading: 'Maintenance %', cell: (row) => formatShare(row.maintenanceShare) },
+    { heading: 'Idle %', cell: (row) => formatShare(row.idleShare) },
+  ];
+}
+
 export function UtilizationTable({
   rows,
   total,
@@ -85,66 +108,28 @@ export function UtilizationTable({
   total: UtilizationRow | undefined;
   otherSites: boolean;
 }) {
-  const cells = (row: UtilizationRow) => (
-    <>
-      <td className="num">{formatCount(row.units)}</td>
-      <td className="num">{formatCount(row.dispatches)}</td>
-      <td className="num">{formatHours(row.inServiceHours)}</td>
-      <td className="num">{formatHours(row.dispatchedHours)}</td>
-      {otherSites && <td className="num">{formatHours(row.otherSitesHours)}</td>}
-      <td className="num">{formatHours(row.maintenanceHours)}</td>
-      <td className="num">{formatHours(row.idleHours)}</td>
-      <td className="num">{formatShare(row.dispatchedShare)}</td>
-      <td className="num">{formatShare(row.maintenanceShare)}</td>
-      <td className="num">{formatShare(row.idleShare)}</td>
-    </>
-  );
   return (
-    <div className="table-scroll">
-      <table className="table report-table" data-testid="utilization-table">
-        <thead>
-          <tr>
-            <th>Type / unit</th>
-            <th className="num">Units</th>
-            <th className="num">Dispatches</th>
-            <th className="num">In service</th>
-            <th className="num">Dispatched</th>
-            {otherSites && <th className="num">Other sites</th>}
-            <th className="num">Maintenance</th>
-            <th className="num">Idle</th>
-            <th className="num">Dispatched %</th>
-            <th className="num">Maintenance %</th>
-            <th className="num">Idle %</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) =>
-            row.level === 'type' ? (
-              <tr key={`type-${row.equipmentTypeCode}`} className="row--group">
-                <th scope="row">
-                  {row.equipmentTypeName} ({row.equipmentTypeCode})
-                </th>
-                {cells(row)}
-              </tr>
-            ) : (
-              <tr key={`unit-${row.equipmentId}`}>
-                <td className="indent">
-                  {row.equipmentCode} <span className="muted">{row.equipmentName}</span>
-                </td>
-                {cells(row)}
-              </tr>
-            ),
-          )}
-        </tbody>
-        {total && (
-          <tfoot>
-            <tr className="row--total">
-              <th scope="row">Total</th>
-              {cells(total)}
-            </tr>
-          </tfoot>
-        )}
-      </table>
-    </div>
+    <ReportTable
+      testId="utilization-table"
+      heading="Type / unit"
+      columns={utilizationColumns(otherSites)}
+      rows={rows}
+      total={total}
+      rowKey={(row) =>
+        row.level === 'type' ? `type-${row.equipmentTypeCode}` : `unit-${row.equipmentId}`
+      }
+      rowProps={(row) => (row.level === 'type' ? { className: 'row--group' } : {})}
+      rowHeader={(row) =>
+        row.level === 'type' ? (
+          <th scope="row">
+            {row.equipmentTypeName} ({row.equipmentTypeCode})
+          </th>
+        ) : (
+          <td className="indent">
+            {row.equipmentCode} <span className="muted">{row.equipmentName}</span>
+          </td>
+        )
+      }
+    />
   );
 }
