@@ -17,6 +17,7 @@ import {
   WorkOrderStatus,
 } from '@dispatch/domain';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type HistoryCast, seedHistory } from './seed-history';
 
 /** Each demo tenant gets its own city, so a glance tells whose data is on screen. */
 const CITIES: Record<
@@ -73,9 +74,12 @@ const EQUIPMENT_TYPES: {
   units: number;
   prefix: string;
   model: string;
+  /** What a typical job of this type is called, for the history. */
+  workTitle: string;
 }[] = [
   {
     code: 'dump-truck',
+    workTitle: 'Haul excavated soil',
     name: 'Dump truck, 15 t',
     requires: ['CDL-A'],
     units: 7,
@@ -84,6 +88,7 @@ const EQUIPMENT_TYPES: {
   },
   {
     code: 'crane-50t',
+    workTitle: 'Lift steel beams',
     name: 'Mobile crane, 50 t',
     requires: ['CDL-A', 'crane-operator'],
     units: 4,
@@ -92,6 +97,7 @@ const EQUIPMENT_TYPES: {
   },
   {
     code: 'excavator',
+    workTitle: 'Dig foundation trench',
     name: 'Tracked excavator, 20 t',
     requires: ['excavator'],
     units: 6,
@@ -100,6 +106,7 @@ const EQUIPMENT_TYPES: {
   },
   {
     code: 'tanker',
+    workTitle: 'Deliver diesel to site tanks',
     name: 'Fuel tanker',
     requires: ['CDL-A', 'hazmat'],
     units: 3,
@@ -108,6 +115,7 @@ const EQUIPMENT_TYPES: {
   },
   {
     code: 'generator',
+    workTitle: 'Temporary power for site works',
     name: 'Mobile generator, 200 kVA',
     requires: ['CDL-B'],
     units: 5,
@@ -116,6 +124,7 @@ const EQUIPMENT_TYPES: {
   },
   {
     code: 'forklift',
+    workTitle: 'Unload material deliveries',
     name: 'Rough-terrain forklift',
     requires: ['forklift'],
     units: 5,
@@ -202,6 +211,8 @@ export interface DemoSeedSummary {
   equipment: number;
   drivers: number;
   workOrders: number;
+  /** Finished jobs of the last two months, for the reports. */
+  pastJobs: number;
 }
 
 async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSeedSummary> {
@@ -226,6 +237,7 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
     qualifications.map((qualification) => [qualification.code, qualification]),
   );
 
+  const cast: HistoryCast = { siteIds: sites.map((site) => site.id), units: [], drivers: [] };
   let equipmentCount = 0;
   const types: EquipmentType[] = [];
   for (const spec of EQUIPMENT_TYPES) {
@@ -241,7 +253,7 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
       })),
     );
     for (let unit = 1; unit <= spec.units; unit += 1) {
-      await manager.insert(Equipment, {
+      const inserted = await manager.insert(Equipment, {
         code: `${spec.prefix}-${String(unit).padStart(3, '0')}`,
         name: `${spec.model} #${unit}`,
         equipmentTypeId: type.id,
@@ -251,6 +263,12 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
             : EquipmentStatus.Available,
         latitude: Number((city.latitude + jitter(0.3)).toFixed(6)),
         longitude: Number((city.longitude + jitter(0.3)).toFixed(6)),
+      });
+      cast.units.push({
+        id: (inserted.identifiers[0] as { id: string }).id,
+        equipmentTypeId: type.id,
+        requires: spec.requires,
+        title: spec.workTitle,
       });
       equipmentCount += 1;
     }
@@ -277,6 +295,7 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
     if (index % 4 === 3) held.add('forklift');
     if (index % 6 === 5) held.add('confined-space');
     if (index === 0) held.add('CDL-A');
+    cast.drivers.push({ id: driver.id, holds: held });
     await manager.insert(
       DriverQualification,
       [...held].map((code, position) => ({
@@ -313,6 +332,8 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
     });
   }
 
+  const pastJobs = await seedHistory(manager, cast, next);
+
   await manager.insert(AuditEvent, {
     actorSubject: 'seed',
     actorName: 'Demo data seeder',
@@ -320,7 +341,12 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
     action: 'tenant.seeded',
     entityType: 'organization',
     entityId: null,
-    after: { sites: sites.length, equipment: equipmentCount, drivers: driverCount },
+    after: {
+      sites: sites.length,
+      equipment: equipmentCount,
+      drivers: driverCount,
+      pastJobs,
+    },
   });
 
   return {
@@ -331,6 +357,7 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
     equipment: equipmentCount,
     drivers: driverCount,
     workOrders: orders.length,
+    pastJobs,
   };
 }
 
@@ -357,6 +384,7 @@ export async function seedDemoTenant(
           equipment: 0,
           drivers: 0,
           workOrders: 0,
+          pastJobs: 0,
         };
       }
       return seedTenant(manager, slug);
