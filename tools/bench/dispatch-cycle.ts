@@ -21,7 +21,7 @@ import { startTestInfrastructure } from '../../libs/testing/src/infrastructure';
 import { publishTestEnvironment } from '../../libs/testing/src/test-environment';
 import { createTestDatabase } from '../../libs/testing/src/database';
 import { passwordToken } from '../../libs/testing/src/tokens';
-import { ApiClient } from '../../libs/testing/src/http';
+import { ApiClient, createdId } from '../../libs/testing/src/http';
 import { freePort } from '../net/ports';
 import { ApiProcess } from '../../libs/testing/src/api-process';
 
@@ -43,15 +43,6 @@ function peakRss(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-async function created(
-  response: Promise<{ status: number; body: { id: string } }>,
-): Promise<string> {
-  const result = await response;
-  if (result.status !== 201)
-    throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
-  return result.body.id;
 }
 
 async function httpCycles(
@@ -207,7 +198,7 @@ async function main(): Promise<void> {
     const admin = new ApiClient(`${api.baseUrl}/api/v1`, await passwordToken('acme-admin'));
     const dispatcherToken = await passwordToken('acme-dispatcher');
     const dispatcher = admin.as(dispatcherToken);
-    const siteId = await created(
+    const siteId = await createdId(
       admin.post('/sites', {
         name: 'Bench site',
         address: '1 Bench Road',
@@ -215,18 +206,18 @@ async function main(): Promise<void> {
         longitude: -104.9,
       }),
     );
-    const typeId = await created(
+    const typeId = await createdId(
       admin.post('/equipment-types', { code: 'bench', name: 'Bench type' }),
     );
     for (let index = 0; index < WORKERS * 2; index += 1) {
-      await created(
+      await createdId(
         admin.post('/equipment', {
           code: `B-${index}`,
           name: `Bench ${index}`,
           equipmentTypeId: typeId,
         }),
       );
-      await created(
+      await createdId(
         admin.post('/drivers', {
           name: `Bench driver ${index}`,
           dutyStatus: 'on_duty',

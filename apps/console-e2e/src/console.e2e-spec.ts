@@ -1,10 +1,6 @@
-import { ApiClient, tokenFor } from '@dispatch/testing';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signIn } from './support/browser';
-
-const SCREENSHOTS = path.resolve(__dirname, '../../../screenshots');
+import { launchChromium, screenshotPath, signIn } from './support/browser';
 
 describe('console in Chromium against the real API, PostgreSQL and Keycloak', () => {
   let browser: Browser;
@@ -13,15 +9,8 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
-    const created = async (response: Promise<{ status: number; body: { id: string } }>) => {
-      const result = await response;
-      if (result.status !== 201)
-        throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
-      return result.body.id;
-    };
-    world.site = await created(
+    world.site = await createdId(
       admin.post('/sites', {
         name: 'Riverside Tower',
         address: '500 River Road',
@@ -29,10 +18,10 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
         longitude: -105,
       }),
     );
-    world.type = await created(
+    world.type = await createdId(
       admin.post('/equipment-types', { code: 'boom-lift', name: 'Boom lift' }),
     );
-    world.unit = await created(
+    world.unit = await createdId(
       admin.post('/equipment', {
         code: 'BL-001',
         name: 'Genie S-65',
@@ -41,7 +30,7 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
         longitude: -105,
       }),
     );
-    world.driver = await created(
+    world.driver = await createdId(
       admin.post('/drivers', {
         name: 'Dana Driver',
         username: 'acme-driver',
@@ -71,14 +60,14 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await dispatcher
       .locator(`[data-testid="column-assigned"] [data-work-order="${world.workOrder}"]`)
       .waitFor({ timeout: 5_000 });
-    await dispatcher.screenshot({ path: path.join(SCREENSHOTS, 'board.png'), fullPage: true });
+    await dispatcher.screenshot({ path: screenshotPath('board.png'), fullPage: true });
   });
 
   it('shows every step the driver takes on the dispatcher’s board, live, without a reload', async () => {
     const driver = await signIn(browser, 'acme-driver', { width: 390, height: 844 });
     await driver.locator('[data-testid="current-job"]').waitFor();
     await driver.locator('[data-testid="site-address"]:has-text("500 River Road")').waitFor();
-    await driver.screenshot({ path: path.join(SCREENSHOTS, 'driver.png'), fullPage: true });
+    await driver.screenshot({ path: screenshotPath('driver.png'), fullPage: true });
     const delays: number[] = [];
     for (const column of ['acknowledged', 'en_route', 'on_site']) {
       const clicked = Date.now();
@@ -181,7 +170,7 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await site.getByRole('button', { name: 'Add site' }).click();
     await page.locator('[data-testid="sites"] li:has-text("Harbour Crane Yard")').waitFor();
     expect((await admin.get('/sites?q=Harbour')).body.total).toBe(1);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('admin.png'), fullPage: true });
     await page.context().close();
   });
 });

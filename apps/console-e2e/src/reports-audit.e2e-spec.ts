@@ -1,11 +1,8 @@
-import { ApiClient, tokenFor } from '@dispatch/testing';
+import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
 import { parse } from 'csv-parse/sync';
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
-import { launchChromium, signIn } from './support/browser';
-
-const SCREENSHOTS = path.resolve(__dirname, '../../../screenshots');
+import { launchChromium, screenshotPath, signIn } from './support/browser';
 
 /** Today's date in a time zone, as the reports count days. */
 function todayIn(timeZone: string): string {
@@ -37,18 +34,11 @@ describe('reports, audit trail and timeline in Chromium', () => {
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
-    const created = async (response: Promise<{ status: number; body: { id: string } }>) => {
-      const result = await response;
-      if (result.status !== 201)
-        throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
-      return result.body.id;
-    };
-    world.qualification = await created(
+    world.qualification = await createdId(
       admin.post('/qualifications', { code: 'tower-rigging', name: 'Tower crane rigging' }),
     );
-    world.site = await created(
+    world.site = await createdId(
       admin.post('/sites', {
         name: 'North Quarry',
         address: '12 Quarry Lane',
@@ -56,14 +46,14 @@ describe('reports, audit trail and timeline in Chromium', () => {
         longitude: -105.2,
       }),
     );
-    world.type = await created(
+    world.type = await createdId(
       admin.post('/equipment-types', {
         code: 'tower-crane',
         name: 'Tower crane',
         requiredQualificationIds: [world.qualification],
       }),
     );
-    world.unit = await created(
+    world.unit = await createdId(
       admin.post('/equipment', {
         code: 'TC-001',
         name: 'Liebherr 172 EC-B',
@@ -72,7 +62,7 @@ describe('reports, audit trail and timeline in Chromium', () => {
         longitude: -105.2,
       }),
     );
-    world.driver = await created(
+    world.driver = await createdId(
       admin.post('/drivers', {
         name: 'Rita Rigger',
         dutyStatus: 'on_duty',
@@ -138,7 +128,7 @@ describe('reports, audit trail and timeline in Chromium', () => {
       'status: en_route → on_site',
     );
     await timeline.locator('[data-testid="timeline-status"]:has-text("completed")').waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'timeline.png'), fullPage: false });
+    await page.screenshot({ path: screenshotPath('timeline.png'), fullPage: false });
 
     // Finished work leaves the board's columns; its story stays a search away.
     await page.getByRole('button', { name: 'Close timeline' }).click();
@@ -213,7 +203,7 @@ describe('reports, audit trail and timeline in Chromium', () => {
     );
     await filters.getByRole('button', { name: 'Last 7 days' }).click();
     await todayRow.waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('reports.png'), fullPage: true });
     await page.context().close();
   });
 
@@ -260,7 +250,7 @@ describe('reports, audit trail and timeline in Chromium', () => {
     expect(exported.every((row) => row.entityId === world.workOrder)).toBe(true);
     expect(JSON.parse(exported[1].after)).toMatchObject({ status: 'completed' });
 
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'audit.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('audit.png'), fullPage: true });
     await completed.getByRole('button', { name: 'Timeline' }).click();
     await page.locator('[data-testid="timeline"] [data-action="dispatch.completed"]').waitFor();
     await page.context().close();

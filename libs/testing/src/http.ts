@@ -57,3 +57,11 @@ export class ApiClient {
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 }
+
+/** The id of what a POST created; anything but a 201 fails the test's setup loudly. */
+export async function createdId(response: Promise<HttpResult<{ id: string }>>): Promise<string> {
+  const result = await response;
+  if (result.status !== 201)
+    throw new Error(`setup failed: ${result.status} ${JSON.stringify(result.body)}`);
+  return result.body.id;
+}

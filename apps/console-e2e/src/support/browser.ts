@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CONSOLE_URL = 'http://localhost:4200';
@@ -35,4 +37,11 @@ export async function signIn(
   await page.click('#kc-login');
   await page.waitForSelector('[data-testid="live-state"]:has-text("Live")', { timeout: 30_000 });
   return page;
+}
+
+/** Where the suites leave their screenshots (git-ignored), created on first use. */
+export function screenshotPath(name: string): string {
+  const folder = path.resolve(__dirname, '../../../../screenshots');
+  mkdirSync(folder, { recursive: true });
+  return path.join(folder, name);
 }
