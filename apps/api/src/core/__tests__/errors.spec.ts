@@ -35,6 +35,7 @@ describe('error mapping', () => {
       problemFromDatabaseError(pgError({ code: '23502', column: 'equipment_type_id' })),
     ).toMatchObject({ status: 400, errors: [{ field: 'equipmentTypeId' }] });
     expect(problemFromDatabaseError(pgError({ code: '57P01' }))).toBeUndefined();
+    expect(problemFromDatabaseError(pgError({ code: '22023' }))).toMatchObject({ status: 400 });
   });
 
   it('flattens nested validation errors into field paths', () => {

@@ -62,6 +62,7 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
     case '22003':
     case '22007':
     case '22008':
+    case '22023': // e.g. a time zone the database does not know
       return {
         type: problemType('validation'),
         title: 'Invalid request',

@@ -1,27 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CompletionRow, DriverRow } from '@dispatch/api-client';
 import { CompletionTable } from './CompletionSection';
 import { DriversTable } from './DriversSection';
+import { completionDay, driverRow } from './report-rows.fixtures';
 
-const day = (row: Partial<CompletionRow>): CompletionRow => ({
-  day: '2026-11-21',
-  created: 0,
-  dispatched: 0,
-  completed: 0,
-  cancelled: 0,
-  toDispatchMedianMinutes: null,
-  toDispatchP90Minutes: null,
-  toOnSiteMedianMinutes: null,
-  toOnSiteP90Minutes: null,
-  toCompletionMedianMinutes: null,
-  toCompletionP90Minutes: null,
-  windowsClosed: 0,
-  onTime: 0,
-  onTimeRate: null,
-  ...row,
-});
+const day = completionDay;
 
 afterEach(cleanup);
 
@@ -51,14 +35,7 @@ describe('CompletionTable', () => {
 
 describe('DriversTable', () => {
   it('lists every driver and the total', () => {
-    const driver = (name: string, hours: number): DriverRow => ({
-      level: 'driver',
-      driverId: name,
-      driverName: name,
-      dispatches: 2,
-      completed: 1,
-      hoursOnDispatch: hours,
-    });
+    const driver = (name: string, hours: number) => driverRow(name, hours, { dispatches: 2 });
     render(
       <DriversTable
         rows={[driver('Adam', 1.5), driver('Zoe', 12)]}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CompletionRow, DriverRow, QueueRow, UtilizationRow } from '@dispatch/api-client';
+import type { DriverRow, QueueRow, UtilizationRow } from '@dispatch/api-client';
 import {
   completionSeries,
   hasOtherSites,
@@ -9,6 +9,7 @@ import {
   topDriversByHours,
   utilizationBars,
 } from './report-charts';
+import { completionDay, driverRow } from './report-rows.fixtures';
 
 const utilization = (row: Partial<UtilizationRow>): UtilizationRow => ({
   level: 'unit',
@@ -31,33 +32,10 @@ const utilization = (row: Partial<UtilizationRow>): UtilizationRow => ({
   ...row,
 });
 
-const day = (row: Partial<CompletionRow>): CompletionRow => ({
-  day: '2026-11-21',
-  created: 0,
-  dispatched: 0,
-  completed: 0,
-  cancelled: 0,
-  toDispatchMedianMinutes: null,
-  toDispatchP90Minutes: null,
-  toOnSiteMedianMinutes: null,
-  toOnSiteP90Minutes: null,
-  toCompletionMedianMinutes: null,
-  toCompletionP90Minutes: null,
-  windowsClosed: 0,
-  onTime: 0,
-  onTimeRate: null,
-  ...row,
-});
+const day = completionDay;
 
 const driver = (name: string | null, hours: number, level: DriverRow['level'] = 'driver') =>
-  ({
-    level,
-    driverId: name,
-    driverName: name,
-    dispatches: 1,
-    completed: 1,
-    hoursOnDispatch: hours,
-  }) satisfies DriverRow;
+  driverRow(name, hours, { level });
 
 describe('report charts', () => {
   it('charts each type’s time as percentages, leaving units and the total to the table', () => {

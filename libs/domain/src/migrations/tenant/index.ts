@@ -5,6 +5,7 @@ import { AuditEventNotify1795242000000 } from './1795242000000-AuditEventNotify'
 import { AuditTamperEvidence1795243000000 } from './1795243000000-AuditTamperEvidence';
 import { ReportingHistory1795244000000 } from './1795244000000-ReportingHistory';
 import { AuditActionIndex1795245000000 } from './1795245000000-AuditActionIndex';
+import { ReportingTriggersWhenNeeded1795246000000 } from './1795246000000-ReportingTriggersWhenNeeded';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditTamperEvidence1795243000000,
   ReportingHistory1795244000000,
   AuditActionIndex1795245000000,
+  ReportingTriggersWhenNeeded1795246000000,
 ];
