@@ -1,16 +1,23 @@
 /**
- * Dispatch benchmark: `npx tsx tools/bench/dispatch-cycle.ts [--seconds 20] [--workers 16]`
+ * Dispatch benchmark:
+ * `npx tsx tools/bench/dispatch-cycle.ts [--seconds 20] [--workers 16] [--sql-only | --http-only]`
  *
  * 1. Full dispatch cycles per second over HTTP: create a work order that is dispatched at once,
  *    then move its dispatch through acknowledged, en route, on site and completed (which frees the
  *    pair) — five requests, five transactions.
- * 2. The same transactions as raw SQL through pgbench on the same PostgreSQL server.
- * 3. p50/p99 latency of work-order creation at 50 and 500 concurrent connections.
- * 4. The API's peak resident memory over the run.
+ * 2. The minimal-SQL limit: the same five-step cycle as raw SQL on a minimal schema
+ *    (tools/bench/limit, minimal-limit.ts), in a throw-away database on the same PostgreSQL server.
+ * 3. The product's statements and transactions as raw SQL through pgbench on the same server.
+ *    Printed with the ratios product statements / limit and HTTP / product statements.
+ * 4. p50/p99 latency of work-order creation at 50 and 500 concurrent connections.
+ * 5. The API's peak resident memory over the run.
  *
- * Starts its own embedded PostgreSQL and in-memory Keycloak (as the tests do) and the built API
- * (`npx nx run api:build` first) as a separate process. Needs `pgbench` on PATH (Debian:
- * postgresql-client).
+ * `--sql-only` skips 1, 4 and 5 (the API still runs, to set up the tenant's data); `--http-only`
+ * stops after 1.
+ *
+ * Starts its own embedded PostgreSQL (or uses the server TEST_DATABASE_URL names) and in-memory
+ * Keycloak (as the tests do) and the built API (`npx nx run api:build` first) as a separate
+ * process. Needs `pgbench` (on PATH or under /usr/lib/postgresql/<version>/bin).
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -24,6 +31,7 @@ import { passwordToken } from '../../libs/testing/src/tokens';
 import { ApiClient, createdId } from '../../libs/testing/src/http';
 import { freePort } from '../net/ports';
 import { ApiProcess } from '../../libs/testing/src/api-process';
+import { findPgbench, measureMinimalLimit } from './minimal-limit';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -32,6 +40,7 @@ function option(name: string, fallback: number): number {
 
 const SECONDS = option('seconds', 20);
 const ONLY_HTTP = process.argv.includes('--http-only');
+const SQL_ONLY = process.argv.includes('--sql-only');
 const WORKERS = option('workers', 16);
 const POOL = option('pool', 20);
 const STEPS = ['acknowledged', 'en_route', 'on_site', 'completed'];
@@ -127,6 +136,7 @@ COMMIT;
 }
 
 function rawSqlCycles(
+  pgbench: string,
   databaseUrl: string,
   siteId: string,
   typeId: string,
@@ -135,7 +145,7 @@ function rawSqlCycles(
   const script = path.join(directory, 'cycle.sql');
   writeFileSync(script, pgbenchScript(siteId, typeId));
   const result = spawnSync(
-    'pgbench',
+    pgbench,
     ['-n', '-c', String(WORKERS), '-j', '2', '-T', String(SECONDS), '-f', script, databaseUrl],
     {
       encoding: 'utf8',
@@ -172,7 +182,16 @@ async function creationLatency(
   };
 }
 
+/** A ratio of two rates, or n/a when either is missing. */
+function ratio(numerator: number, denominator: number): string {
+  const value = numerator / denominator;
+  return Number.isFinite(value) ? value.toFixed(2) : 'n/a';
+}
+
 async function main(): Promise<void> {
+  if (SQL_ONLY && ONLY_HTTP) throw new Error('--sql-only and --http-only exclude each other');
+  // Before the build and the HTTP run: a missing pgbench should fail at once, not after them.
+  const pgbench = ONLY_HTTP ? 'pgbench' : findPgbench();
   execFileSync('npx', ['nx', 'run', 'api:build'], {
     stdio: 'ignore',
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
@@ -182,7 +201,8 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   const api = new ApiProcess(
     {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.apiUrl,
+      MIGRATION_DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: String(POOL),
       KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
       PORT: String(await freePort()),
@@ -235,17 +255,38 @@ async function main(): Promise<void> {
     console.log(
       `\nFull dispatch cycles (create → dispatched → 4 steps → completed), ${WORKERS} concurrent workers, ${SECONDS}s each`,
     );
-    const http = await httpCycles(dispatcher, siteId, typeId);
-    console.log(
-      `  HTTP API:       ${http.perSecond.toFixed(1)} cycles/s (${http.cycles} cycles, ${http.errors} errors; ${(http.perSecond * 5).toFixed(0)} requests/s)`,
-    );
+    let http: number | undefined;
+    if (!SQL_ONLY) {
+      const result = await httpCycles(dispatcher, siteId, typeId);
+      http = result.perSecond;
+      console.log(
+        `  HTTP API:       ${result.perSecond.toFixed(1)} cycles/s (${result.cycles} cycles, ${result.errors} errors; ${(result.perSecond * 5).toFixed(0)} requests/s)`,
+      );
+    }
     if (ONLY_HTTP) return;
-    const raw = rawSqlCycles(database.url, siteId, typeId);
+    // Same server, same run: the minimal-SQL limit in a throw-away database of its own, then the
+    // product's statements in the benchmark's database. A failure of one still lets the other run.
+    let limit = NaN;
+    try {
+      limit = await measureMinimalLimit({
+        serverUrl: infrastructure.environment.databaseServerUrl,
+        workers: WORKERS,
+        seconds: SECONDS,
+        pgbench,
+      });
+    } catch (error) {
+      console.log(error instanceof Error ? error.message : String(error));
+    }
+    console.log(`  minimal-SQL limit: ${limit.toFixed(1)} cycles/s`);
+    const raw = rawSqlCycles(pgbench, database.url, siteId, typeId);
     if (Number.isNaN(raw.perSecond)) console.log(raw.output);
-    console.log(
-      `  raw SQL (pgbench, same statements and transactions): ${raw.perSecond.toFixed(1)} cycles/s`,
-    );
-    console.log(`  HTTP / raw SQL: ${(http.perSecond / raw.perSecond).toFixed(2)}`);
+    console.log(`  product statements (pgbench): ${raw.perSecond.toFixed(1)} cycles/s`);
+    console.log(`  product statements / limit: ${ratio(raw.perSecond, limit)}`);
+    if (http !== undefined) {
+      console.log(`  HTTP / product statements: ${ratio(http, raw.perSecond)}`);
+      console.log(`  HTTP / limit: ${ratio(http, limit)}`);
+    }
+    if (SQL_ONLY) return;
 
     console.log('\nWork-order creation latency (10s each; orders queue once units run out)');
     for (const connections of [50, 500]) {

@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { ensureApiLogin } from '@dispatch/domain';
 import { API_MAIN, ApiProcess } from '../../libs/testing/src/api-process';
 import { KeycloakAdmin } from '../../libs/testing/src/keycloak-admin';
 import { publishTestEnvironment } from '../../libs/testing/src/test-environment';
@@ -316,7 +317,8 @@ async function main(): Promise<void> {
     await (await KeycloakAdmin.connect()).createUser(USER, TENANT, 'admin');
 
     const api = new ApiProcess({
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: await ensureApiLogin(databaseUrl),
+      MIGRATION_DATABASE_URL: databaseUrl,
       KEYCLOAK_URL: keycloak.baseUrl,
       PORT: String(await freePort()),
       LOG_LEVEL: 'warn',

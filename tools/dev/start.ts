@@ -117,7 +117,7 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 60_0
   throw new Error(`the API did not become ready at ${url}`);
 }
 
-async function api(databaseUrl: string, keycloakUrl: string): Promise<void> {
+async function api(databaseUrl: string, ownerUrl: string, keycloakUrl: string): Promise<void> {
   const started = Date.now();
   const child = spawn('node', [path.join(ROOT, 'apps/api/dist/main.js')], {
     cwd: ROOT,
@@ -125,6 +125,7 @@ async function api(databaseUrl: string, keycloakUrl: string): Promise<void> {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
+      MIGRATION_DATABASE_URL: ownerUrl,
       KEYCLOAK_URL: keycloakUrl,
       // The development realm's secret of the API's service account (user administration).
       KEYCLOAK_CLIENT_SECRET: process.env.KEYCLOAK_CLIENT_SECRET ?? DEV_API_CLIENT_SECRET,
@@ -199,7 +200,10 @@ async function main(): Promise<void> {
     cli(databaseUrl, 'provision', slug, name);
     cli(databaseUrl, 'seed-demo', slug);
   }
-  await api(databaseUrl, keycloakUrl);
+  // The API runs as a member of dispatch_api (it may not change the audit trail); migrations as the
+  // owner. Imported here: @dispatch/domain is built by build() above.
+  const { ensureApiLogin } = await import('@dispatch/domain');
+  await api(await ensureApiLogin(databaseUrl), databaseUrl, keycloakUrl);
   await consoleServer(keycloakUrl);
   banner(keycloakUrl);
 }

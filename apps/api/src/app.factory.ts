@@ -1,3 +1,4 @@
+import { eventCatalogueSchemas } from '@dispatch/domain';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -19,10 +20,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  // The domain event catalogue (payloads typed per event, a union discriminated by `type`).
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...eventCatalogueSchemas() },
+  };
+  return document;
 }
 
 /** Builds the API (not listening yet): the same wiring serves main.ts, the tests and the OpenAPI export. */

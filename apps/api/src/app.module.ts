@@ -12,7 +12,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuditCoreModule } from './core/audit/audit.module';
+import { EventsCoreModule } from './core/events/events-core.module';
 import { RouteAccessGuard } from './core/auth/route-access.guard';
 import { AppConfig } from './core/config/app-config';
 import { ProblemFilter } from './core/errors/problem.filter';
@@ -87,7 +87,7 @@ export class AppModule {
           policyEnforcement: PolicyEnforcementMode.PERMISSIVE,
         }),
         TenancyModule,
-        AuditCoreModule,
+        EventsCoreModule,
         HealthModule,
         SitesModule,
         QualificationsModule,

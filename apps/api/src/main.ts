@@ -6,7 +6,8 @@ import { ConfigError, loadConfig } from './core/config/app-config';
 async function main(): Promise<void> {
   const startedAt = performance.now();
   const config = loadConfig();
-  if (config.MIGRATE_ON_START) await migrateAll({ url: config.DATABASE_URL });
+  if (config.MIGRATE_ON_START)
+    await migrateAll({ url: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL });
   const app = await createApp(config);
   await app.listen(config.PORT, '0.0.0.0');
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);

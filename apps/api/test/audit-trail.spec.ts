@@ -3,7 +3,10 @@ import { AuditChain } from '../src/modules/audit/audit-chain.service';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** The audit trail is append-only in PostgreSQL itself, and each tenant's events form a verifiable hash chain. */
+/**
+ * The audit trail is append-only for the API in PostgreSQL itself (privileges of its role, no
+ * trigger), and each tenant's events form a hash chain that catches even a superuser's tampering.
+ */
 describe('audit trail: append-only and tamper-evident', () => {
   let testApp: TestApp;
   let admin: ApiClient;
@@ -27,6 +30,8 @@ describe('audit trail: append-only and tamper-evident', () => {
   });
 
   const sql = (text: string) => queryDatabase(testApp.database.url, text);
+  /** As the API's own database login. */
+  const apiSql = (text: string) => queryDatabase(testApp.database.apiUrl, text);
 
   it('seals every committed event into an intact chain, per tenant', async () => {
     await testApp.app.get(AuditChain).sealAll();
@@ -51,7 +56,10 @@ describe('audit trail: append-only and tamper-evident', () => {
     });
   });
 
-  it('refuses updates, deletes and truncation of audit events and seals in the database itself', async () => {
+  it('refuses the API’s own connection any update, delete or truncation of audit events and seals', async () => {
+    const [{ count: before }] = await sql(
+      `SELECT count(*)::int AS count FROM tenant_acme.audit_events`,
+    );
     for (const statement of [
       `UPDATE tenant_acme.audit_events SET action = 'forged' WHERE id = (SELECT min(id) FROM tenant_acme.audit_events)`,
       `DELETE FROM tenant_acme.audit_events WHERE id = (SELECT max(id) FROM tenant_acme.audit_events)`,
@@ -59,17 +67,37 @@ describe('audit trail: append-only and tamper-evident', () => {
       `UPDATE tenant_acme.audit_seals SET hash = repeat('0', 64) WHERE seq = 1`,
       `DELETE FROM tenant_acme.audit_seals WHERE seq = 1`,
     ]) {
-      await expect(sql(statement)).rejects.toThrow(/append-only/);
+      await expect(apiSql(statement)).rejects.toThrow(/permission denied/);
     }
+    // It reads and appends, as the API must.
+    expect(
+      (await apiSql(`SELECT count(*)::int AS count FROM tenant_acme.audit_events`))[0].count,
+    ).toBe(before);
+    await apiSql(
+      `INSERT INTO tenant_acme.audit_events (actor_kind, actor_subject, actor_name, action, entity_type, payload)
+       VALUES ('person', 'test', 'Test', 'qualification.deleted', 'qualification', '{}')`,
+    );
+    const [{ count: after }] = await sql(
+      `SELECT count(*)::int AS count FROM tenant_acme.audit_events`,
+    );
+    expect(after).toBe(Number(before) + 1);
   });
 
-  it('finds the first changed event when someone tampers with a row behind the triggers’ back', async () => {
+  it('keeps business triggers out of tenant schemas (the engine writes its own history)', async () => {
+    const triggers = await sql(
+      `SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname LIKE 'tenant_%' AND NOT t.tgisinternal`,
+    );
+    expect(triggers).toEqual([]);
+  });
+
+  it('finds the first changed event when a superuser tampers with a sealed row', async () => {
     const [target] = await sql(
       `SELECT e.id::text AS id FROM tenant_acme.audit_events e JOIN tenant_acme.audit_seals s ON s.event_id = e.id ORDER BY s.seq OFFSET 4 LIMIT 1`,
     );
     await withServer(testApp.database.url, async (client) => {
-      // A superuser can switch triggers off for a session: exactly what the chain is there to catch.
-      await client.query(`SET session_replication_role = replica`);
+      // The owner (a superuser here) may change anything: exactly what the chain is there to catch.
       await client.query(
         `UPDATE tenant_acme.audit_events SET after = '{"forged": true}' WHERE id = $1`,
         [target.id],

@@ -37,15 +37,26 @@ describe('dispatch engine over HTTP', () => {
       const unit = await admin.get(`/equipment/${near.id}`);
       expect(unit.body.status).toBe('dispatched');
       const [event] = await sql<{
-        actor_subject: string;
-        after: { selection: { unit: { distanceKm: number }; rule: string } };
+        actor_kind: string;
+        payload: {
+          mode: string;
+          distanceKm: number;
+          unit: { id: string; code: string };
+          driver: { id: string; name: string };
+          workOrder: { id: string; number: number };
+        };
       }>(
-        `SELECT actor_subject, after FROM tenant_acme.audit_events WHERE action = 'dispatch.assigned' AND entity_id = $1`,
+        `SELECT actor_kind, payload FROM tenant_acme.audit_events WHERE action = 'dispatch.assigned' AND entity_id = $1`,
         [order.dispatch?.id],
       );
-      expect(event.actor_subject).toBe('auto');
-      expect(event.after.selection.unit.distanceKm).toBeLessThan(2);
-      expect(event.after.selection.rule).toMatch(/nearest the site/);
+      expect(event.actor_kind).toBe('engine');
+      expect(event.payload).toMatchObject({
+        mode: 'automatic',
+        unit: { id: near.id, code: near.code },
+        driver: { id: driver.id },
+        workOrder: { id: order.id, number: expect.any(Number) },
+      });
+      expect(event.payload.distanceKm).toBeLessThan(2);
     });
 
     it('prefers, among equally near units, the one least used today', async () => {

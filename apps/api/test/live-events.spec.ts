@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase, tokenFor } from '@dispatch/testing';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
-import { EventStream } from './support/sse';
+import { entityIdOf, EventStream } from './support/sse';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** Live updates across two API instances sharing one database, fanned out through LISTEN/NOTIFY. */
+/** Live updates across two API instances sharing one database, read from the outbox of domain events. */
 describe('live event stream', () => {
   let database: TestDatabase;
   let first: TestApp;
@@ -53,18 +53,19 @@ describe('live event stream', () => {
     const started = Date.now();
     const order = await world.order('urgent');
     const created = await board.waitFor(
-      (event) => event.event === 'work_order.created' && event.data.entityId === order.id,
+      (event) => event.event === 'work_order.created' && entityIdOf(event) === order.id,
       1_000,
     );
     const assigned = await board.waitFor(
-      (event) => event.event === 'dispatch.assigned' && event.data.entityId === order.dispatch?.id,
+      (event) => event.event === 'dispatch.assigned' && entityIdOf(event) === order.dispatch?.id,
       1_000,
     );
     expect(created.receivedAt - started).toBeLessThan(1_000);
     expect(Number(assigned.id)).toBeGreaterThan(Number(created.id));
     expect(assigned.data).toMatchObject({
-      actorSubject: 'auto',
-      after: expect.objectContaining({ workOrderId: order.id }),
+      type: 'dispatch.assigned',
+      actor: { kind: 'engine' },
+      payload: { workOrder: { id: order.id }, mode: 'automatic' },
     });
   });
 
@@ -83,10 +84,10 @@ describe('live event stream', () => {
     for (const step of DISPATCH_STEPS)
       await dispatcher.post(`/dispatches/${mine.dispatch!.id}/transitions`, { to: step });
     await driver.waitFor(
-      (event) => event.event === 'dispatch.completed' && event.data.entityId === mine.dispatch?.id,
+      (event) => event.event === 'dispatch.completed' && entityIdOf(event) === mine.dispatch?.id,
       2_000,
     );
-    const seen = new Set(driver.events.map((event) => event.data.entityId));
+    const seen = new Set(driver.events.map((event) => entityIdOf(event)));
     expect(seen.has(mine.dispatch!.id)).toBe(true);
     expect(seen.has(mine.id)).toBe(true);
     expect(seen.has(theirs.dispatch!.id)).toBe(false);
@@ -105,7 +106,7 @@ describe('live event stream', () => {
     const missed = await world.order('low');
     const later = await open(second, token, lastSeen);
     const replayed = await later.waitFor(
-      (event) => event.event === 'work_order.created' && event.data.entityId === missed.id,
+      (event) => event.event === 'work_order.created' && entityIdOf(event) === missed.id,
       2_000,
     );
     expect(Number(replayed.id)).toBeGreaterThan(Number(lastSeen));

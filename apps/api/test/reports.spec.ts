@@ -1,3 +1,4 @@
+import { RECORD_PAST_DISPATCH_SQL } from '@dispatch/domain';
 import { type ApiClient, queryDatabase, tokenFor, withServer } from '@dispatch/testing';
 import { parse } from 'csv-parse/sync';
 import { Scenario } from './support/scenario';
@@ -103,21 +104,19 @@ async function buildHistory(databaseUrl: string, admin: ApiClient): Promise<Hist
       driver: string,
       times: { assigned: string; onSite?: string; completed?: string; cancelled?: string },
     ) =>
-      client.query(
-        `INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by,
-                                 assigned_at, on_site_at, completed_at, cancelled_at)
-         VALUES ($1, $2, $3, $4, 'auto', $5, $6, $7, $8)`,
-        [
-          workOrderId,
-          unit,
-          driver,
-          times.completed ? 'completed' : 'cancelled',
-          times.assigned,
-          times.onSite ?? null,
-          times.completed ?? null,
-          times.cancelled ?? null,
-        ],
-      );
+      // With the history the engine would have written for it.
+      client.query(RECORD_PAST_DISPATCH_SQL, [
+        workOrderId,
+        unit,
+        driver,
+        times.completed ? 'completed' : 'cancelled',
+        times.assigned,
+        null,
+        null,
+        times.onSite ?? null,
+        times.completed ?? null,
+        times.cancelled ?? null,
+      ]);
     const [siteA, siteB, typeOne, typeTwo] = [one.siteId, two.siteId, one.typeId, two.typeId];
     // W1: before the range, completed inside it (04:00 Berlin on the 29th).
     await dispatch(
@@ -693,11 +692,18 @@ describe('reporting history kept by the database', () => {
       `UPDATE equipment SET status = 'dispatched', created_at = now() - interval '2 days' WHERE id = $1`,
       [unit.id],
     );
-    await sql(
-      `INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by, assigned_at)
-       VALUES ($1, $2, $3, 'en_route', 'auto', now() - interval '2 hours')`,
-      [orderId, unit.id, driver.id],
-    );
+    await sql(RECORD_PAST_DISPATCH_SQL, [
+      orderId,
+      unit.id,
+      driver.id,
+      'en_route',
+      new Date(Date.now() - 2 * 3_600_000),
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     const now = new Date();
     const today = now.toISOString().slice(0, 10);
     const sinceMidnight = (now.getTime() - Date.parse(`${today}T00:00:00Z`)) / 3_600_000;

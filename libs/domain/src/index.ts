@@ -8,3 +8,6 @@ export * from './tenancy/data-sources';
 export * from './tenancy/provisioning';
 export * from './tenancy/tenant-schema';
 export * from './rules';
+export * from './events';
+export * from './migrations/api-role';
+export * from './tenancy/api-login';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEV_API_LOGIN } from '@dispatch/domain';
 import { Client } from 'pg';
 import { testEnvironment } from './test-environment';
 
@@ -19,7 +20,10 @@ async function withServer<T>(serverUrl: string, work: (client: Client) => Promis
 }
 
 export interface TestDatabase {
+  /** The owner's URL (migrations, and tests that inspect or tamper with the data directly). */
   url: string;
+  /** The URL the API connects with: a member of `dispatch_api`, as in production. */
+  apiUrl: string;
   name: string;
   drop(): Promise<void>;
 }
@@ -31,14 +35,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withServer(databaseServerUrl, (client) =>
     client.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase}`),
   );
+  const url = databaseUrl(databaseServerUrl, name);
   return {
-    url: databaseUrl(databaseServerUrl, name),
+    url,
+    apiUrl: apiDatabaseUrl(url),
     name,
     drop: () =>
       withServer(databaseServerUrl, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
       ).then(() => undefined),
   };
+}
+
+/** The same database, as the API's login role (created with the suite's infrastructure). */
+export function apiDatabaseUrl(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = DEV_API_LOGIN.user;
+  url.password = DEV_API_LOGIN.password;
+  return url.toString();
 }
 
 /** Runs SQL directly against a database, bypassing the API: for checking what was (not) written. */

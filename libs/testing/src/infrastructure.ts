@@ -4,7 +4,7 @@
  * schemas, and a Keycloak with the repo's realm (its own, in memory, unless TEST_KEYCLOAK_URL names
  * a running one).
  */
-import { provisionTenant } from '@dispatch/domain';
+import { ensureApiLogin, provisionTenant } from '@dispatch/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ async function templateDatabase(serverUrl: string): Promise<string> {
     await client.query(`CREATE DATABASE ${name}`);
   });
   const url = databaseUrl(serverUrl, name);
+  await ensureApiLogin(url);
   for (const slug of DEMO_TENANTS) {
     await provisionTenant(
       { url },

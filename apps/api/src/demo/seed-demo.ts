@@ -1,4 +1,5 @@
 import {
+  type EventPayload,
   applicationDataSourceOptions,
   AuditEvent,
   type DatabaseConnectionOptions,
@@ -333,20 +334,23 @@ async function seedTenant(manager: EntityManager, slug: string): Promise<DemoSee
   }
 
   const pastJobs = await seedHistory(manager, cast, next);
+  // Units seeded in maintenance are in it from now on, as the engine would have recorded.
+  await manager.query(
+    `INSERT INTO equipment_status_periods (equipment_id, status, started_at)
+     SELECT id, status, now() FROM equipment WHERE status IN ('maintenance', 'retired')`,
+  );
 
+  const counts = { sites: sites.length, equipment: equipmentCount, drivers: driverCount, pastJobs };
   await manager.insert(AuditEvent, {
+    actorKind: 'machine',
     actorSubject: 'seed',
     actorName: 'Demo data seeder',
     actorRole: null,
     action: 'tenant.seeded',
-    entityType: 'organization',
+    entityType: 'tenant',
     entityId: null,
-    after: {
-      sites: sites.length,
-      equipment: equipmentCount,
-      drivers: driverCount,
-      pastJobs,
-    },
+    payload: { counts } satisfies EventPayload<'tenant.seeded'>,
+    after: counts,
   });
 
   return {

@@ -1,4 +1,4 @@
-import { Priority } from '@dispatch/domain';
+import { Priority, RECORD_PAST_DISPATCH_SQL } from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 
 /** What the history needs to know of the seeded tenant. */
@@ -158,23 +158,19 @@ export async function seedHistory(
         order.status === 'cancelled' ? order.finishedAt : null,
       ],
     )) as { id: string }[];
-    await manager.query(
-      `INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by,
-                               assigned_at, acknowledged_at, en_route_at, on_site_at, completed_at, cancelled_at)
-       VALUES ($1, $2, $3, $4, 'auto', $5, $6, $7, $8, $9, $10)`,
-      [
-        id,
-        dispatch.equipmentId,
-        dispatch.driverId,
-        order.status,
-        dispatch.assignedAt,
-        dispatch.acknowledgedAt,
-        dispatch.enRouteAt,
-        dispatch.onSiteAt,
-        order.status === 'completed' ? order.finishedAt : null,
-        order.status === 'cancelled' ? order.finishedAt : null,
-      ],
-    );
+    // The dispatch with the history the engine would have written for it.
+    await manager.query(RECORD_PAST_DISPATCH_SQL, [
+      id,
+      dispatch.equipmentId,
+      dispatch.driverId,
+      order.status,
+      dispatch.assignedAt,
+      dispatch.acknowledgedAt,
+      dispatch.enRouteAt,
+      dispatch.onSiteAt,
+      order.status === 'completed' ? order.finishedAt : null,
+      order.status === 'cancelled' ? order.finishedAt : null,
+    ]);
   }
   return jobs.length;
 }

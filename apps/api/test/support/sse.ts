@@ -7,6 +7,11 @@ export interface ReceivedEvent {
   receivedAt: number;
 }
 
+/** The id of the entity a domain event is about (undefined for `ready`). */
+export function entityIdOf(event: ReceivedEvent): string | undefined {
+  return (event.data.entity as { id?: string } | undefined)?.id;
+}
+
 /** A server-sent-events client over fetch (so it can send the bearer token), as the console will use. */
 export class EventStream {
   readonly events: ReceivedEvent[] = [];

@@ -25,7 +25,8 @@ export async function startTestApp(options: { database?: TestDatabase } = {}): P
   const database = options.database ?? (await createTestDatabase());
   const { keycloakUrl } = testEnvironment();
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: database.apiUrl,
+    MIGRATION_DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '10',
     KEYCLOAK_URL: keycloakUrl,
     KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,

@@ -68,7 +68,8 @@ export default async function globalSetup(): Promise<void> {
   );
   const database = await createTestDatabase();
   const api = new ApiProcess({
-    DATABASE_URL: database.url,
+    DATABASE_URL: database.apiUrl,
+    MIGRATION_DATABASE_URL: database.url,
     KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
     KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
     PORT: String(await freePort()),

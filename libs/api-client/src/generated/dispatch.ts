@@ -39,6 +39,7 @@ import type {
   DispatchView,
   DispatchesCandidatesParams,
   DispatchesListParams,
+  DomainEvent,
   DriverPage,
   DriverView,
   DriversListParams,
@@ -1832,7 +1833,7 @@ export const useEquipmentUpdate = <TError = void | void | void,
     }
     
 /**
- * Each event is named after its audit action (e.g. `work_order.created`, `dispatch.en_route`) and carries the audit event as data, with its id as the SSE id. Reconnect with `Last-Event-ID` (or `?since=`) to receive what was missed. A first `ready` event carries the position the stream starts from; comment lines keep idle connections open.
+ * Each SSE event is named after its domain event type (e.g. `work_order.created`, `dispatch.en_route`) and carries the typed `DomainEvent` as data, with its position as the SSE id. Reconnect with `Last-Event-ID` (or `?since=`) to receive what was missed. A first `ready` event carries the position the stream starts from; comment lines keep idle connections open.
  * @summary Live stream (server-sent events) of the tenant’s changes; drivers receive only their own
  */
 export const getEventsStreamUrl = (params?: EventsStreamParams,) => {
@@ -1850,9 +1851,9 @@ export const getEventsStreamUrl = (params?: EventsStreamParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/events?${stringifiedParams}` : `/api/v1/events`
 }
 
-export const eventsStream = async (params?: EventsStreamParams, options?: RequestInit): Promise<void> => {
+export const eventsStream = async (params?: EventsStreamParams, options?: RequestInit): Promise<DomainEvent> => {
   
-  return dispatchFetch<void>(getEventsStreamUrl(params),
+  return dispatchFetch<DomainEvent>(getEventsStreamUrl(params),
   {      
     ...options,
     method: 'GET'

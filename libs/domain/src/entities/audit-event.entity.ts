@@ -13,6 +13,10 @@ export class AuditEvent {
   @Column({ type: 'timestamptz', default: () => 'clock_timestamp()' })
   occurredAt: Date;
 
+  /** `person`, `machine` (an ERP's client) or `engine`; null on events older than the event spine. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  actorKind: string | null;
+
   /** Keycloak subject, or `auto` for the dispatch engine. */
   @Column({ type: 'varchar', length: 64 })
   actorSubject: string;
@@ -32,6 +36,10 @@ export class AuditEvent {
 
   @Column({ type: 'uuid', nullable: true })
   entityId: string | null;
+
+  /** The domain event's typed payload (see the event catalogue); null on events older than it. */
+  @Column({ type: 'jsonb', nullable: true })
+  payload: object | null;
 
   @Column({ type: 'jsonb', nullable: true })
   before: object | null;

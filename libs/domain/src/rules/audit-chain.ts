@@ -16,6 +16,9 @@ export interface ChainedEvent {
   before: unknown;
   after: unknown;
   requestId: string | null;
+  /** Present on events of the event spine (written with a typed payload). */
+  actorKind?: string | null;
+  payload?: unknown;
 }
 
 /** JSON with object keys sorted at every depth: the same event always hashes the same. */

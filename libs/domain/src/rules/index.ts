@@ -4,3 +4,4 @@ export * from './queue-blockers';
 export * from './queue-order';
 export * from './fitness';
 export * from './audit-chain';
+export * from './booking-sql';

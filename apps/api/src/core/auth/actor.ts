@@ -1,7 +1,9 @@
-import { Role } from '@dispatch/domain';
+import { type ActorKind, type EventActor, Role } from '@dispatch/domain';
 
 /** Who is calling: taken from the verified access token, never from the request body or headers. */
 export interface Actor {
+  /** A person signed in, an ERP's machine client (a service account), or the engine itself. */
+  kind: ActorKind;
   /** Keycloak subject (`sub`). */
   subject: string;
   /** Human-readable name for audit trails (`preferred_username`). */
@@ -30,10 +32,21 @@ export function rolesOf(claims: AccessTokenClaims): Role[] {
   return ROLE_PRECEDENCE.filter((role) => granted.has(role));
 }
 
+/** Keycloak names the user behind a client's service account `service-account-<client id>`. */
+const SERVICE_ACCOUNT_PREFIX = 'service-account-';
+
+export function actorKindOf(claims: AccessTokenClaims): ActorKind {
+  return claims.preferred_username?.startsWith(SERVICE_ACCOUNT_PREFIX) ? 'machine' : 'person';
+}
+
+/** The subject under which the engine's own decisions are recorded. */
+export const ENGINE_SUBJECT = 'auto';
+
 /** The engine acting on its own (serving the queue on a schedule), on behalf of no one. */
 export function systemActor(tenant: string, requestId = ''): Actor {
   return {
-    subject: 'auto',
+    kind: 'engine',
+    subject: ENGINE_SUBJECT,
     name: 'Dispatch engine',
     roles: [],
     primaryRole: null,
@@ -53,4 +66,14 @@ export function isDriverOnly(actor: Pick<Actor, 'roles'>): boolean {
 
 export function primaryRoleOf(roles: Role[]): Role | undefined {
   return ROLE_PRECEDENCE.find((role) => roles.includes(role));
+}
+
+/** The engine deciding in the course of someone's request: recorded as the engine, with the request id. */
+export function engineActor(trigger: Pick<Actor, 'tenant' | 'requestId'>): Actor {
+  return systemActor(trigger.tenant, trigger.requestId);
+}
+
+/** The actor as an event records it. */
+export function eventActor(actor: Actor): EventActor {
+  return { kind: actor.kind, subject: actor.subject, name: actor.name, role: actor.primaryRole };
 }

@@ -27,6 +27,15 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string;
 
+  /**
+   * The schema owner's connection, for migrations at start (MIGRATE_ON_START). The API itself
+   * connects with DATABASE_URL as a member of `dispatch_api`, which may not change the audit trail.
+   * Defaults to DATABASE_URL (then that login must own the schemas).
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL?: string;
+
   @Transform(({ value }) => (value === undefined ? 10 : Number(value)))
   @IsInt()
   @Min(1)
@@ -84,6 +93,20 @@ export class AppConfig {
   @Max(3_600_000)
   AUDIT_SEAL_MILLISECONDS = 1000;
 
+  /** Milliseconds between reads of each tenant's outbox when no wake-up came (bounds a lost wake-up's delay). */
+  @Transform(({ value }) => (value === undefined ? 500 : Number(value)))
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  OUTBOX_POLL_MILLISECONDS = 500;
+
+  /** Wake-ups to other instances are sent at most once per tenant per this many milliseconds. */
+  @Transform(({ value }) => (value === undefined ? 10 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  OUTBOX_WAKE_COALESCE_MILLISECONDS = 10;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -102,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, string> = {};
   for (const key of Object.keys(new AppConfig()).concat([
     'DATABASE_URL',
+    'MIGRATION_DATABASE_URL',
     'DATABASE_CA_FILE',
     'KEYCLOAK_CLIENT_SECRET',
   ])) {

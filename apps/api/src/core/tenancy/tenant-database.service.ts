@@ -4,6 +4,25 @@ import { tenantSchemaName } from '@dispatch/domain';
 import type { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { EventOutbox } from '../events/event-outbox.service';
+
+/**
+ * Serves the queue for transactions that free capacity (the dispatch engine): `beforeWork` runs
+ * first and takes whatever serving needs before any row lock; `afterWork` serves, last.
+ */
+export interface QueueServer {
+  /** Returns whether the queue must be served at the end of this transaction. */
+  beforeWork(manager: EntityManager): Promise<boolean>;
+  afterWork(manager: EntityManager, actor: Actor): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The work may free capacity (a unit back, a driver on duty, a dispatch closed, an order
+   * edited …): the queue is served in the same transaction, after the work.
+   */
+  servesQueue?: boolean;
+}
 
 /**
  * The only door to tenant data: runs work in one transaction whose search_path is the caller's
@@ -12,17 +31,47 @@ import type { Actor } from '../auth/actor';
  */
 @Injectable()
 export class TenantDatabase {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private queueServer: QueueServer | undefined;
 
-  transaction<T>(
-    actor: Pick<Actor, 'tenant'>,
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: EventOutbox,
+  ) {}
+
+  /** The dispatch engine registers itself here: it alone knows how the queue is served. */
+  useQueueServer(server: QueueServer): void {
+    this.queueServer = server;
+  }
+
+  /**
+   * Runs `work` in one transaction in the caller's tenant schema. Events the work appends to the
+   * outbox are written last, in one statement, and announced after the commit. With
+   * `servesQueue`, the queue is served after the work, in the same transaction.
+   */
+  async transaction<T>(
+    actor: Pick<Actor, 'tenant'> & Partial<Actor>,
     work: (manager: EntityManager) => Promise<T>,
+    options: TransactionOptions = {},
   ): Promise<T> {
     const schema = tenantSchemaName(actor.tenant);
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
-      return work(manager);
+    const server = options.servesQueue ? this.queueServer : undefined;
+    if (options.servesQueue && !server) throw new Error('No queue server is registered');
+    let wrote = 0;
+    const result = await this.dataSource.transaction(async (manager) => {
+      this.outbox.open(manager);
+      try {
+        await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
+        const serve = server ? await server.beforeWork(manager) : false;
+        const value = await work(manager);
+        if (serve && server) await server.afterWork(manager, actor as Actor);
+        wrote = await this.outbox.flush(manager);
+        return value;
+      } finally {
+        this.outbox.discard(manager);
+      }
     });
+    if (wrote > 0) this.outbox.announce(schema);
+    return result;
   }
 
   /**

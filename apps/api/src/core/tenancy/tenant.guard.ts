@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, TENANT_SLUG_PATTERN } from '@dispatch/domain';
-import { type AccessTokenClaims, primaryRoleOf, rolesOf } from '../auth/actor';
+import { type AccessTokenClaims, actorKindOf, primaryRoleOf, rolesOf } from '../auth/actor';
 import type { AuthenticatedRequest } from '../auth/current-actor.decorator';
 import { ROUTE_ACCESS, type RouteAccess } from '../auth/route-access';
 import { TenantRegistry } from './tenant-registry.service';
@@ -41,6 +41,7 @@ export class TenantGuard implements CanActivate {
     if (!primaryRole)
       throw new DomainError('FORBIDDEN', 'The access token carries no Dispatch role');
     request.actor = {
+      kind: actorKindOf(claims),
       subject: claims.sub,
       name: claims.preferred_username ?? claims.sub,
       roles,

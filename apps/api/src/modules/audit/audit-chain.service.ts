@@ -10,7 +10,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, systemActor } from '../../core/auth/actor';
 import { AppConfig } from '../../core/config/app-config';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
-import { type AuditEventRow, auditRowToView } from '../events/audit-row';
+import { type AuditEventRow, auditRowToView } from '../events/event-row';
 import type { AuditVerification } from './dto/audit.dto';
 
 const SEAL_BATCH = 2_000;
@@ -20,9 +20,23 @@ const SEAL_BATCH = 2_000;
  */
 const LATE_COMMIT_WINDOW = 100_000;
 
+/** What a seal vouches for. Events of the event spine add who acted (kind) and their payload. */
 function chained(row: AuditEventRow): ChainedEvent {
   const view = auditRowToView(row);
-  return { ...view, before: view.before, after: view.after };
+  return {
+    id: view.id,
+    occurredAt: view.occurredAt,
+    actorSubject: view.actorSubject,
+    actorName: view.actorName,
+    actorRole: view.actorRole,
+    action: view.action,
+    entityType: view.entityType,
+    entityId: view.entityId,
+    before: view.before,
+    after: view.after,
+    requestId: view.requestId,
+    ...(row.payload === null ? {} : { actorKind: row.actor_kind, payload: row.payload }),
+  };
 }
 
 /**

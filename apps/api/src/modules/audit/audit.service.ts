@@ -11,8 +11,8 @@ import {
   type AuditFilter,
   type AuditPage,
   type AuditQuery,
-  toAuditEventView,
 } from './dto/audit.dto';
+import { toAuditEventView } from '../events/event-row';
 
 function applyFilter(
   builder: SelectQueryBuilder<AuditEvent>,

@@ -53,20 +53,22 @@ export class ScheduleSweeper implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Serves the queue of every tenant that has scheduled work whose lead time has come (or, with
-   * `everyQueue`, any queued work that is due).
+   * Serves the queue of every tenant that holds due work (scheduled work whose lead time has come,
+   * or, at start-up, anything queued by other means). Returns how many orders were dispatched.
    */
   async sweep(options: { everyQueue?: boolean } = {}): Promise<number> {
     let served = 0;
     for (const { slug } of await this.dataSource
       .getRepository(Organization)
       .find({ select: { slug: true } })) {
-      served += await this.db.transaction(systemActor(slug), async (manager) => {
-        const due = (await manager.query(
-          `SELECT 1 FROM work_orders wo WHERE wo.status = 'queued' AND ${options.everyQueue ? 'TRUE' : 'wo.window_start IS NOT NULL'} AND ${this.engine.dueSql()} LIMIT 1`,
+      const actor = systemActor(slug);
+      served += await this.db.transaction(actor, async (manager) => {
+        const [due] = (await manager.query(
+          `SELECT 1 FROM work_orders wo
+            WHERE wo.status = 'queued' AND ${options.everyQueue ? 'TRUE' : 'wo.window_start IS NOT NULL'} AND ${this.engine.dueSql()}
+            LIMIT 1`,
         )) as unknown[];
-        if (due.length === 0) return 0;
-        return (await this.engine.drain(manager, systemActor(slug))).length;
+        return due ? this.engine.serveNow(manager, actor) : 0;
       });
     }
     return served;

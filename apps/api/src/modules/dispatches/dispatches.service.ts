@@ -4,6 +4,7 @@ import {
   ConflictError,
   Dispatch,
   DispatchStatus,
+  distanceKmSql,
   DomainError,
   DRIVER_STEPS,
   Driver,
@@ -14,13 +15,11 @@ import {
   Equipment,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
-  STEP_TIMESTAMP,
   WorkOrder,
   WorkOrderStatus,
 } from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 import { type Actor, isDriverOnly } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
@@ -42,7 +41,6 @@ import {
 export class DispatchesService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
     private readonly engine: DispatchEngine,
   ) {}
 
@@ -94,9 +92,7 @@ export class DispatchesService {
       const due = dueDate({ windowEnd: order.windowEnd });
       const units = (await manager.query(
         `SELECT e.id, e.code, e.name, e.status, e.equipment_type_id,
-                CASE WHEN e.latitude IS NULL THEN NULL ELSE
-                  2 * 6371 * asin(sqrt(power(sin(radians(e.latitude - $2) / 2), 2)
-                    + cos(radians($2)) * cos(radians(e.latitude)) * power(sin(radians(e.longitude - $3) / 2), 2))) END::float8 AS distance_km
+                ${distanceKmSql('e', '$2', '$3')} AS distance_km
            FROM equipment e WHERE e.equipment_type_id = $1 AND e.status <> 'retired'
           ORDER BY distance_km ASC NULLS LAST, e.code LIMIT 200`,
         [order.equipmentTypeId, order.site?.latitude ?? 0, order.site?.longitude ?? 0],
@@ -178,7 +174,7 @@ export class DispatchesService {
         throw new ConflictError('The chosen unit or driver cannot take this work order', {
           conflicts,
         });
-      const assigned = await this.engine.assign(manager, actor, input, { manual: true });
+      const assigned = await this.engine.assignByHand(manager, actor, input);
       return toDispatchView(
         await findOrFail(manager, Dispatch, 'Dispatch', assigned.id, {
           relations: { equipment: true },
@@ -189,105 +185,63 @@ export class DispatchesService {
 
   /** Moves a dispatch one step; completing or cancelling frees its unit and driver and serves the queue. */
   transition(actor: Actor, id: string, input: TransitionDto): Promise<DispatchView> {
-    return this.db.transaction(actor, async (manager) => {
-      if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled)
-        await this.engine.lockQueue(manager);
-      const dispatch = await this.findVisible(manager, actor, id, true);
-      if (isDriverOnly(actor) && !DRIVER_STEPS.includes(input.to)) {
-        throw new DomainError(
-          'FORBIDDEN',
-          'Drivers may acknowledge, travel, arrive and complete; only dispatchers cancel',
-        );
-      }
-      assertTransition(dispatch.status, input.to);
-      if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled) {
-        await this.engine.close(manager, actor, dispatch, input.to);
-        await this.engine.drain(manager, actor);
-      } else {
-        const at = new Date();
-        await manager.update(
-          Dispatch,
-          { id },
-          { status: input.to, [STEP_TIMESTAMP[input.to]]: at, updatedAt: at },
-        );
-        await this.audit.record(manager, actor, {
-          action: `dispatch.${input.to}`,
-          entityType: 'dispatch',
-          entityId: id,
-          before: { status: dispatch.status },
-          after: { status: input.to },
-        });
-        Object.assign(dispatch, { status: input.to, [STEP_TIMESTAMP[input.to]]: at });
-      }
-      // The row as written: no need to read it back.
-      return toDispatchView(dispatch);
-    });
+    const closes = input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled;
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const dispatch = await this.findVisible(manager, actor, id, true);
+        if (isDriverOnly(actor) && !DRIVER_STEPS.includes(input.to)) {
+          throw new DomainError(
+            'FORBIDDEN',
+            'Drivers may acknowledge, travel, arrive and complete; only dispatchers cancel',
+          );
+        }
+        assertTransition(dispatch.status, input.to);
+        if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled)
+          await this.engine.close(manager, actor, dispatch, input.to);
+        else await this.engine.advance(manager, actor, dispatch, input.to);
+        // The row as written: no need to read it back.
+        return toDispatchView(dispatch);
+      },
+      { servesQueue: closes },
+    );
   }
 
   /** Swaps the unit and/or the driver of an open dispatch; what it releases serves the queue. */
   reassign(actor: Actor, id: string, input: ReassignDispatchDto): Promise<DispatchView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      if (!input.equipmentId && !input.driverId) {
-        throw new DomainError('VALIDATION', 'Name a new unit, a new driver, or both', {
-          fields: [{ field: 'equipmentId', message: 'equipmentId or driverId is required' }],
-        });
-      }
-      const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock: true });
-      if (!OPEN_DISPATCH_STATUSES.includes(dispatch.status)) {
-        throw new DomainError(
-          'ILLEGAL_TRANSITION',
-          `The dispatch is ${dispatch.status}; only open dispatches can be re-assigned`,
-          {
-            currentStatus: dispatch.status,
-          },
-        );
-      }
-      const order = await findOrFail(manager, WorkOrder, 'Work order', dispatch.workOrderId);
-      const choice = {
-        equipmentId: input.equipmentId ?? dispatch.equipmentId,
-        driverId: input.driverId ?? dispatch.driverId,
-      };
-      const { conflicts } = await lockAndCheckPair(manager, order, choice, dispatch.id);
-      if (conflicts.length > 0)
-        throw new ConflictError('The chosen unit or driver cannot take this dispatch', {
-          conflicts,
-        });
-      const before = toDispatchView(dispatch);
-      if (choice.equipmentId !== dispatch.equipmentId) {
-        await manager.query(
-          `UPDATE equipment SET status = 'available', updated_at = now() WHERE id = $1 AND status = 'dispatched'`,
-          [dispatch.equipmentId],
-        );
-        await manager.query(
-          `UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = $1`,
-          [choice.equipmentId],
-        );
-      }
-      if (choice.driverId !== dispatch.driverId) {
-        await manager.query(
-          `UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = $1 AND active_dispatch_id = $2`,
-          [dispatch.driverId, id],
-        );
-        await manager.query(
-          `UPDATE drivers SET active_dispatch_id = $2, updated_at = now() WHERE id = $1`,
-          [choice.driverId, id],
-        );
-      }
-      await manager.update(Dispatch, { id }, choice);
-      const after = toDispatchView(
-        await findOrFail(manager, Dispatch, 'Dispatch', id, { relations: { equipment: true } }),
-      );
-      await this.audit.record(manager, actor, {
-        action: 'dispatch.reassigned',
-        entityType: 'dispatch',
-        entityId: id,
-        before,
-        after,
+    if (!input.equipmentId && !input.driverId) {
+      throw new DomainError('VALIDATION', 'Name a new unit, a new driver, or both', {
+        fields: [{ field: 'equipmentId', message: 'equipmentId or driverId is required' }],
       });
-      await this.engine.drain(manager, actor);
-      return after;
-    });
+    }
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock: true });
+        if (!OPEN_DISPATCH_STATUSES.includes(dispatch.status)) {
+          throw new DomainError(
+            'ILLEGAL_TRANSITION',
+            `The dispatch is ${dispatch.status}; only open dispatches can be re-assigned`,
+            { currentStatus: dispatch.status },
+          );
+        }
+        const order = await findOrFail(manager, WorkOrder, 'Work order', dispatch.workOrderId);
+        const choice = {
+          equipmentId: input.equipmentId ?? dispatch.equipmentId,
+          driverId: input.driverId ?? dispatch.driverId,
+        };
+        const { conflicts } = await lockAndCheckPair(manager, order, choice, dispatch.id);
+        if (conflicts.length > 0)
+          throw new ConflictError('The chosen unit or driver cannot take this dispatch', {
+            conflicts,
+          });
+        await this.engine.reassign(manager, actor, dispatch, choice);
+        return toDispatchView(
+          await findOrFail(manager, Dispatch, 'Dispatch', id, { relations: { equipment: true } }),
+        );
+      },
+      { servesQueue: true },
+    );
   }
 
   /** Drivers see only their own dispatches; anything else is not found. */

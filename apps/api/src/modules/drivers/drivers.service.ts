@@ -1,21 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import {
   ConflictError,
+  domainEvent,
   DomainError,
   DutyStatus,
   Driver,
   DriverQualification,
+  type NewEvent,
   NotFoundError,
   Qualification,
   Role,
 } from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 import { type Actor, hasRole } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
-import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import {
   type CreateDriverDto,
   type DriverListQuery,
@@ -28,15 +30,84 @@ import {
 const WITH_QUALIFICATIONS = { qualifications: { qualification: true } } as const;
 
 function changedFields(changes: UpdateDriverDto): string[] {
-  return Object.keys(changes).filter((key) => changes[key as keyof UpdateDriverDto] !== undefined);
+  return changedKeys(changes);
+}
+
+/**
+ * What a change to a driver means, as events: duty on or off, each qualification added, renewed
+ * or removed, and any other edit.
+ */
+function driverChangeEvents(
+  before: DriverView,
+  after: DriverView,
+  changes: UpdateDriverDto,
+): NewEvent[] {
+  const driver = { id: after.id, name: after.name };
+  const events: NewEvent[] = [];
+  if (before.dutyStatus !== after.dutyStatus) {
+    events.push(
+      domainEvent(
+        'driver.duty_changed',
+        driver.id,
+        { driver, from: before.dutyStatus, to: after.dutyStatus },
+        { before: { dutyStatus: before.dutyStatus }, after: { dutyStatus: after.dutyStatus } },
+      ),
+    );
+  }
+  const held = new Map(before.qualifications.map((entry) => [entry.qualificationId, entry]));
+  const now = new Map(after.qualifications.map((entry) => [entry.qualificationId, entry]));
+  for (const entry of after.qualifications) {
+    const previous = held.get(entry.qualificationId);
+    if (previous?.expiresAt === entry.expiresAt) continue;
+    const change = {
+      driver,
+      qualification: { id: entry.qualificationId, code: entry.code },
+      expiresAt: entry.expiresAt,
+      previousExpiresAt: previous?.expiresAt ?? null,
+    };
+    events.push(
+      previous
+        ? domainEvent('driver.qualification_renewed', driver.id, change, {
+            before: { expiresAt: previous.expiresAt },
+            after: { expiresAt: entry.expiresAt },
+          })
+        : domainEvent('driver.qualification_added', driver.id, change, {
+            after: { expiresAt: entry.expiresAt },
+          }),
+    );
+  }
+  for (const entry of before.qualifications) {
+    if (now.has(entry.qualificationId)) continue;
+    events.push(
+      domainEvent(
+        'driver.qualification_removed',
+        driver.id,
+        {
+          driver,
+          qualification: { id: entry.qualificationId, code: entry.code },
+          expiresAt: null,
+          previousExpiresAt: entry.expiresAt,
+        },
+        { before: { expiresAt: entry.expiresAt } },
+      ),
+    );
+  }
+  const others = changedFields(changes).filter(
+    (field) => field !== 'dutyStatus' && field !== 'qualifications',
+  );
+  if (others.length > 0) {
+    events.push(
+      domainEvent('driver.updated', driver.id, { driver, changed: others }, { before, after }),
+    );
+  }
+  return events;
 }
 
 @Injectable()
 export class DriversService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
-    private readonly engine: DispatchEngine,
+    private readonly outbox: EventOutbox,
   ) {}
 
   list(actor: Actor, query: DriverListQuery): Promise<Page<DriverView>> {
@@ -93,60 +164,58 @@ export class DriversService {
   }
 
   create(actor: Actor, input: CreateDriverDto): Promise<DriverView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      const { qualifications, ...fields } = input;
-      const driver = await manager.save(manager.create(Driver, fields));
-      await this.replaceQualifications(manager, driver.id, qualifications);
-      const view = await this.load(manager, driver.id);
-      await this.audit.record(manager, actor, {
-        action: 'driver.created',
-        entityType: 'driver',
-        entityId: driver.id,
-        after: view,
-      });
-      await this.engine.drain(manager, actor);
-      return view;
-    });
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const { qualifications, ...fields } = input;
+        const driver = await manager.save(manager.create(Driver, fields));
+        await this.replaceQualifications(manager, driver.id, qualifications);
+        const view = await this.load(manager, driver.id);
+        this.outbox.append(
+          manager,
+          actor,
+          domainEvent(
+            'driver.created',
+            driver.id,
+            { driver: { id: driver.id, name: view.name, dutyStatus: view.dutyStatus } },
+            { after: view },
+          ),
+        );
+        return view;
+      },
+      // A new driver on duty may serve a queued order.
+      { servesQueue: true },
+    );
   }
 
   update(actor: Actor, id: string, changes: UpdateDriverDto): Promise<DriverView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      const driver = await findOrFail(manager, Driver, 'Driver', id, { lock: true });
-      await this.assertMayChange(manager, actor, driver, changes);
-      if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {
-        throw new ConflictError(
-          `${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`,
-          {
-            dispatchId: driver.activeDispatchId,
-          },
-        );
-      }
-      const before = await this.load(manager, id);
-      const { qualifications, ...fields } = changes;
-      // Setting a login unbinds the old subject; the new user binds on first sign-in.
-      const relink =
-        fields.username !== undefined && fields.username !== driver.username
-          ? { keycloakSubject: null }
-          : {};
-      await manager.save(Object.assign(driver, { ...fields, ...relink }));
-      if (qualifications) await this.replaceQualifications(manager, id, qualifications);
-      const after = await this.load(manager, id);
-      const dutyOnly = changedFields(changes).every((field) => field === 'dutyStatus');
-      await this.audit.record(manager, actor, {
-        action:
-          dutyOnly && before.dutyStatus !== after.dutyStatus
-            ? 'driver.duty_changed'
-            : 'driver.updated',
-        entityType: 'driver',
-        entityId: id,
-        before,
-        after,
-      });
-      await this.engine.drain(manager, actor);
-      return after;
-    });
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const driver = await findOrFail(manager, Driver, 'Driver', id, { lock: true });
+        await this.assertMayChange(manager, actor, driver, changes);
+        if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {
+          throw new ConflictError(
+            `${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`,
+            { dispatchId: driver.activeDispatchId },
+          );
+        }
+        const before = await this.load(manager, id);
+        const { qualifications, ...fields } = changes;
+        // Setting a login unbinds the old subject; the new user binds on first sign-in.
+        const relink =
+          fields.username !== undefined && fields.username !== driver.username
+            ? { keycloakSubject: null }
+            : {};
+        await manager.save(Object.assign(driver, { ...fields, ...relink }));
+        if (qualifications) await this.replaceQualifications(manager, id, qualifications);
+        const after = await this.load(manager, id);
+        this.outbox.append(manager, actor, ...driverChangeEvents(before, after, changes));
+        return after;
+      },
+      // On duty again, or newly qualified: queued work may now fit.
+      { servesQueue: true },
+    );
   }
 
   remove(actor: Actor, id: string): Promise<void> {
@@ -154,12 +223,11 @@ export class DriversService {
       await findOrFail(manager, Driver, 'Driver', id, { lock: true });
       const before = await this.load(manager, id);
       await manager.delete(Driver, { id });
-      await this.audit.record(manager, actor, {
-        action: 'driver.deleted',
-        entityType: 'driver',
-        entityId: id,
-        before,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent('driver.deleted', id, { driver: { id, name: before.name } }, { before }),
+      );
     });
   }
 
@@ -192,12 +260,16 @@ export class DriversService {
     }
     byUsername.keycloakSubject = actor.subject;
     await manager.save(byUsername);
-    await this.audit.record(manager, actor, {
-      action: 'driver.login_linked',
-      entityType: 'driver',
-      entityId: byUsername.id,
-      after: { keycloakSubject: actor.subject, username: actor.name },
-    });
+    this.outbox.append(
+      manager,
+      actor,
+      domainEvent(
+        'driver.login_linked',
+        byUsername.id,
+        { driver: { id: byUsername.id, name: byUsername.name }, username: actor.name },
+        { after: { keycloakSubject: actor.subject, username: actor.name } },
+      ),
+    );
     return byUsername;
   }
 

@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { EquipmentType, EquipmentTypeRequiredQualification, Qualification } from '@dispatch/domain';
+import {
+  domainEvent,
+  EquipmentType,
+  EquipmentTypeRequiredQualification,
+  Qualification,
+} from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
-import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import {
   type CreateEquipmentTypeDto,
   type EquipmentTypeListQuery,
@@ -21,8 +26,7 @@ const WITH_QUALIFICATIONS = { requiredQualifications: { qualification: true } } 
 export class EquipmentTypesService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
-    private readonly engine: DispatchEngine,
+    private readonly outbox: EventOutbox,
   ) {}
 
   list(actor: Actor, query: EquipmentTypeListQuery): Promise<Page<EquipmentTypeView>> {
@@ -61,44 +65,57 @@ export class EquipmentTypesService {
       );
       await this.replaceRequirements(manager, type.id, required);
       const view = await this.load(manager, type.id);
-      await this.audit.record(manager, actor, {
-        action: 'equipment_type.created',
-        entityType: 'equipment_type',
-        entityId: type.id,
-        after: view,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'equipment_type.created',
+          type.id,
+          { equipmentType: { id: type.id, code: view.code, name: view.name } },
+          { after: view },
+        ),
+      );
       return view;
     });
   }
 
   update(actor: Actor, id: string, changes: UpdateEquipmentTypeDto): Promise<EquipmentTypeView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      const type = await findOrFail(manager, EquipmentType, 'Equipment type', id, { lock: true });
-      const before = await this.load(manager, id);
-      const { requiredQualificationIds, ...fields } = changes;
-      await manager.save(Object.assign(type, fields));
-      if (requiredQualificationIds) {
-        await assertAllExist(
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const type = await findOrFail(manager, EquipmentType, 'Equipment type', id, { lock: true });
+        const before = await this.load(manager, id);
+        const { requiredQualificationIds, ...fields } = changes;
+        await manager.save(Object.assign(type, fields));
+        if (requiredQualificationIds) {
+          await assertAllExist(
+            manager,
+            Qualification,
+            'Qualification',
+            requiredQualificationIds,
+            'requiredQualificationIds',
+          );
+          await this.replaceRequirements(manager, id, requiredQualificationIds);
+        }
+        const after = await this.load(manager, id);
+        this.outbox.append(
           manager,
-          Qualification,
-          'Qualification',
-          requiredQualificationIds,
-          'requiredQualificationIds',
+          actor,
+          domainEvent(
+            'equipment_type.updated',
+            id,
+            {
+              equipmentType: { id, code: after.code, name: after.name },
+              changed: changedKeys(changes),
+            },
+            { before, after },
+          ),
         );
-        await this.replaceRequirements(manager, id, requiredQualificationIds);
-      }
-      const after = await this.load(manager, id);
-      await this.audit.record(manager, actor, {
-        action: 'equipment_type.updated',
-        entityType: 'equipment_type',
-        entityId: id,
-        before,
-        after,
-      });
-      await this.engine.drain(manager, actor);
-      return after;
-    });
+        return after;
+      },
+      // Changed requirements may make queued orders dispatchable.
+      { servesQueue: true },
+    );
   }
 
   remove(actor: Actor, id: string): Promise<void> {
@@ -106,12 +123,16 @@ export class EquipmentTypesService {
       await findOrFail(manager, EquipmentType, 'Equipment type', id, { lock: true });
       const before = await this.load(manager, id);
       await manager.delete(EquipmentType, { id });
-      await this.audit.record(manager, actor, {
-        action: 'equipment_type.deleted',
-        entityType: 'equipment_type',
-        entityId: id,
-        before,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'equipment_type.deleted',
+          id,
+          { equipmentType: { id, code: before.code, name: before.name } },
+          { before },
+        ),
+      );
     });
   }
 

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, Equipment, EquipmentStatus, EquipmentType, Role } from '@dispatch/domain';
+import {
+  domainEvent,
+  DomainError,
+  Equipment,
+  EquipmentStatus,
+  EquipmentType,
+  Role,
+} from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { hasRole } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
@@ -41,7 +49,7 @@ function assertDispatcherMayChange(
 export class EquipmentService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
+    private readonly outbox: EventOutbox,
     private readonly engine: DispatchEngine,
   ) {}
 
@@ -68,70 +76,83 @@ export class EquipmentService {
   }
 
   create(actor: Actor, input: CreateEquipmentDto): Promise<EquipmentView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, {
-        field: 'equipmentTypeId',
-      });
-      const unit = await manager.save(
-        manager.create(Equipment, {
-          ...input,
-          latitude: input.latitude ?? null,
-          longitude: input.longitude ?? null,
-          status: EquipmentStatus.Available,
-        }),
-      );
-      const view = toEquipmentView(unit);
-      await this.audit.record(manager, actor, {
-        action: 'equipment.created',
-        entityType: 'equipment',
-        entityId: unit.id,
-        after: view,
-      });
-      await this.engine.drain(manager, actor);
-      // Serving the queue may have dispatched the new unit at once.
-      return toEquipmentView(await findOrFail(manager, Equipment, 'Equipment', unit.id));
-    });
+    return this.db
+      .transaction(
+        actor,
+        async (manager) => {
+          await findOrFail(manager, EquipmentType, 'Equipment type', input.equipmentTypeId, {
+            field: 'equipmentTypeId',
+          });
+          const unit = await manager.save(
+            manager.create(Equipment, {
+              ...input,
+              latitude: input.latitude ?? null,
+              longitude: input.longitude ?? null,
+              status: EquipmentStatus.Available,
+            }),
+          );
+          const view = toEquipmentView(unit);
+          this.outbox.append(
+            manager,
+            actor,
+            domainEvent(
+              'equipment.created',
+              unit.id,
+              {
+                unit: {
+                  id: unit.id,
+                  code: unit.code,
+                  name: unit.name,
+                  equipmentTypeId: unit.equipmentTypeId,
+                  status: unit.status,
+                },
+              },
+              { after: view },
+            ),
+          );
+          return unit.id;
+        },
+        // A new unit may serve a queued order at once.
+        { servesQueue: true },
+      )
+      .then((id) => this.get(actor, id));
   }
 
   update(actor: Actor, id: string, changes: UpdateEquipmentDto): Promise<EquipmentView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      const unit = await findOrFail(manager, Equipment, 'Equipment', id, { lock: true });
-      assertDispatcherMayChange(actor, unit, changes);
-      if (changes.equipmentTypeId) {
-        await findOrFail(manager, EquipmentType, 'Equipment type', changes.equipmentTypeId, {
-          field: 'equipmentTypeId',
-        });
-      }
-      if (
-        changes.status &&
-        changes.status !== unit.status &&
-        unit.status === EquipmentStatus.Dispatched
-      ) {
-        throw new DomainError(
-          'CONFLICT',
-          `Equipment ${unit.code} is on an open dispatch; complete, cancel or re-assign it first`,
-          {
-            currentStatus: unit.status,
-          },
-        );
-      }
-      const before = toEquipmentView(unit);
-      const after = toEquipmentView(await manager.save(Object.assign(unit, changes)));
-      const action =
-        changes.status && changes.status !== before.status
-          ? `equipment.status_changed`
-          : 'equipment.updated';
-      await this.audit.record(manager, actor, {
-        action,
-        entityType: 'equipment',
-        entityId: id,
-        before,
-        after,
-      });
-      await this.engine.drain(manager, actor);
-      return toEquipmentView(await findOrFail(manager, Equipment, 'Equipment', id));
-    });
+    return this.db
+      .transaction(
+        actor,
+        async (manager) => {
+          const unit = await findOrFail(manager, Equipment, 'Equipment', id, { lock: true });
+          assertDispatcherMayChange(actor, unit, changes);
+          if (changes.equipmentTypeId) {
+            await findOrFail(manager, EquipmentType, 'Equipment type', changes.equipmentTypeId, {
+              field: 'equipmentTypeId',
+            });
+          }
+          const { status, ...fields } = changes;
+          if (status !== undefined)
+            await this.engine.changeUnitStatus(manager, actor, unit, status);
+          const edited = changedKeys(fields);
+          if (edited.length > 0) {
+            const before = toEquipmentView(unit);
+            const after = toEquipmentView(await manager.save(Object.assign(unit, fields)));
+            this.outbox.append(
+              manager,
+              actor,
+              domainEvent(
+                'equipment.updated',
+                id,
+                { unit: { id, code: after.code }, changed: edited },
+                { before, after },
+              ),
+            );
+          }
+          return id;
+        },
+        // Back from maintenance, or of another type now: queued work may fit.
+        { servesQueue: true },
+      )
+      .then((unitId) => this.get(actor, unitId));
   }
 }

@@ -34,10 +34,15 @@ export class EventsController {
     summary:
       'Live stream (server-sent events) of the tenant’s changes; drivers receive only their own',
     description:
-      'Each event is named after its audit action (e.g. `work_order.created`, `dispatch.en_route`) and carries the audit event as data, with its id as the SSE id. Reconnect with `Last-Event-ID` (or `?since=`) to receive what was missed. A first `ready` event carries the position the stream starts from; comment lines keep idle connections open.',
+      'Each SSE event is named after its domain event type (e.g. `work_order.created`, `dispatch.en_route`) and carries the typed `DomainEvent` as data, with its position as the SSE id. Reconnect with `Last-Event-ID` (or `?since=`) to receive what was missed. A first `ready` event carries the position the stream starts from; comment lines keep idle connections open.',
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiOkResponse({
+    description: 'text/event-stream; each `data` is a DomainEvent',
+    content: {
+      'text/event-stream': { schema: { $ref: '#/components/schemas/DomainEvent' } },
+    },
+  })
   stream(
     @CurrentActor() actor: Actor,
     @Query() query: EventsQuery,

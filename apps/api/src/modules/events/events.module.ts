@@ -3,7 +3,7 @@ import { EventHub } from './event-hub.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 
-/** Live updates: committed changes streamed to subscribers of every API instance (PostgreSQL LISTEN/NOTIFY). */
+/** Live updates: committed domain events read from the outbox and streamed to subscribers of every API instance. */
 @Module({
   controllers: [EventsController],
   providers: [EventHub, EventsService],

@@ -1,20 +1,31 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
-import { tenantSchemaName } from '@dispatch/domain';
+import { type DomainEvent, tenantSchemaName } from '@dispatch/domain';
 import { Observable } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import { type Actor, isDriverOnly } from '../../core/auth/actor';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
-import type { AuditEventView } from '../audit/dto/audit.dto';
-import { type AuditEventRow, auditRowToView } from './audit-row';
+import { type AuditEventRow, toDomainEvent } from './event-row';
 import { EventHub } from './event-hub.service';
 
 const CATCH_UP_LIMIT = 1_000;
 const HEARTBEAT_MILLISECONDS = 15_000;
 
+/** Ids of the dispatches, work orders and drivers an event is about (for a driver's own view). */
+function subjectsOf(event: DomainEvent): string[] {
+  const payload = event.payload as {
+    dispatch?: { id: string };
+    workOrder?: { id: string };
+    driver?: { id: string };
+  };
+  return [event.entity.id, payload.dispatch?.id, payload.workOrder?.id, payload.driver?.id].filter(
+    (id): id is string => typeof id === 'string',
+  );
+}
+
 /**
- * One subscriber's live stream: its tenant's changes (a driver: only those about its own
- * dispatches), each with the audit event's id, so a reconnecting client that sends Last-Event-ID
- * catches up on what it missed without reloading.
+ * One subscriber's live stream: its tenant's committed domain events (a driver: only those about
+ * its own dispatches and profile), each with its position as the SSE id, so a reconnecting client
+ * that sends Last-Event-ID catches up on what it missed without reloading.
  */
 @Injectable()
 export class EventsService {
@@ -26,89 +37,96 @@ export class EventsService {
   stream(actor: Actor, lastEventId?: string): Observable<MessageEvent> {
     const schema = tenantSchemaName(actor.tenant);
     return new Observable<MessageEvent>((subscriber) => {
-      let delivered = lastEventId ? BigInt(lastEventId) : 0n;
-      // `ready` carries the position the stream starts from, as its id: a client that reconnects
-      // with it as Last-Event-ID receives everything after. (Every SSE message gets an id; giving
-      // this one a real position keeps the browser's Last-Event-ID meaningful.)
-      let queue: Promise<void> = this.position(actor).then((position) => {
-        if (!lastEventId) delivered = position;
-        subscriber.next({
-          id: delivered.toString(),
-          type: 'ready',
-          data: { tenant: actor.tenant, position: delivered.toString() },
-        });
-      });
-      // Everything goes through one queue, so the catch-up and the live events form one ordered
-      // stream without duplicates.
-      const enqueue = (load: () => Promise<AuditEventView[]>) => {
-        queue = queue
-          .then(async () => {
-            const fresh = (await load()).filter((event) => BigInt(event.id) > delivered);
-            const visible = await this.visible(actor, fresh);
-            for (const event of fresh)
-              if (BigInt(event.id) > delivered) delivered = BigInt(event.id);
-            for (const event of visible)
-              subscriber.next({ id: event.id, type: event.action, data: event });
-          })
-          .catch((error: unknown) => subscriber.error(error));
-      };
-      const live = this.hub.events(schema).subscribe((event) => enqueue(async () => [event]));
-      if (lastEventId) enqueue(() => this.since(actor, lastEventId));
-      // A comment line: keeps proxies from closing an idle stream, without an id or an event.
+      let delivered = 0n;
+      let closed = false;
       const heartbeat = setInterval(
+        // A comment line: keeps proxies from closing an idle stream, without an id or an event.
         () => subscriber.next({ comment: 'heartbeat' }),
         HEARTBEAT_MILLISECONDS,
       );
+      // Everything goes through one queue, so the catch-up and the live events form one ordered
+      // stream without duplicates.
+      let queue = Promise.resolve();
+      const send = (load: () => Promise<DomainEvent[]>) => {
+        queue = queue
+          .then(async () => {
+            const fresh = (await load()).filter((event) => BigInt(event.id) > delivered);
+            if (fresh.length === 0 || closed) return;
+            delivered = BigInt(fresh[fresh.length - 1].id);
+            for (const event of await this.visible(actor, fresh))
+              subscriber.next({ id: event.id, type: event.type, data: event });
+          })
+          .catch((error: unknown) => subscriber.error(error));
+      };
+      let live: { unsubscribe(): void } | undefined;
+      this.hub
+        .subscribe(schema)
+        .then(({ events, position }) => {
+          if (closed) return;
+          live = events.subscribe((event) => send(async () => [event]));
+          // `ready` carries the position the stream starts from, as its id: a client that
+          // reconnects with it as Last-Event-ID receives everything after.
+          const since = lastEventId !== undefined ? BigInt(lastEventId) : position;
+          queue = queue.then(() => {
+            subscriber.next({
+              id: since.toString(),
+              type: 'ready',
+              data: { tenant: actor.tenant, position: since.toString() },
+            });
+          });
+          delivered = since;
+          if (since < position) send(() => this.between(actor, since, position));
+        })
+        .catch((error: unknown) => subscriber.error(error));
       return () => {
+        closed = true;
         clearInterval(heartbeat);
-        live.unsubscribe();
+        live?.unsubscribe();
       };
     });
   }
 
-  private async position(actor: Actor): Promise<bigint> {
-    const [row] = await this.db.transaction(
-      actor,
-      (manager) =>
-        manager.query(`SELECT coalesce(max(id), 0)::text AS id FROM audit_events`) as Promise<
-          { id: string }[]
-        >,
-    );
-    return BigInt(row.id);
-  }
-
-  private since(actor: Actor, lastEventId: string): Promise<AuditEventView[]> {
+  /** Committed events after `since` up to `until` (what a reconnecting client missed). */
+  private between(actor: Actor, since: bigint, until: bigint): Promise<DomainEvent[]> {
     return this.db.transaction(actor, async (manager) =>
       (
         (await manager.query(
-          `SELECT * FROM audit_events WHERE id > $1 ORDER BY id LIMIT ${CATCH_UP_LIMIT}`,
-          [lastEventId],
+          `SELECT * FROM audit_events WHERE id > $1 AND id <= $2 ORDER BY id LIMIT ${CATCH_UP_LIMIT}`,
+          [since.toString(), until.toString()],
         )) as AuditEventRow[]
-      ).map(auditRowToView),
+      )
+        .map(toDomainEvent)
+        .filter((event): event is DomainEvent => event !== undefined),
     );
   }
 
   /** Everyone but a driver sees every event of the tenant; a driver, those about its own work. */
-  private async visible(actor: Actor, events: AuditEventView[]): Promise<AuditEventView[]> {
+  private async visible(actor: Actor, events: DomainEvent[]): Promise<DomainEvent[]> {
     if (events.length === 0 || !isDriverOnly(actor)) return events;
     return this.db.transaction(actor, async (manager) => {
       const own = await this.ownEntities(manager, actor, events);
-      return events.filter((event) => event.entityId !== null && own.has(event.entityId));
+      return events.filter(
+        (event) =>
+          !event.type.startsWith('user.') &&
+          (event.type.startsWith('dispatch.') ||
+            event.type.startsWith('work_order.') ||
+            event.type.startsWith('driver.')) &&
+          subjectsOf(event).some((id) => own.has(id)),
+      );
     });
   }
 
   private async ownEntities(
     manager: EntityManager,
     actor: Actor,
-    events: AuditEventView[],
+    events: DomainEvent[],
   ): Promise<Set<string>> {
-    const ids = [
-      ...new Set(events.map((event) => event.entityId).filter((id): id is string => id !== null)),
-    ];
+    const ids = [...new Set(events.flatMap(subjectsOf))];
     const owned = (await manager.query(
-      `SELECT d.id FROM dispatches d WHERE d.id = ANY($1::uuid[]) AND d.driver_id IN (SELECT own.id FROM drivers own WHERE own.keycloak_subject = $2 OR (own.keycloak_subject IS NULL AND own.username = $3))
-       UNION SELECT d.work_order_id FROM dispatches d WHERE d.work_order_id = ANY($1::uuid[]) AND d.driver_id IN (SELECT own.id FROM drivers own WHERE own.keycloak_subject = $2 OR (own.keycloak_subject IS NULL AND own.username = $3))
-       UNION SELECT own.id FROM drivers own WHERE own.id = ANY($1::uuid[]) AND (own.keycloak_subject = $2 OR (own.keycloak_subject IS NULL AND own.username = $3))`,
+      `WITH own AS (SELECT id FROM drivers WHERE keycloak_subject = $2 OR (keycloak_subject IS NULL AND username = $3))
+       SELECT d.id FROM dispatches d WHERE d.id = ANY($1::uuid[]) AND d.driver_id IN (SELECT id FROM own)
+       UNION SELECT d.work_order_id FROM dispatches d WHERE d.work_order_id = ANY($1::uuid[]) AND d.driver_id IN (SELECT id FROM own)
+       UNION SELECT id FROM own WHERE id = ANY($1::uuid[])`,
       [ids, actor.subject, actor.name],
     )) as { id: string }[];
     return new Set(owned.map((row) => row.id));

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Qualification } from '@dispatch/domain';
+import { domainEvent, Qualification } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
@@ -17,7 +18,7 @@ import {
 export class QualificationsService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
+    private readonly outbox: EventOutbox,
   ) {}
 
   list(actor: Actor, query: QualificationListQuery): Promise<Page<QualificationView>> {
@@ -40,12 +41,16 @@ export class QualificationsService {
   create(actor: Actor, input: CreateQualificationDto): Promise<QualificationView> {
     return this.db.transaction(actor, async (manager) => {
       const view = toQualificationView(await manager.save(manager.create(Qualification, input)));
-      await this.audit.record(manager, actor, {
-        action: 'qualification.created',
-        entityType: 'qualification',
-        entityId: view.id,
-        after: view,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'qualification.created',
+          view.id,
+          { qualification: { id: view.id, code: view.code, name: view.name } },
+          { after: view },
+        ),
+      );
       return view;
     });
   }
@@ -57,13 +62,19 @@ export class QualificationsService {
       });
       const before = toQualificationView(qualification);
       const after = toQualificationView(await manager.save(Object.assign(qualification, changes)));
-      await this.audit.record(manager, actor, {
-        action: 'qualification.updated',
-        entityType: 'qualification',
-        entityId: id,
-        before,
-        after,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'qualification.updated',
+          id,
+          {
+            qualification: { id, code: after.code, name: after.name },
+            changed: changedKeys(changes),
+          },
+          { before, after },
+        ),
+      );
       return after;
     });
   }
@@ -74,12 +85,16 @@ export class QualificationsService {
         lock: true,
       });
       await manager.delete(Qualification, { id });
-      await this.audit.record(manager, actor, {
-        action: 'qualification.deleted',
-        entityType: 'qualification',
-        entityId: id,
-        before: toQualificationView(qualification),
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'qualification.deleted',
+          id,
+          { qualification: { id, code: qualification.code, name: qualification.name } },
+          { before: toQualificationView(qualification) },
+        ),
+      );
     });
   }
 }

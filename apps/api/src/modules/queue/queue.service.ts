@@ -26,7 +26,7 @@ export class QueueService {
       const ranked = (await manager.query(
         `SELECT wo.id, GREATEST(0, extract(epoch FROM now() - ${this.engine.queuedSinceSql()}))::float8 AS waited
            FROM work_orders wo WHERE wo.status = 'queued'
-          ORDER BY ${this.engine.rankSql()} DESC, wo.created_at ASC, wo.number ASC
+          ORDER BY ${this.engine.servingOrderSql()}
           LIMIT $1 OFFSET $2`,
         [limit, offset],
       )) as { id: string; waited: number }[];

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Site } from '@dispatch/domain';
+import { domainEvent, Site } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
@@ -17,7 +18,7 @@ import {
 export class SitesService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
+    private readonly outbox: EventOutbox,
   ) {}
 
   list(actor: Actor, query: SiteListQuery): Promise<Page<SiteView>> {
@@ -46,12 +47,16 @@ export class SitesService {
     return this.db.transaction(actor, async (manager) => {
       const site = await manager.save(manager.create(Site, input));
       const view = toSiteView(site);
-      await this.audit.record(manager, actor, {
-        action: 'site.created',
-        entityType: 'site',
-        entityId: site.id,
-        after: view,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'site.created',
+          site.id,
+          { site: { id: site.id, name: site.name } },
+          { after: view },
+        ),
+      );
       return view;
     });
   }
@@ -61,13 +66,16 @@ export class SitesService {
       const site = await findOrFail(manager, Site, 'Site', id, { lock: true });
       const before = toSiteView(site);
       const after = toSiteView(await manager.save(Object.assign(site, changes)));
-      await this.audit.record(manager, actor, {
-        action: 'site.updated',
-        entityType: 'site',
-        entityId: id,
-        before,
-        after,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'site.updated',
+          id,
+          { site: { id, name: after.name }, changed: changedKeys(changes) },
+          { before, after },
+        ),
+      );
       return after;
     });
   }
@@ -76,12 +84,16 @@ export class SitesService {
     return this.db.transaction(actor, async (manager) => {
       const site = await findOrFail(manager, Site, 'Site', id, { lock: true });
       await manager.delete(Site, { id });
-      await this.audit.record(manager, actor, {
-        action: 'site.deleted',
-        entityType: 'site',
-        entityId: id,
-        before: toSiteView(site),
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'site.deleted',
+          id,
+          { site: { id, name: site.name } },
+          { before: toSiteView(site) },
+        ),
+      );
     });
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@dispatch/domain';
+import { domainEvent, type NewEvent, NotFoundError, type Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import type { CreateUserDto, ResetPasswordDto, UpdateUserDto, UserView } from './dto/user.dto';
 import { KeycloakAdminClient, type KeycloakUser } from './keycloak-admin.client';
@@ -15,7 +16,7 @@ export class UsersService {
   constructor(
     private readonly keycloak: KeycloakAdminClient,
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async list(actor: Actor): Promise<UserView[]> {
@@ -36,7 +37,15 @@ export class UsersService {
     });
     await this.keycloak.setRole(id, input.role);
     const view = await this.view(await this.keycloak.user(id));
-    await this.record(actor, 'user.created', id, null, view);
+    await this.record(
+      actor,
+      domainEvent(
+        'user.created',
+        null,
+        { user: { id, username: view.username }, role: (view.role as Role | null) ?? null },
+        { before: { userId: id }, after: view },
+      ),
+    );
     return view;
   }
 
@@ -45,22 +54,34 @@ export class UsersService {
     if (changes.role) await this.keycloak.setRole(id, changes.role);
     if (changes.enabled !== undefined) await this.keycloak.setEnabled(id, changes.enabled);
     const after = await this.view(await this.keycloak.user(id));
+    const user = { id, username: after.username };
     await this.record(
       actor,
-      changes.enabled === false ? 'user.disabled' : 'user.updated',
-      id,
-      before,
-      after,
+      changes.enabled === false
+        ? domainEvent('user.disabled', null, { user }, { before: { userId: id, ...before }, after })
+        : domainEvent(
+            'user.updated',
+            null,
+            { user, changed: changedKeys(changes) },
+            { before: { userId: id, ...before }, after },
+          ),
     );
     return after;
   }
 
   async resetPassword(actor: Actor, id: string, input: ResetPasswordDto): Promise<void> {
-    await this.ownUser(actor, id);
-    await this.keycloak.resetPassword(id, input.password, input.temporary ?? true);
-    await this.record(actor, 'user.password_reset', id, null, {
-      temporary: input.temporary ?? true,
-    });
+    const user = await this.ownUser(actor, id);
+    const temporary = input.temporary ?? true;
+    await this.keycloak.resetPassword(id, input.password, temporary);
+    await this.record(
+      actor,
+      domainEvent(
+        'user.password_reset',
+        null,
+        { user: { id, username: user.username }, temporary },
+        { before: { userId: id }, after: { temporary } },
+      ),
+    );
   }
 
   private async ownUser(actor: Actor, id: string): Promise<KeycloakUser> {
@@ -81,22 +102,8 @@ export class UsersService {
     };
   }
 
-  /** Keycloak is not transactional with PostgreSQL: the audit event follows the change it records. */
-  private record(
-    actor: Actor,
-    action: string,
-    id: string,
-    before: object | null,
-    after: object | null,
-  ): Promise<void> {
-    return this.db.transaction(actor, (manager) =>
-      this.audit.record(manager, actor, {
-        action,
-        entityType: 'user',
-        entityId: null,
-        before: { userId: id, ...before },
-        after,
-      }),
-    );
+  /** Keycloak is not transactional with PostgreSQL: the event follows the change it records. */
+  private record(actor: Actor, event: NewEvent): Promise<void> {
+    return this.db.transaction(actor, async (manager) => this.outbox.append(manager, actor, event));
   }
 }

@@ -3,21 +3,25 @@ import {
   AuditEvent,
   Dispatch,
   DispatchStatus,
+  domainEvent,
   DomainError,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
   WorkOrder,
   WorkOrderRequiredQualification,
+  type WorkOrderRef,
   WorkOrderStatus,
 } from '@dispatch/domain';
 import { In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { type Actor, isDriverOnly } from '../../core/auth/actor';
 import { ownDriverFilter } from '../../core/auth/own-driver';
-import { AuditService } from '../../core/audit/audit.service';
+import { changedKeys } from '../../core/events/changed-keys';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
-import { type AuditEventView, toAuditEventView } from '../audit/dto/audit.dto';
+import type { AuditEventView } from '../audit/dto/audit.dto';
+import { toAuditEventView } from '../events/event-row';
 import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
 import { QueueExplainer } from '../dispatch-engine/queue-explainer.service';
 import {
@@ -31,6 +35,10 @@ import {
 } from './dto/work-order.dto';
 
 const WITH_REQUIREMENTS = { requiredQualifications: true } as const;
+
+function workOrderRef(order: Pick<WorkOrder, 'id' | 'number' | 'externalRef'>): WorkOrderRef {
+  return { id: order.id, number: order.number, externalRef: order.externalRef };
+}
 
 function windowColumns(
   window: TimeWindowDto | null | undefined,
@@ -51,7 +59,7 @@ function windowColumns(
 export class WorkOrdersService {
   constructor(
     private readonly db: TenantDatabase,
-    private readonly audit: AuditService,
+    private readonly outbox: EventOutbox,
     private readonly engine: DispatchEngine,
     private readonly explainer: QueueExplainer,
   ) {}
@@ -118,12 +126,26 @@ export class WorkOrdersService {
         qualificationId,
       }));
       const view: WorkOrderDetailView = toWorkOrderView(order);
-      await this.audit.record(manager, actor, {
-        action: 'work_order.created',
-        entityType: 'work_order',
-        entityId: order.id,
-        after: view,
-      });
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'work_order.created',
+          order.id,
+          {
+            workOrder: {
+              ...workOrderRef(order),
+              title: order.title,
+              priority: order.priority,
+              siteId: order.siteId,
+              equipmentTypeId: order.equipmentTypeId,
+              windowStart: order.windowStart?.toISOString() ?? null,
+              windowEnd: order.windowEnd?.toISOString() ?? null,
+            },
+          },
+          { after: view },
+        ),
+      );
       const dispatch = await this.engine.dispatchOrQueue(manager, actor, order.id);
       if (dispatch) {
         view.status = WorkOrderStatus.Dispatched;
@@ -135,42 +157,55 @@ export class WorkOrdersService {
         };
       } else {
         view.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
+        this.outbox.append(
+          manager,
+          actor,
+          domainEvent('work_order.queued', order.id, {
+            workOrder: workOrderRef(order),
+            blockedBy: view.blockedBy.map(({ code, message }) => ({ code, message })),
+          }),
+        );
       }
       return view;
     });
   }
 
   update(actor: Actor, id: string, changes: UpdateWorkOrderDto): Promise<WorkOrderDetailView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
-      if (order.status !== WorkOrderStatus.Queued) {
-        throw new DomainError(
-          'CONFLICT',
-          `Work order is ${order.status}; only queued work orders can be edited`,
-          {
-            currentStatus: order.status,
-          },
-        );
-      }
-      await this.assertReferences(manager, changes);
-      const before = toWorkOrderView(await this.load(manager, id));
-      const { window, requiredQualificationIds, ...fields } = changes;
-      await manager.save(Object.assign(order, fields, windowColumns(window)));
-      if (requiredQualificationIds)
-        await this.replaceRequirements(manager, id, requiredQualificationIds);
-      const after = toWorkOrderView(await this.load(manager, id));
-      await this.audit.record(manager, actor, {
-        action: 'work_order.updated',
-        entityType: 'work_order',
-        entityId: id,
-        before,
-        after,
-      });
-      // The edit may have made the order dispatchable: serve the queue, in order.
-      await this.engine.drain(manager, actor);
-      return this.detail(manager, await this.load(manager, id));
-    });
+    return this.db
+      .transaction(
+        actor,
+        async (manager) => {
+          const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
+          if (order.status !== WorkOrderStatus.Queued) {
+            throw new DomainError(
+              'CONFLICT',
+              `Work order is ${order.status}; only queued work orders can be edited`,
+              { currentStatus: order.status },
+            );
+          }
+          await this.assertReferences(manager, changes);
+          const before = toWorkOrderView(await this.load(manager, id));
+          const { window, requiredQualificationIds, ...fields } = changes;
+          await manager.save(Object.assign(order, fields, windowColumns(window)));
+          if (requiredQualificationIds)
+            await this.replaceRequirements(manager, id, requiredQualificationIds);
+          const after = toWorkOrderView(await this.load(manager, id));
+          this.outbox.append(
+            manager,
+            actor,
+            domainEvent(
+              'work_order.updated',
+              id,
+              { workOrder: workOrderRef(order), changed: changedKeys(changes) },
+              { before, after },
+            ),
+          );
+          return after;
+        },
+        // The edit may have made the order dispatchable: the queue is served, in order.
+        { servesQueue: true },
+      )
+      .then((view) => this.get(actor, view.id));
   }
 
   /**
@@ -178,39 +213,47 @@ export class WorkOrdersService {
    * freed, and the queue served.
    */
   cancel(actor: Actor, id: string): Promise<WorkOrderDetailView> {
-    return this.db.transaction(actor, async (manager) => {
-      await this.engine.lockQueue(manager); // it will serve the queue: queue lock before row locks
-      const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
-      if (order.status !== WorkOrderStatus.Queued && order.status !== WorkOrderStatus.Dispatched) {
-        throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, {
-          currentStatus: order.status,
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const order = await findOrFail(manager, WorkOrder, 'Work order', id, { lock: true });
+        if (
+          order.status !== WorkOrderStatus.Queued &&
+          order.status !== WorkOrderStatus.Dispatched
+        ) {
+          throw new DomainError('ILLEGAL_TRANSITION', `Work order is already ${order.status}`, {
+            currentStatus: order.status,
+          });
+        }
+        const open = await manager.findOne(Dispatch, {
+          where: { workOrderId: id, status: In([...OPEN_DISPATCH_STATUSES]) },
+          lock: { mode: 'pessimistic_write' },
         });
-      }
-      const open = await manager.findOne(Dispatch, {
-        where: { workOrderId: id, status: In([...OPEN_DISPATCH_STATUSES]) },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (open) {
-        await this.engine.close(manager, actor, open, DispatchStatus.Cancelled);
-        await this.engine.drain(manager, actor);
-      } else {
-        const before = toWorkOrderView(await this.load(manager, id));
-        await manager.update(
-          WorkOrder,
-          { id },
-          { status: WorkOrderStatus.Cancelled, cancelledAt: new Date() },
-        );
-        const after = toWorkOrderView(await this.load(manager, id));
-        await this.audit.record(manager, actor, {
-          action: 'work_order.cancelled',
-          entityType: 'work_order',
-          entityId: id,
-          before,
-          after,
-        });
-      }
-      return this.detail(manager, await this.load(manager, id));
-    });
+        if (open) {
+          await this.engine.close(manager, actor, open, DispatchStatus.Cancelled);
+        } else {
+          const before = toWorkOrderView(await this.load(manager, id));
+          await manager.update(
+            WorkOrder,
+            { id },
+            { status: WorkOrderStatus.Cancelled, cancelledAt: new Date() },
+          );
+          const after = toWorkOrderView(await this.load(manager, id));
+          this.outbox.append(
+            manager,
+            actor,
+            domainEvent(
+              'work_order.cancelled',
+              id,
+              { workOrder: workOrderRef(order), dispatchId: null },
+              { before, after },
+            ),
+          );
+        }
+        return this.detail(manager, await this.load(manager, id));
+      },
+      { servesQueue: true },
+    );
   }
 
   /** The order's whole story: its own audit events and those of its dispatches, oldest first. */

@@ -5,6 +5,7 @@ import { actionLabel, changedFacts, timelineStep } from './timeline-logic';
 const event = (action: string, rest: Partial<AuditEventView> = {}): AuditEventView => ({
   id: '7',
   occurredAt: '2026-11-21T10:00:00.000Z',
+  actorKind: 'person',
   actorSubject: 'sub-1',
   actorName: 'Dora Dispatcher',
   actorRole: 'dispatcher',
@@ -14,6 +15,7 @@ const event = (action: string, rest: Partial<AuditEventView> = {}): AuditEventVi
   before: null,
   after: null,
   requestId: null,
+  event: null,
   ...rest,
 });
 

@@ -5,11 +5,15 @@
  * Send equipment with a qualified driver to work sites. All times are ISO 8601 with offset; errors are RFC 9457 application/problem+json.
  * OpenAPI spec version: 1
  */
+import type { AuditEventViewActorKind } from './auditEventViewActorKind';
 import type { AuditEventViewAfter } from './auditEventViewAfter';
 import type { AuditEventViewBefore } from './auditEventViewBefore';
+import type { AuditEventViewEvent } from './auditEventViewEvent';
 
 export interface AuditEventView {
   action: string;
+  /** A person, an ERP’s machine client, or the dispatch engine */
+  actorKind: AuditEventViewActorKind;
   actorName: string;
   /** @nullable */
   actorRole: string | null;
@@ -21,6 +25,11 @@ export interface AuditEventView {
   /** @nullable */
   entityId: string | null;
   entityType: string;
+  /**
+   * The typed domain event (null for events recorded before the event catalogue)
+   * @nullable
+   */
+  event: AuditEventViewEvent;
   /** Position in the tenant’s audit trail */
   id: string;
   occurredAt: string;

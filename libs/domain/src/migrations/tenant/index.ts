@@ -6,6 +6,7 @@ import { AuditTamperEvidence1795243000000 } from './1795243000000-AuditTamperEvi
 import { ReportingHistory1795244000000 } from './1795244000000-ReportingHistory';
 import { AuditActionIndex1795245000000 } from './1795245000000-AuditActionIndex';
 import { ReportingTriggersWhenNeeded1795246000000 } from './1795246000000-ReportingTriggersWhenNeeded';
+import { EventSpine1795247000000 } from './1795247000000-EventSpine';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   ReportingHistory1795244000000,
   AuditActionIndex1795245000000,
   ReportingTriggersWhenNeeded1795246000000,
+  EventSpine1795247000000,
 ];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import type { AuditEvent } from '@dispatch/domain';
+import type { ActorKind, DomainEvent } from '@dispatch/domain';
 import { MAX_PAGE_SIZE } from '../../../core/http/pagination';
 import { OptionalText, OptionalUuid } from '../../../core/http/dto-rules';
 
@@ -49,6 +49,11 @@ export class AuditFilter extends OmitType(AuditQuery, ['limit', 'cursor'] as con
 export class AuditEventView {
   @ApiProperty({ description: 'Position in the tenant’s audit trail' }) id: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({
+    enum: ['person', 'machine', 'engine'],
+    description: 'A person, an ERP’s machine client, or the dispatch engine',
+  })
+  actorKind: ActorKind;
   @ApiProperty() actorSubject: string;
   @ApiProperty() actorName: string;
   @ApiProperty({ type: String, nullable: true }) actorRole: string | null;
@@ -58,6 +63,12 @@ export class AuditEventView {
   @ApiProperty({ type: Object, nullable: true }) before: Record<string, unknown> | null;
   @ApiProperty({ type: Object, nullable: true }) after: Record<string, unknown> | null;
   @ApiProperty({ type: String, nullable: true }) requestId: string | null;
+  @ApiProperty({
+    nullable: true,
+    allOf: [{ $ref: '#/components/schemas/DomainEvent' }],
+    description: 'The typed domain event (null for events recorded before the event catalogue)',
+  })
+  event: DomainEvent | null;
 }
 
 export class AuditPage {
@@ -81,22 +92,6 @@ export const AUDIT_CSV_COLUMNS = [
   'after',
   'requestId',
 ] as const satisfies readonly (keyof AuditEventView)[];
-
-export function toAuditEventView(event: AuditEvent): AuditEventView {
-  return {
-    id: String(event.id),
-    occurredAt: event.occurredAt.toISOString(),
-    actorSubject: event.actorSubject,
-    actorName: event.actorName,
-    actorRole: event.actorRole,
-    action: event.action,
-    entityType: event.entityType,
-    entityId: event.entityId,
-    before: event.before as Record<string, unknown> | null,
-    after: event.after as Record<string, unknown> | null,
-    requestId: event.requestId,
-  };
-}
 
 export class BrokenLink {
   @ApiProperty({ description: 'Position in the chain' }) seq: string;
