@@ -21,7 +21,7 @@
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestInfrastructure } from '../../libs/testing/src/infrastructure';
@@ -31,7 +31,8 @@ import { passwordToken } from '../../libs/testing/src/tokens';
 import { ApiClient, createdId } from '../../libs/testing/src/http';
 import { freePort } from '../net/ports';
 import { ApiProcess } from '../../libs/testing/src/api-process';
-import { findPgbench, measureMinimalLimit } from './minimal-limit';
+import { findPgbench, prepareMinimalLimit } from './minimal-limit';
+import { productCycleScript } from './product-statements';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -43,6 +44,13 @@ const ONLY_HTTP = process.argv.includes('--http-only');
 const SQL_ONLY = process.argv.includes('--sql-only');
 const WORKERS = option('workers', 16);
 const POOL = option('pool', 20);
+const ROUNDS = option('rounds', 3);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 const STEPS = ['acknowledged', 'en_route', 'on_site', 'completed'];
 
 function peakRss(pid: number): number {
@@ -92,49 +100,6 @@ async function httpCycles(
   return { cycles, perSecond: cycles / ((Date.now() - started) / 1000), errors };
 }
 
-/** The cycle's transactions as plain SQL: the statements the API runs, without HTTP, auth or ORM. */
-function pgbenchScript(siteId: string, typeId: string): string {
-  const audit = (action: string, entity: string, id: string) =>
-    `INSERT INTO audit_events (actor_subject, actor_name, actor_role, action, entity_type, entity_id, after, request_id) VALUES ('bench', 'bench', 'dispatcher', '${action}', '${entity}', ${id}, '{}'::jsonb, 'bench');`;
-  const step = (status: string, column: string) => `BEGIN;
-SELECT id, status FROM dispatches WHERE id = :dispatch_id FOR UPDATE;
-UPDATE dispatches SET status = '${status}', ${column} = now(), updated_at = now() WHERE id = :dispatch_id;
-${audit(`dispatch.${status}`, 'dispatch', ':dispatch_id')}
-COMMIT;`;
-  return `BEGIN;
-INSERT INTO work_orders (title, site_id, equipment_type_id, priority, status, created_by) VALUES ('Bench', '${siteId}', '${typeId}', 'standard', 'queued', 'bench') RETURNING quote_literal(id) AS order_id \\gset
-${audit('work_order.created', 'work_order', ':order_id')}
-SAVEPOINT fast_match;
-SELECT wo.id FROM work_orders wo JOIN sites s ON s.id = wo.site_id WHERE wo.id = :order_id AND wo.status = 'queued' FOR UPDATE OF wo;
-SELECT qualification_id FROM equipment_type_required_qualifications WHERE equipment_type_id = '${typeId}' UNION SELECT qualification_id FROM work_order_required_qualifications WHERE work_order_id = :order_id;
-SELECT quote_literal(e.id) AS unit_id FROM equipment e WHERE e.equipment_type_id = '${typeId}' AND e.status = 'available' ORDER BY (SELECT count(*) FROM dispatches x WHERE x.equipment_id = e.id AND x.assigned_at >= date_trunc('day', now())), e.code LIMIT 1 FOR UPDATE OF e SKIP LOCKED \\gset
-SELECT quote_literal(d.id) AS driver_id FROM drivers d WHERE d.duty_status = 'on_duty' AND d.active_dispatch_id IS NULL ORDER BY (SELECT count(*) FROM dispatches x WHERE x.driver_id = d.id AND x.assigned_at >= date_trunc('day', now())), d.name LIMIT 1 FOR UPDATE OF d SKIP LOCKED \\gset
-INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by, assigned_at) VALUES (:order_id, :unit_id, :driver_id, 'assigned', 'auto', now()) RETURNING quote_literal(id) AS dispatch_id \\gset
-UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE id = :unit_id;
-UPDATE drivers SET active_dispatch_id = :dispatch_id, updated_at = now() WHERE id = :driver_id;
-UPDATE work_orders SET status = 'dispatched', updated_at = now() WHERE id = :order_id;
-${audit('dispatch.assigned', 'dispatch', ':dispatch_id')}
-RELEASE SAVEPOINT fast_match;
-COMMIT;
-${step('acknowledged', 'acknowledged_at')}
-${step('en_route', 'en_route_at')}
-${step('on_site', 'on_site_at')}
-BEGIN;
-SELECT pg_advisory_xact_lock(1, hashtext(current_schema()));
-SELECT id FROM dispatches WHERE id = :dispatch_id FOR UPDATE;
-UPDATE dispatches SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = :dispatch_id;
-UPDATE equipment SET status = 'available', updated_at = now() WHERE id = :unit_id AND status = 'dispatched';
-UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE id = :driver_id;
-UPDATE work_orders SET status = 'completed', completed_at = now(), updated_at = now() WHERE id = :order_id;
-${audit('dispatch.completed', 'dispatch', ':dispatch_id')}
-${audit('work_order.completed', 'work_order', ':order_id')}
-SELECT equipment_type_id, count(*) FROM equipment WHERE status = 'available' GROUP BY equipment_type_id;
-SELECT count(*) FROM drivers WHERE duty_status = 'on_duty' AND active_dispatch_id IS NULL;
-SELECT wo.id FROM work_orders wo WHERE wo.status = 'queued' AND wo.equipment_type_id = '${typeId}';
-COMMIT;
-`;
-}
-
 function rawSqlCycles(
   pgbench: string,
   databaseUrl: string,
@@ -143,16 +108,34 @@ function rawSqlCycles(
 ): { perSecond: number; output: string } {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'dispatch-bench-'));
   const script = path.join(directory, 'cycle.sql');
-  writeFileSync(script, pgbenchScript(siteId, typeId));
+  writeFileSync(
+    script,
+    productCycleScript({ agingSeconds: 30 * 60, leadMinutes: 60 }, siteId, typeId),
+  );
   const result = spawnSync(
     pgbench,
-    ['-n', '-c', String(WORKERS), '-j', '2', '-T', String(SECONDS), '-f', script, databaseUrl],
+    [
+      '-n',
+      // BENCH_STATEMENT_LATENCY=1: pgbench's latency per statement, to see where a cycle's time goes.
+      ...(process.env.BENCH_STATEMENT_LATENCY ? ['-r'] : []),
+      '-c',
+      String(WORKERS),
+      '-j',
+      '2',
+      '-T',
+      String(SECONDS),
+      '-f',
+      script,
+      databaseUrl,
+    ],
     {
       encoding: 'utf8',
       env: { ...process.env, PGOPTIONS: '-c search_path=tenant_acme' },
     },
   );
+  rmSync(directory, { recursive: true, force: true });
   const output = `${result.stdout}${result.stderr}`;
+  if (process.env.BENCH_STATEMENT_LATENCY) console.log(output);
   const tps = Number(/tps = ([\d.]+)/.exec(output)?.[1] ?? NaN);
   // pgbench counts one "transaction" per script run: one full cycle.
   return { perSecond: tps, output };
@@ -213,12 +196,15 @@ async function main(): Promise<void> {
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
       : [],
   );
+  let siteId = '';
+  let typeId = '';
+  let keptScript = '';
   try {
     await api.start();
     const admin = new ApiClient(`${api.baseUrl}/api/v1`, await passwordToken('acme-admin'));
     const dispatcherToken = await passwordToken('acme-dispatcher');
     const dispatcher = admin.as(dispatcherToken);
-    const siteId = await createdId(
+    siteId = await createdId(
       admin.post('/sites', {
         name: 'Bench site',
         address: '1 Bench Road',
@@ -226,9 +212,7 @@ async function main(): Promise<void> {
         longitude: -104.9,
       }),
     );
-    const typeId = await createdId(
-      admin.post('/equipment-types', { code: 'bench', name: 'Bench type' }),
-    );
+    typeId = await createdId(admin.post('/equipment-types', { code: 'bench', name: 'Bench type' }));
     for (let index = 0; index < WORKERS * 2; index += 1) {
       await createdId(
         admin.post('/equipment', {
@@ -264,24 +248,36 @@ async function main(): Promise<void> {
       );
     }
     if (ONLY_HTTP) return;
-    // Same server, same run: the minimal-SQL limit in a throw-away database of its own, then the
-    // product's statements in the benchmark's database. A failure of one still lets the other run.
-    let limit = NaN;
+    // Same server, same run: the minimal-SQL limit in a throw-away database of its own and the
+    // product's statements in the benchmark's database, alternating for ROUNDS rounds (a shared
+    // 2-core machine drifts within a minute); each figure is the median of its rounds.
+    const limitRuns: number[] = [];
+    const productRuns: number[] = [];
+    const minimal = await prepareMinimalLimit(
+      infrastructure.environment.databaseServerUrl,
+      pgbench,
+    );
     try {
-      limit = await measureMinimalLimit({
-        serverUrl: infrastructure.environment.databaseServerUrl,
-        workers: WORKERS,
-        seconds: SECONDS,
-        pgbench,
-      });
-    } catch (error) {
-      console.log(error instanceof Error ? error.message : String(error));
+      for (let round = 0; round < ROUNDS; round += 1) {
+        limitRuns.push(minimal.run(WORKERS, SECONDS));
+        const raw = rawSqlCycles(pgbench, database.url, siteId, typeId);
+        if (Number.isNaN(raw.perSecond)) console.log(raw.output);
+        productRuns.push(raw.perSecond);
+      }
+    } finally {
+      await minimal.drop();
     }
-    console.log(`  minimal-SQL limit: ${limit.toFixed(1)} cycles/s`);
-    const raw = rawSqlCycles(pgbench, database.url, siteId, typeId);
-    if (Number.isNaN(raw.perSecond)) console.log(raw.output);
-    console.log(`  product statements (pgbench): ${raw.perSecond.toFixed(1)} cycles/s`);
-    console.log(`  product statements / limit: ${ratio(raw.perSecond, limit)}`);
+    const limit = median(limitRuns);
+    const product = median(productRuns);
+    const rounds = (runs: number[]) => runs.map((run) => run.toFixed(0)).join(', ');
+    console.log(`  minimal-SQL limit: ${limit.toFixed(1)} cycles/s (rounds: ${rounds(limitRuns)})`);
+    console.log(
+      `  product statements (pgbench): ${product.toFixed(1)} cycles/s (rounds: ${rounds(productRuns)})`,
+    );
+    console.log(
+      `  product statements / limit: ${ratio(product, limit)} (per round: ${productRuns.map((run, index) => ratio(run, limitRuns[index])).join(', ')})`,
+    );
+    const raw = { perSecond: product };
     if (http !== undefined) {
       console.log(`  HTTP / product statements: ${ratio(http, raw.perSecond)}`);
       console.log(`  HTTP / limit: ${ratio(http, limit)}`);
@@ -304,7 +300,13 @@ async function main(): Promise<void> {
     console.log(`\nAPI peak RSS: ${peakRss(api.pid).toFixed(0)} MB`);
   } finally {
     await api.stop();
-    await database.drop();
+    // BENCH_KEEP=<file>: keep the database and write the product's pgbench script there, to
+    // measure changes to the statements with pgbench alone (TEST_DATABASE_URL servers only).
+    keptScript = productCycleScript({ agingSeconds: 30 * 60, leadMinutes: 60 }, siteId, typeId);
+    if (process.env.BENCH_KEEP && process.env.TEST_DATABASE_URL) {
+      writeFileSync(process.env.BENCH_KEEP, keptScript);
+      console.log(`kept ${database.url}; script in ${process.env.BENCH_KEEP}`);
+    } else await database.drop();
     await infrastructure.stop();
   }
 }

@@ -61,52 +61,45 @@ async function onServer(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
-export interface MinimalLimitOptions {
-  /** URL of a PostgreSQL server on which the user may create databases (e.g. its `postgres` database). */
-  serverUrl: string;
-  /** pgbench clients (-c). */
-  workers: number;
-  /** pgbench duration (-T). */
-  seconds: number;
-  /** pgbench to run; found with findPgbench() when absent. */
-  pgbench?: string;
+export interface MinimalLimit {
+  /** Runs the cycle for `seconds` with `workers` clients; cycles per second (one script run = one cycle). */
+  run(workers: number, seconds: number): number;
+  drop(): Promise<void>;
 }
 
 /**
- * Runs the minimal-SQL cycle through pgbench in a throw-away database on the given server and
- * returns its cycles per second (pgbench's tps: one script run is one full cycle).
+ * Creates a throw-away database with the minimal schema on the given server (a URL on which the
+ * user may create databases), ready to run the minimal-SQL cycle through pgbench as often as asked.
  */
-export async function measureMinimalLimit(options: MinimalLimitOptions): Promise<number> {
-  const pgbench = options.pgbench ?? findPgbench();
+export async function prepareMinimalLimit(
+  serverUrl: string,
+  pgbench = findPgbench(),
+): Promise<MinimalLimit> {
   const name = `dispatch_limit_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await onServer(options.serverUrl, `CREATE DATABASE ${name}`);
+  await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  const url = databaseUrl(serverUrl, name);
+  const drop = () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   try {
-    const url = databaseUrl(options.serverUrl, name);
     await onServer(url, readFileSync(SCHEMA, 'utf8'));
-    const result = spawnSync(
-      pgbench,
-      [
-        '-n',
-        '-f',
-        CYCLE,
-        '-c',
-        String(options.workers),
-        '-j',
-        '2',
-        '-T',
-        String(options.seconds),
-        url,
-      ],
-      { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '' } },
-    );
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-    const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1] ?? NaN);
-    if (result.status !== 0 || Number.isNaN(tps))
-      throw new Error(
-        `minimal-SQL limit: pgbench failed (${result.error?.message ?? `exit status ${String(result.status)}`}):\n${output}`,
-      );
-    return tps;
-  } finally {
-    await onServer(options.serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } catch (error) {
+    await drop();
+    throw error;
   }
+  return {
+    drop,
+    run: (workers, seconds) => {
+      const result = spawnSync(
+        pgbench,
+        ['-n', '-f', CYCLE, '-c', String(workers), '-j', '2', '-T', String(seconds), url],
+        { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '' } },
+      );
+      const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+      const tps = Number(/^tps = ([\d.]+)/m.exec(output)?.[1] ?? NaN);
+      if (result.status !== 0 || Number.isNaN(tps))
+        throw new Error(
+          `minimal-SQL limit: pgbench failed (${result.error?.message ?? `exit status ${String(result.status)}`}):\n${output}`,
+        );
+      return tps;
+    },
+  };
 }

@@ -124,9 +124,10 @@ describe('reports, audit trail and timeline in Chromium', () => {
       'dispatch.completed',
       'work_order.completed',
     ]);
-    expect(await timeline.locator('[data-action="dispatch.on_site"]').textContent()).toContain(
-      'status: en_route → on_site',
-    );
+    // Told from the typed events, in words: no raw status values.
+    const onSite = await timeline.locator('[data-action="dispatch.on_site"]').textContent();
+    expect(onSite).toContain('On site');
+    expect(onSite).not.toContain('en_route');
     await timeline.locator('[data-testid="timeline-status"]:has-text("completed")').waitFor();
     await page.screenshot({ path: screenshotPath('timeline.png'), fullPage: false });
 

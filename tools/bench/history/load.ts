@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from 'pg';
-import { DAY_MS, NOTES, type TenantModel } from './model';
+import { dateOf, NOTES, type TenantModel } from './model';
 import { DISPATCH_STATUSES, type History, K, PRIORITIES, WORK_ORDER_STATUSES } from './simulate';
 
 /** Milliseconds since the epoch (a bigint column) as timestamptz. */
@@ -31,7 +31,6 @@ export function requestId(index: number, kind: number): string {
 }
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 const ENGINE_RULE =
   'unit nearest the site, then least used today; driver holding every required qualification valid through the due date, with the fewest other qualifications (keeps scarce skills free), then least used today';

@@ -3,11 +3,15 @@
  * their requirements, units, drivers with certificates, and the people (and the ERP) who act.
  */
 import { randomUUID } from 'node:crypto';
+import { distanceKm } from '@dispatch/domain';
 import { cumulative, type Random } from './random';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 export const MINUTE_MS = 60_000;
+
+/** The calendar date (YYYY-MM-DD, UTC) of a day number (days since 1970-01-01). */
+export const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 export interface QualificationSpec {
   id: string;
@@ -21,8 +25,6 @@ export interface TypeSpec {
   name: string;
   /** Indexes into the qualifications. */
   requires: number[];
-  /** Bit mask of `requires`. */
-  mask: number;
   units: number;
   prefix: string;
   model: string;
@@ -97,7 +99,7 @@ const Q = Object.fromEntries(QUALIFICATIONS.map(([code], index) => [code, index]
   number
 >;
 
-const TYPES: Omit<TypeSpec, 'id' | 'mask'>[] = [
+const TYPES: Omit<TypeSpec, 'id'>[] = [
   {
     code: 'dump-truck',
     name: 'Dump truck, 15 t',
@@ -360,16 +362,6 @@ export interface TenantModel {
 /** Actor code of the engine (`auto`). */
 export const AUTO_ACTOR = -1;
 
-function haversineKm(a: SiteSpec, b: SiteSpec): number {
-  const radians = (degrees: number) => (degrees * Math.PI) / 180;
-  const dLat = radians(b.latitude - a.latitude);
-  const dLon = radians(b.longitude - a.longitude);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(h));
-}
-
 const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
 
 export function buildTenantModel(
@@ -379,11 +371,7 @@ export function buildTenantModel(
   const { start, end, slug } = options;
   const onboardedAt = start - 14 * DAY_MS;
   const qualifications = QUALIFICATIONS.map(([code, name]) => ({ id: randomUUID(), code, name }));
-  const types: TypeSpec[] = TYPES.map((type) => ({
-    ...type,
-    id: randomUUID(),
-    mask: type.requires.reduce((mask, q) => mask | (1 << q), 0),
-  }));
+  const types: TypeSpec[] = TYPES.map((type) => ({ ...type, id: randomUUID() }));
 
   const siteCount = options.siteCount ?? 40;
   const sites: SiteSpec[] = [];
@@ -403,10 +391,10 @@ export function buildTenantModel(
       weight: Math.exp(0.6 * random.normal()),
     });
   }
-  const distanceKm = new Float64Array(sites.length * sites.length);
+  const distances = new Float64Array(sites.length * sites.length);
   for (let a = 0; a < sites.length; a += 1)
     for (let b = 0; b < sites.length; b += 1)
-      distanceKm[a * sites.length + b] = haversineKm(sites[a], sites[b]);
+      distances[a * sites.length + b] = distanceKm(sites[a], sites[b]);
 
   // Units: most in service all year; a few added during the year, a few retired.
   const span = end - start;
@@ -528,7 +516,7 @@ export function buildTenantModel(
     typeDemand: cumulative(types.map((type) => type.demand)),
     sites,
     siteDemand: cumulative(sites.map((site) => site.weight)),
-    distanceKm,
+    distanceKm: distances,
     units,
     drivers,
     actors,

@@ -3,10 +3,24 @@
  * daily and weekly rhythm, are dispatched at once when a unit of their type and a qualified driver
  * are free, or wait in the queue (priority, aging, then oldest), and each dispatch holds its unit and
  * its driver from assignment to completion or cancellation. Because a unit or a driver is only ever
- * handed out when it is free, no unit's and no driver's periods overlap, by construction.
+ * handed out when it is free, no unit's and no driver's periods overlap, by construction. The rules
+ * of what fits and of the queue's order are the domain's, applied to the simulation's compact
+ * arrays: `queuedSince`, `servingOrder`, `requiredQualificationIds`, `dueDate`, `isValidThrough`
+ * (and `distanceKm`, in the model).
  */
 import {
+  DEFAULT_AGING_SECONDS,
+  dueDate,
+  isValidThrough,
+  Priority,
+  queuedSince,
+  type QueuedOrderForOrdering,
+  requiredQualificationIds,
+  servingOrder,
+} from '@dispatch/domain';
+import {
   AUTO_ACTOR,
+  dateOf,
   DAY_MS,
   EXTRA_REQUIREMENTS,
   HOUR_MS,
@@ -32,7 +46,13 @@ export const K = {
   dispatchOnSite: 14,
 } as const;
 
-export const PRIORITIES = ['emergency', 'urgent', 'standard', 'low'] as const;
+/** Priorities by their index in `History.priority`. */
+export const PRIORITIES = [
+  Priority.Emergency,
+  Priority.Urgent,
+  Priority.Standard,
+  Priority.Low,
+] as const;
 export const WORK_ORDER_STATUSES = ['queued', 'dispatched', 'completed', 'cancelled'] as const;
 export const DISPATCH_STATUSES = [
   'assigned',
@@ -44,9 +64,12 @@ export const DISPATCH_STATUSES = [
 ] as const;
 const NO_DISPATCH = 255;
 
-/** The engine's defaults: aging per priority step, lead time of scheduled work. */
-const AGING_MS = 30 * MINUTE_MS;
-const LEAD_MS = 60 * MINUTE_MS;
+/**
+ * The engine's defaults: aging per priority step, and the lead time of scheduled work (the API's
+ * DISPATCH_LEAD_MINUTES). The rules that use them are the domain's (`queuedSince`, `servingOrder`).
+ */
+const AGING_SECONDS = DEFAULT_AGING_SECONDS;
+const LEAD_MINUTES = 60;
 /** Dispatchers cancel what has waited this long (should be rare). */
 const STALE_MS = 12 * HOUR_MS;
 
@@ -431,7 +454,13 @@ export function simulate(
       windowStart[i] = from;
       windowEnd[i] = from + Math.round(random.uniform(2, 10)) * HOUR_MS;
     }
-    eligible[i] = Number.isNaN(windowStart[i]) ? t : Math.max(t, windowStart[i] - LEAD_MS);
+    eligible[i] = queuedSince(
+      {
+        createdAt: new Date(t),
+        windowStart: Number.isNaN(windowStart[i]) ? null : new Date(windowStart[i]),
+      },
+      LEAD_MINUTES,
+    ).getTime();
     if (random.chance(0.02))
       patience[i] = eligible[i] + Math.round(random.uniform(10, 180) * MINUTE_MS);
     staff[i] = dispatchers[random.int(dispatchers.length)];
@@ -474,9 +503,12 @@ export function simulate(
   const openPeriod = new Int32Array(U).fill(-1);
   const freeUnits = model.types.map(() => new IndexSet(U));
   const driverMask = Int32Array.from(model.drivers.map((spec) => spec.mask));
-  const driverExpires = new Int32Array(D * Q);
+  /** Expiry date (YYYY-MM-DD) of each qualification a driver holds, by driver × qualification. */
+  const driverExpires: string[] = new Array<string>(D * Q).fill('');
   model.drivers.forEach((spec, d) =>
-    spec.expiresDay.forEach((day, q) => (driverExpires[d * Q + q] = day)),
+    spec.expiresDay.forEach((day, q) => {
+      if (day >= 0) driverExpires[d * Q + q] = dateOf(day);
+    }),
   );
   const driverUsedDay = new Int32Array(D).fill(-1);
   const driverUsedCount = new Int16Array(D);
@@ -484,7 +516,8 @@ export function simulate(
   const freeDrivers = new IndexSet(D);
   for (let d = 0; d < D; d += 1) freeDrivers.add(d);
   const queue = new IndexSet(N);
-  const sortKey = new Float64Array(N);
+  /** What the queue's serving order looks at, per order: built the first time it is ordered. */
+  const queueEntry: (QueuedOrderForOrdering & { i: number })[] = new Array(N);
 
   const misc: MiscEvent[] = [];
   const periods: StatusPeriod[] = [];
@@ -502,7 +535,11 @@ export function simulate(
     if (spec.retireAt !== null) heap.push(spec.retireAt, u * 8 + EV_RETIRE);
   });
 
-  const typeMask = Int32Array.from(model.types.map((spec) => spec.mask));
+  // Required qualifications, by the domain's rule (the type's and the order's own), as bit masks.
+  const qualificationIds = model.qualifications.map((qualification) => qualification.id);
+  const qualificationBit = new Map(qualificationIds.map((id, q) => [id, 1 << q]));
+  const typeRequirements = model.types.map((spec) => spec.requires.map((q) => qualificationIds[q]));
+  const requiredMasks = new Map<number, number>();
   let trigActor = AUTO_ACTOR;
   let trigIndex = -1;
   let trigKind = 0;
@@ -522,12 +559,24 @@ export function simulate(
     drains: 0,
   };
 
-  const requirementOf = (i: number) => typeMask[type[i]] | (extra[i] >= 0 ? 1 << extra[i] : 0);
-  const dueDayOf = (i: number, t: number) =>
-    Math.floor((windowEnd[i] > t ? windowEnd[i] : t) / DAY_MS);
+  const requirementOf = (i: number): number => {
+    const key = type[i] * 64 + extra[i] + 1;
+    let mask = requiredMasks.get(key);
+    if (mask === undefined) {
+      mask = requiredQualificationIds(
+        typeRequirements[type[i]],
+        extra[i] >= 0 ? [qualificationIds[extra[i]]] : [],
+      ).reduce((bits, id) => bits | (qualificationBit.get(id) ?? 0), 0);
+      requiredMasks.set(key, mask);
+    }
+    return mask;
+  };
+  /** The day the work is due at t (qualifications must be valid through it). */
+  const dueOf = (i: number, t: number): string =>
+    dueDate({ windowEnd: Number.isNaN(windowEnd[i]) ? null : new Date(windowEnd[i]) }, new Date(t));
 
   /** The engine's driver rule: holds everything needed, valid through the due day; fewest other qualifications, least used today. */
-  const pickDriver = (required: number, dueDay: number, today: number): number => {
+  const pickDriver = (required: number, due: string, today: number): number => {
     let best = -1;
     let bestExtra = 99;
     let bestUsed = 1 << 30;
@@ -538,7 +587,7 @@ export function simulate(
       if ((mask & required) !== required) continue;
       let valid = true;
       for (let bits = required, q = 0; bits; bits >>>= 1, q += 1) {
-        if (bits & 1 && driverExpires[d * Q + q] < dueDay) {
+        if (bits & 1 && !isValidThrough(driverExpires[d * Q + q], due)) {
           valid = false;
           break;
         }
@@ -581,7 +630,7 @@ export function simulate(
     if (units.size === 0 || freeDrivers.size === 0) return false;
     const required = requirementOf(i);
     const today = Math.floor(t / DAY_MS);
-    const d = pickDriver(required, dueDayOf(i, t), today);
+    const d = pickDriver(required, dueOf(i, t), today);
     if (d < 0) return false;
     const orderSite = site[i];
     let u = -1;
@@ -673,7 +722,7 @@ export function simulate(
     staff[i] = actor;
   };
 
-  /** Serves the queue: effective priority (aging), then oldest; stops when no driver is free. */
+  /** Serves the queue in the engine's serving order; stops when no driver is free. */
   const drain = (t: number) => {
     if (queue.size === 0 || freeDrivers.size === 0) return;
     stat.drains += 1;
@@ -684,13 +733,21 @@ export function simulate(
         stat.staleCancelled += 1;
         continue;
       }
-      const p = priority[i];
-      const rank = p === 0 ? 3 : Math.min(2, 3 - p + Math.floor((t - eligible[i]) / AGING_MS));
-      sortKey[i] = (3 - rank) * 1e13 + created[i] + i / N;
+      queueEntry[i] ??= {
+        i,
+        priority: PRIORITIES[priority[i]],
+        createdAt: new Date(created[i]),
+        queuedSince: new Date(eligible[i]),
+        number: i,
+      };
     }
-    const ordered = queue.items.slice().sort((a, b) => sortKey[a] - sortKey[b]);
+    const ordered = servingOrder(
+      queue.items.map((i) => queueEntry[i]),
+      new Date(t),
+      AGING_SECONDS,
+    );
     let at = t + 4;
-    for (const i of ordered) {
+    for (const { i } of ordered) {
       if (freeDrivers.size === 0) break;
       if (freeUnits[type[i]].size === 0) continue;
       if (tryMatch(i, at)) {
@@ -780,7 +837,7 @@ export function simulate(
           const i = index;
           if (t >= dispatchEnd[i]) break; // called off before the swap
           const today = Math.floor(t / DAY_MS);
-          const replacement = pickDriver(requirementOf(i), dueDayOf(i, t), today);
+          const replacement = pickDriver(requirementOf(i), dueOf(i, t), today);
           if (replacement < 0) {
             stat.reassignFailed += 1;
             break;

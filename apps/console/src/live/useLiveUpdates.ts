@@ -1,19 +1,19 @@
-import { type Query, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { createParser } from 'eventsource-parser';
 import { useEffect, useState } from 'react';
 import { apiBaseUrl, apiToken } from '@dispatch/api-client';
+import { parseDomainEvent } from './apply-event';
+import { createLiveSync } from './live-sync';
+
+export { followsLiveUpdates } from './apply-event';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-/** Whether a query is refetched when the stream announces a change (all but `meta.live: false`). */
-export function followsLiveUpdates(query: Query): boolean {
-  return query.meta?.live !== false;
-}
-
 /**
- * Keeps every query of the console fresh from the API's live stream (server-sent events, read over
- * fetch so the bearer token can be sent). A dropped connection reconnects with Last-Event-ID and
- * catches up, without reloading the page; no polling.
+ * Keeps the console's queries fresh from the API's live stream (server-sent events, read over
+ * fetch so the bearer token can be sent). Each typed domain event updates what it changed (see
+ * apply-event.ts); a dropped connection reconnects with Last-Event-ID and catches up, without
+ * reloading the page; no polling.
  */
 export function useLiveUpdates(): LiveState {
   const queryClient = useQueryClient();
@@ -23,20 +23,14 @@ export function useLiveUpdates(): LiveState {
     let stopped = false;
     let lastEventId: string | undefined;
     let controller: AbortController | undefined;
-    let refresh: ReturnType<typeof setTimeout> | undefined;
-    // Changes often come in bursts (a dispatch touches an order, a unit and a driver): refetch once.
-    // Queries marked `meta: { live: false }` (reports, the audit explorer) refresh on request only.
-    const invalidate = () => {
-      clearTimeout(refresh);
-      refresh = setTimeout(
-        () => void queryClient.invalidateQueries({ predicate: followsLiveUpdates }),
-        50,
-      );
-    };
+    let attempts = 0;
+    const sync = createLiveSync(queryClient);
 
     const connect = async () => {
       while (!stopped) {
         controller = new AbortController();
+        attempts += 1;
+        const reconnecting = attempts > 1;
         try {
           const token = await apiToken();
           const response = await fetch(`${apiBaseUrl()}/api/v1/events`, {
@@ -53,11 +47,13 @@ export function useLiveUpdates(): LiveState {
               if (message.id) lastEventId = message.id;
               if (message.event === 'ready') {
                 setState('live');
-                // Anything may have changed while the stream was down.
-                invalidate();
-              } else {
-                invalidate();
+                // Anything may have changed while the stream was down: every live query, once.
+                if (reconnecting) sync.refreshAll();
+                return;
               }
+              const event = parseDomainEvent(message.data);
+              if (event) sync.apply(event);
+              else sync.refreshAll();
             },
           });
           const reader = response.body.getReader();
@@ -78,7 +74,7 @@ export function useLiveUpdates(): LiveState {
     void connect();
     return () => {
       stopped = true;
-      clearTimeout(refresh);
+      sync.dispose();
       controller?.abort();
     };
   }, [queryClient]);

@@ -6,7 +6,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
-  PrimaryGeneratedColumn,
+  PrimaryColumn,
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
@@ -20,22 +20,35 @@ const OPEN = `status IN (${sqlValues(OPEN_DISPATCH_STATUSES)})`;
 /**
  * A work order assigned to one equipment unit and one driver. The partial unique indexes make
  * double-booking impossible in the database itself: at most one open dispatch per unit, per
- * driver and per work order.
+ * driver and per work order. They are on `open` (generated from the status), so a step that keeps
+ * the dispatch open changes no indexed column and is updated in place.
  */
 @Entity({ name: 'dispatches' })
 @Check('dispatches_status_valid', `status IN (${sqlValues(Object.values(DispatchStatus))})`)
-@Index('dispatches_one_open_per_equipment', ['equipmentId'], { unique: true, where: OPEN })
-@Index('dispatches_one_open_per_driver', ['driverId'], { unique: true, where: OPEN })
-@Index('dispatches_one_open_per_work_order', ['workOrderId'], { unique: true, where: OPEN })
+@Index('dispatches_one_open_per_equipment', ['equipmentId'], { unique: true, where: 'open' })
+@Index('dispatches_one_open_per_driver', ['driverId'], { unique: true, where: 'open' })
+@Index('dispatches_one_open_per_work_order', ['workOrderId'], { unique: true, where: 'open' })
 @Index('dispatches_work_order_idx', ['workOrderId'])
 @Index('dispatches_driver_idx', ['driverId', 'assignedAt'])
 @Index('dispatches_equipment_idx', ['equipmentId', 'assignedAt'])
 export class Dispatch {
-  @PrimaryGeneratedColumn('uuid')
+  /** Time-ordered (UUID version 7) so new rows append to the indexes on it. */
+  @PrimaryColumn({ type: 'uuid', default: () => 'uuid_v7()' })
   id: string;
 
   @Column({ type: 'uuid' })
   workOrderId: string;
+
+  /** Still holds its unit, driver and order (derived from the status by PostgreSQL). */
+  @Column({
+    type: 'boolean',
+    generatedType: 'STORED',
+    asExpression: OPEN,
+    insert: false,
+    update: false,
+    select: false,
+  })
+  open?: boolean;
 
   @ManyToOne(() => WorkOrder, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'work_order_id' })

@@ -61,4 +61,11 @@ export class Driver {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  /** Dispatches given today (`assignmentsDay`), for "least used today"; kept by the engine. */
+  @Column({ type: 'integer', default: 0 })
+  assignmentsToday: number;
+
+  @Column({ type: 'date', nullable: true })
+  assignmentsDay: string | null;
 }

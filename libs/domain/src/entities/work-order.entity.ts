@@ -8,7 +8,7 @@ import {
   JoinColumn,
   OneToMany,
   ManyToOne,
-  PrimaryGeneratedColumn,
+  PrimaryColumn,
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
@@ -31,7 +31,8 @@ import { Site } from './site.entity';
 @Index('work_orders_status_priority_idx', ['status', 'priority', 'createdAt'])
 @Index('work_orders_created_at_idx', ['createdAt'])
 export class WorkOrder {
-  @PrimaryGeneratedColumn('uuid')
+  /** Time-ordered (UUID version 7) so new rows append to the indexes on it. */
+  @PrimaryColumn({ type: 'uuid', default: () => 'uuid_v7()' })
   id: string;
 
   /** Human-facing sequence number, shown as `WO-000123`. */

@@ -56,9 +56,14 @@ export function distanceKmSql(unit: string, latitude: string, longitude: string)
           END)::float8`;
 }
 
-/** Dispatches a unit (`column` equipment_id) or a driver (driver_id) was given since midnight. */
-export function usedTodaySql(column: 'equipment_id' | 'driver_id', id: string): string {
-  return `(SELECT count(*) FROM dispatches used WHERE used.${column} = ${id} AND used.assigned_at >= date_trunc('day', now()))`;
+/** Dispatches a unit or a driver (the row aliased `alias`) was given today. */
+export function usedTodaySql(alias: string): string {
+  return `(CASE WHEN ${alias}.assignments_day = current_date THEN ${alias}.assignments_today ELSE 0 END)`;
+}
+
+/** SET clause counting one more assignment today for the row being updated (alias `alias`). */
+export function countAssignmentSql(alias: string): string {
+  return `assignments_today = ${usedTodaySql(alias)} + 1, assignments_day = current_date`;
 }
 
 /** The queue's timing rules, with the tenant-wide settings they depend on. */
@@ -70,8 +75,13 @@ export interface QueueTiming {
 }
 
 /** When an order started waiting: its creation, or for scheduled work the start of its lead time. */
-export function queuedSinceSql(timing: QueueTiming, order = 'wo'): string {
-  return `GREATEST(${order}.created_at, coalesce(${order}.window_start - make_interval(mins => ${timing.leadMinutes}), ${order}.created_at))`;
+export function queuedSinceSql(timing: Pick<QueueTiming, 'leadMinutes'>, order = 'wo'): string {
+  return queuedSinceSqlWith(String(timing.leadMinutes), order);
+}
+
+/** The same with the lead time as an SQL integer expression (a statement's parameter such as `$8::int`). */
+export function queuedSinceSqlWith(leadMinutes: string, order = 'wo'): string {
+  return `GREATEST(${order}.created_at, coalesce(${order}.window_start - make_interval(mins => ${leadMinutes}), ${order}.created_at))`;
 }
 
 /** The engine may dispatch the order now: no window, or a window starting within the lead time. */

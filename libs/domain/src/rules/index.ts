@@ -5,3 +5,5 @@ export * from './queue-order';
 export * from './fitness';
 export * from './audit-chain';
 export * from './booking-sql';
+export * from './booking-statements';
+export * from './distance';

@@ -1,5 +1,5 @@
 import { Priority } from '../enums';
-import { effectivePriority, servingOrder } from './queue-order';
+import { effectivePriority, queuedSince, servingOrder } from './queue-order';
 
 const AGING = 1800;
 
@@ -56,5 +56,28 @@ describe('queue order and aging', () => {
       createdAt: same,
     }));
     expect(servingOrder(orders, now, AGING).map((order) => order.number)).toEqual([1, 2, 3]);
+  });
+
+  it('counts waiting from creation, or for scheduled work from the start of its lead time', () => {
+    const windowStart = (minutesAhead: number) => new Date(now.getTime() + minutesAhead * 60_000);
+    expect(queuedSince({ createdAt: at(10), windowStart: null }, 60)).toEqual(at(10));
+    // Booked a day ahead: waits from an hour before its window starts.
+    expect(queuedSince({ createdAt: at(10), windowStart: windowStart(24 * 60) }, 60)).toEqual(
+      windowStart(23 * 60),
+    );
+    // Its window starts within the lead time: waits from its creation.
+    expect(queuedSince({ createdAt: at(10), windowStart: windowStart(30) }, 60)).toEqual(at(10));
+  });
+
+  it('ages scheduled work from when it started waiting, and still serves the oldest first', () => {
+    const orders = [
+      // Created long ago for a window that starts soon: has waited only 5 minutes.
+      { number: 1, priority: Priority.Low, createdAt: at(600), queuedSince: at(5) },
+      { number: 2, priority: Priority.Low, createdAt: at(61) },
+      { number: 3, priority: Priority.Standard, createdAt: at(20) },
+    ];
+    expect(servingOrder(orders, now, AGING).map((order) => order.number)).toEqual([2, 3, 1]);
+    const fresh = orders.map((order) => ({ ...order, queuedSince: now }));
+    expect(servingOrder(fresh, now, AGING).map((order) => order.number)).toEqual([3, 1, 2]);
   });
 });

@@ -43,28 +43,52 @@ export function effectiveRankSql(
   return `(CASE WHEN ${alias}.priority = 'emergency' THEN 3 ELSE LEAST(2, ${base} + floor(GREATEST(0, extract(epoch FROM (now() - ${queuedSince}))) / ${seconds})::int) END)`;
 }
 
+/**
+ * When an order started waiting, which aging counts from: its creation, or for scheduled work the
+ * start of its lead time (`leadMinutes` before its window starts), as `queuedSinceSql`. Until
+ * then the engine does not dispatch it.
+ */
+export function queuedSince(
+  order: { createdAt: Date; windowStart: Date | null },
+  leadMinutes: number,
+): Date {
+  if (!order.windowStart) return order.createdAt;
+  const leadStarts = order.windowStart.getTime() - leadMinutes * 60_000;
+  return leadStarts > order.createdAt.getTime() ? new Date(leadStarts) : order.createdAt;
+}
+
 export interface QueuedOrderForOrdering {
   priority: Priority;
   createdAt: Date;
   number: number;
+  /** When it started waiting (`queuedSince`): aging counts from then; its creation if not given. */
+  queuedSince?: Date;
 }
 
-/** Sorts queued orders into serving order at `now`. */
+/**
+ * Sorts queued orders into serving order at `now`, as `servingOrderSql`: effective priority (aging
+ * from when each started waiting), then oldest, then number.
+ */
 export function servingOrder<T extends QueuedOrderForOrdering>(
-  orders: T[],
+  orders: readonly T[],
   now: Date,
   agingSeconds = DEFAULT_AGING_SECONDS,
 ): T[] {
-  const rank = (order: T) =>
-    PRIORITY_RANK[
+  const ranked = orders.map((order) => ({
+    order,
+    rank: PRIORITY_RANK[
       effectivePriority(
         order.priority,
-        (now.getTime() - order.createdAt.getTime()) / 1000,
+        (now.getTime() - (order.queuedSince ?? order.createdAt).getTime()) / 1000,
         agingSeconds,
       )
-    ];
-  return [...orders].sort(
+    ],
+  }));
+  ranked.sort(
     (a, b) =>
-      rank(b) - rank(a) || a.createdAt.getTime() - b.createdAt.getTime() || a.number - b.number,
+      b.rank - a.rank ||
+      a.order.createdAt.getTime() - b.order.createdAt.getTime() ||
+      a.order.number - b.order.number,
   );
+  return ranked.map(({ order }) => order);
 }

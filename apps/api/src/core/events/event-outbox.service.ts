@@ -38,7 +38,7 @@ export class EventOutbox {
   /** Tenant schemas whose transactions just committed events: a hint for the live stream to read. */
   readonly committed$ = this.committedSchemas.asObservable();
 
-  /** Starts collecting the events of one transaction. */
+  /** Starts collecting the events of one transaction (TenantDatabase writes them at its end). */
   open(manager: EntityManager): void {
     this.pending.set(manager, []);
   }
@@ -63,21 +63,20 @@ export class EventOutbox {
     }
   }
 
-  /** Writes the transaction's events (one statement); returns how many. */
-  async flush(manager: EntityManager): Promise<number> {
+  /**
+   * The statement that writes the transaction's events (one row each), with their JSON as a
+   * literal so it can travel in the same message as the COMMIT; empty when there are none.
+   */
+  flushStatement(manager: EntityManager, literal: (text: string) => string): string {
     const rows = this.pending.get(manager) ?? [];
     this.pending.delete(manager);
-    if (rows.length === 0) return 0;
-    await manager.query(
-      `INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
+    if (rows.length === 0) return '';
+    return `INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
        SELECT actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id
-         FROM jsonb_to_recordset($1::jsonb) AS x(actor_kind text, actor_subject text, actor_name text, actor_role text, action text,
+         FROM jsonb_to_recordset(${literal(JSON.stringify(rows))}::jsonb) AS x(actor_kind text, actor_subject text, actor_name text, actor_role text, action text,
               entity_type text, entity_id uuid, payload jsonb, before jsonb, after jsonb, request_id text)
         -- The transaction has its id before the events take theirs: readers rely on it (EventHub).
-        WHERE pg_current_xact_id() IS NOT NULL`,
-      [JSON.stringify(rows)],
-    );
-    return rows.length;
+        WHERE pg_current_xact_id() IS NOT NULL`;
   }
 
   discard(manager: EntityManager): void {

@@ -2,18 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { tenantSchemaName } from '@dispatch/domain';
 import type { Readable } from 'node:stream';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { EventOutbox } from '../events/event-outbox.service';
 
 /**
- * Serves the queue for transactions that free capacity (the dispatch engine): `beforeWork` runs
- * first and takes whatever serving needs before any row lock; `afterWork` serves, last.
+ * Serves the queue for transactions that free capacity (the dispatch engine): its opening
+ * statements take whatever serving needs before any row lock; `afterWork` serves, last.
  */
 export interface QueueServer {
-  /** Returns whether the queue must be served at the end of this transaction. */
-  beforeWork(manager: EntityManager): Promise<boolean>;
+  /** Statements sent with BEGIN, before the work takes any row lock. */
+  readonly openingStatements: readonly string[];
+  /** From the rows of the last opening statement: whether the queue must be served after the work. */
+  mustServe(rows: Record<string, unknown>[]): boolean;
   afterWork(manager: EntityManager, actor: Actor): Promise<void>;
+}
+
+/** node-postgres answers a multi-statement query with one result per statement. */
+function toResultList(result: QueryResult | QueryResult[]): QueryResult[] {
+  return Array.isArray(result) ? result : [result];
 }
 
 export interface TransactionOptions {
@@ -22,6 +30,8 @@ export interface TransactionOptions {
    * edited …): the queue is served in the same transaction, after the work.
    */
   servesQueue?: boolean;
+  /** More statements to send with BEGIN (e.g. the engine's fast-path savepoint). */
+  opening?: readonly string[];
 }
 
 /**
@@ -45,8 +55,13 @@ export class TenantDatabase {
 
   /**
    * Runs `work` in one transaction in the caller's tenant schema. Events the work appends to the
-   * outbox are written last, in one statement, and announced after the commit. With
-   * `servesQueue`, the queue is served after the work, in the same transaction.
+   * outbox are written last, in the same round trip as the COMMIT, and announced after it. With
+   * `servesQueue`, the queue server takes its locks first and serves the queue after the work, in
+   * the same transaction.
+   *
+   * Round trips matter more than anything else here: BEGIN and the search_path (and the queue
+   * server's opening statements) go as one simple-protocol message, and so do the outbox insert
+   * and COMMIT. PostgreSQL runs each statement of such a message with a fresh snapshot.
    */
   async transaction<T>(
     actor: Pick<Actor, 'tenant'> & Partial<Actor>,
@@ -56,22 +71,38 @@ export class TenantDatabase {
     const schema = tenantSchemaName(actor.tenant);
     const server = options.servesQueue ? this.queueServer : undefined;
     if (options.servesQueue && !server) throw new Error('No queue server is registered');
-    let wrote = 0;
-    const result = await this.dataSource.transaction(async (manager) => {
-      this.outbox.open(manager);
-      try {
-        await manager.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
-        const serve = server ? await server.beforeWork(manager) : false;
-        const value = await work(manager);
-        if (serve && server) await server.afterWork(manager, actor as Actor);
-        wrote = await this.outbox.flush(manager);
-        return value;
-      } finally {
-        this.outbox.discard(manager);
-      }
-    });
-    if (wrote > 0) this.outbox.announce(schema);
-    return result;
+    const runner = this.dataSource.createQueryRunner();
+    // typeorm types the driver's connection as any: it is node-postgres' pooled client.
+    const client = (await runner.connect()) as PoolClient;
+    const manager = runner.manager;
+    let open = false;
+    this.outbox.open(manager);
+    try {
+      const opening = [`BEGIN`, `SELECT set_config('search_path', '"${schema}"', true)`];
+      if (server) opening.push(...server.openingStatements);
+      opening.push(...(options.opening ?? []));
+      const results = toResultList(await client.query(opening.join('; ')));
+      open = true;
+      // typeorm's own writes (save) must join this transaction instead of starting their own.
+      (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+      const serve = server
+        ? server.mustServe(results[1 + server.openingStatements.length].rows)
+        : false;
+      const value = await work(manager);
+      if (serve && server) await server.afterWork(manager, actor as Actor);
+      const flush = this.outbox.flushStatement(manager, (text) => client.escapeLiteral(text));
+      await client.query(flush ? `${flush}; COMMIT` : 'COMMIT');
+      open = false;
+      if (flush) this.outbox.announce(schema);
+      return value;
+    } catch (error) {
+      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+      this.outbox.discard(manager);
+      await runner.release();
+    }
   }
 
   /**

@@ -1,25 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import {
+  assertTransition,
+  BookingStatements,
+  countAssignmentSql,
   type Dispatch,
   DispatchStatus,
-  distanceKmSql,
   domainEvent,
   DomainError,
-  dueDateSql,
   dueNowSql,
   EquipmentStatus,
-  freeDriverSql,
-  freeUnitSql,
-  OPEN_DISPATCH_SQL,
-  OPEN_DISPATCH_STATUSES,
-  otherQualificationsSql,
+  type MatchMode,
+  NEXT_STEPS,
+  NotFoundError,
   type QueueTiming,
-  qualifiedThroughSql,
   queuedSinceSql,
-  requiredQualificationsSql,
   servingOrderSql,
-  STEP_TIMESTAMP,
-  usedTodaySql,
   WorkOrderStatus,
 } from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
@@ -36,9 +31,6 @@ export interface AssignedDispatch {
   status: DispatchStatus;
 }
 
-/** How the match locks rows: the fast path of a new order skips rows others hold; serving waits. */
-type MatchMode = 'fast' | 'recheck' | 'serve';
-
 interface BookedRow {
   id: string;
   work_order_id: string;
@@ -49,6 +41,56 @@ interface BookedRow {
   unit_code: string;
   distance_km: number | null;
   driver_id: string;
+  driver_name: string;
+}
+
+/** The dispatches that may move to each status: the inverse of NEXT_STEPS. */
+const PREVIOUS_STEPS = Object.fromEntries(
+  Object.values(DispatchStatus).map((to) => [
+    to,
+    Object.values(DispatchStatus).filter((from) => NEXT_STEPS[from].includes(to)),
+  ]),
+) as Record<DispatchStatus, DispatchStatus[]>;
+
+/** A new order as the fast path inserts it. */
+export interface NewOrderInput {
+  title: string;
+  siteId: string;
+  equipmentTypeId: string;
+  priority: string;
+  notes: string | null;
+  externalRef: string | null;
+  windowStart: Date | null;
+  windowEnd: Date | null;
+  requiredQualificationIds: string[];
+}
+
+/** PostgreSQL refused a write for a constraint (SQLSTATE class 23). */
+function isIntegrityViolation(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return typeof code === 'string' && code.startsWith('23');
+}
+
+/** A dispatch row as it is after a step, with its order, unit and driver named. */
+export interface MovedDispatchRow {
+  id: string;
+  work_order_id: string;
+  equipment_id: string;
+  driver_id: string;
+  status: DispatchStatus;
+  previous_status: DispatchStatus;
+  dispatched_by: string;
+  assigned_at: Date;
+  acknowledged_at: Date | null;
+  en_route_at: Date | null;
+  on_site_at: Date | null;
+  completed_at: Date | null;
+  cancelled_at: Date | null;
+  number: number;
+  external_ref: string | null;
+  unit_id: string;
+  unit_code: string;
+  unit_name: string;
   driver_name: string;
 }
 
@@ -64,20 +106,6 @@ interface PartiesRow {
 }
 
 /**
- * Queue locks (transaction-scoped advisory locks per tenant schema):
- * - DECIDE, shared by every transaction that frees capacity, exclusive for a new order that is
- *   about to be left in the queue. So a freed resource and a newly queued order always meet:
- *   either the order's final check sees the freed resource, or the freeing transaction sees the
- *   queued order. Transactions that only free capacity do not wait for one another.
- * - SERVE, exclusive, taken only when the queue holds due work: serving is serialized (in
- *   priority order, no deadlocks between servers), freeing when nothing waits is not.
- * Lock order everywhere: DECIDE, SERVE, then rows.
- */
-const DECIDE_LOCK = 1;
-const SERVE_LOCK = 3;
-const lockKey = (key: number) => `${key}, hashtext(current_schema())`;
-
-/**
  * The heart of the product and the single owner of booking state: a unit's status, a driver's
  * active dispatch, a dispatch's unit, driver and open/closed state, and the assignment and
  * maintenance history the reports read. Everything runs inside the caller's transaction, and
@@ -90,6 +118,7 @@ const lockKey = (key: number) => `${key}, hashtext(current_schema())`;
 @Injectable()
 export class DispatchEngine implements QueueServer {
   readonly timing: QueueTiming;
+  private readonly sql: BookingStatements;
 
   constructor(
     private readonly outbox: EventOutbox,
@@ -100,6 +129,7 @@ export class DispatchEngine implements QueueServer {
       agingSeconds: config.QUEUE_AGING_MINUTES * 60,
       leadMinutes: config.DISPATCH_LEAD_MINUTES,
     };
+    this.sql = new BookingStatements(this.timing);
     db.useQueueServer(this);
   }
 
@@ -126,15 +156,13 @@ export class DispatchEngine implements QueueServer {
 
   // ---- the queue's contract with transactions that free capacity (TenantDatabase servesQueue) ----
 
-  async beforeWork(manager: EntityManager): Promise<boolean> {
-    await manager.query(`SELECT pg_advisory_xact_lock_shared(${lockKey(DECIDE_LOCK)})`);
-    // A fresh statement, so it sees every order queued before the lock was granted; while this
-    // transaction holds it, no new order can be left queued.
-    const [{ waiting }] = (await manager.query(
-      `SELECT w.waiting, CASE WHEN w.waiting THEN (SELECT 1 FROM pg_advisory_xact_lock(${lockKey(SERVE_LOCK)})) END AS serving
-         FROM (SELECT EXISTS (SELECT 1 FROM work_orders wo WHERE wo.status = 'queued' AND ${this.dueSql()}) AS waiting) w`,
-    )) as { waiting: boolean }[];
-    return waiting;
+  /** See BookingStatements for the two queue locks and why completions need not wait for each other. */
+  get openingStatements(): readonly string[] {
+    return [this.sql.decideShared, this.sql.waitingThenServeLock];
+  }
+
+  mustServe(rows: Record<string, unknown>[]): boolean {
+    return rows[0]?.waiting === true;
   }
 
   async afterWork(manager: EntityManager, trigger: Actor): Promise<void> {
@@ -143,24 +171,63 @@ export class DispatchEngine implements QueueServer {
 
   // ---- matching ----
 
+  /** Opening statement of a transaction that will call `dispatchNewOrder` (with BEGIN: no round trip). */
+  get newOrderOpening(): string {
+    return this.sql.fastPathSavepoint;
+  }
+
   /**
-   * Tries to dispatch a new order now; if nothing fits, it stays queued. The fast path skips rows
-   * other transactions hold. Only when it finds nothing does it take the decide lock (exclusive)
-   * and look again, waiting for in-flight changes, before leaving the order in the queue.
+   * The fast path of a new order: in one statement, inserts it already dispatched to a free unit
+   * and qualified driver if there are such (rows others hold are skipped). Returns the inserted
+   * order (as PostgreSQL's JSON of the row) and calls `created` before the dispatch's event is
+   * appended, so the order's creation comes first in the outbox. Returns null, having written
+   * nothing and released every lock it took, when nothing is free (or a reference is invalid):
+   * the caller then creates the order and calls `queueOrDispatch`.
+   * The transaction must have been opened with `newOrderOpening`.
    */
-  async dispatchOrQueue(
+  async dispatchNewOrder(
+    manager: EntityManager,
+    trigger: Actor,
+    order: NewOrderInput,
+    created: (row: Record<string, unknown>) => void,
+  ): Promise<AssignedDispatch | null> {
+    let row: (BookedRow & { work_order: Record<string, unknown> }) | undefined;
+    try {
+      [row] = (await manager.query(this.sql.createAndMatch, [
+        order.title,
+        order.siteId,
+        order.equipmentTypeId,
+        order.priority,
+        order.notes,
+        order.externalRef,
+        trigger.subject,
+        order.windowStart,
+        order.windowEnd,
+        order.requiredQualificationIds,
+        engineActor(trigger).subject,
+      ])) as (BookedRow & { work_order: Record<string, unknown> })[];
+    } catch (error) {
+      // A constraint (a duplicate externalRef …): the slow path writes the order and reports it.
+      if (!isIntegrityViolation(error)) throw error;
+    }
+    if (!row) {
+      await manager.query('ROLLBACK TO SAVEPOINT fast_match');
+      return null;
+    }
+    created(row.work_order);
+    return this.booked(manager, engineActor(trigger), row, 'automatic');
+  }
+
+  /**
+   * A new order the fast path could not serve: takes the decide lock (exclusive), waiting for
+   * in-flight changes, and looks again before leaving it in the queue.
+   */
+  async queueOrDispatch(
     manager: EntityManager,
     trigger: Actor,
     workOrderId: string,
   ): Promise<AssignedDispatch | null> {
-    // If the fast path locks a unit but finds no driver, rolling back to the savepoint releases
-    // that row lock before this transaction waits for the decide lock (holding it while waiting
-    // would deadlock with a freeing transaction waiting for the same unit).
-    await manager.query('SAVEPOINT fast_match');
-    const fast = await this.match(manager, trigger, workOrderId, 'fast');
-    if (fast) return fast;
-    await manager.query('ROLLBACK TO SAVEPOINT fast_match');
-    await manager.query(`SELECT pg_advisory_xact_lock(${lockKey(DECIDE_LOCK)})`);
+    await manager.query(this.sql.decideExclusive);
     return this.match(manager, trigger, workOrderId, 'recheck');
   }
 
@@ -170,15 +237,12 @@ export class DispatchEngine implements QueueServer {
    */
   private async serveQueue(manager: EntityManager, trigger: Actor): Promise<AssignedDispatch[]> {
     const assigned: AssignedDispatch[] = [];
-    const queued = (await manager.query(
-      `SELECT wo.id, wo.equipment_type_id,
-              (SELECT count(*) FROM equipment e WHERE e.equipment_type_id = wo.equipment_type_id AND ${freeUnitSql('e')})::int AS free_units,
-              (SELECT count(*) FROM drivers d WHERE ${freeDriverSql('d')})::int AS free_drivers
-         FROM work_orders wo
-        WHERE wo.status = 'queued' AND ${this.dueSql()}
-          AND EXISTS (SELECT 1 FROM equipment e WHERE e.equipment_type_id = wo.equipment_type_id AND ${freeUnitSql('e')})
-        ORDER BY ${this.servingOrderSql()}`,
-    )) as { id: string; equipment_type_id: string; free_units: number; free_drivers: number }[];
+    const queued = (await manager.query(this.sql.servable)) as {
+      id: string;
+      equipment_type_id: string;
+      free_units: number;
+      free_drivers: number;
+    }[];
     if (queued.length === 0) return assigned;
     let driversLeft = queued[0].free_drivers;
     const freeUnits = new Map(queued.map((order) => [order.equipment_type_id, order.free_units]));
@@ -199,7 +263,9 @@ export class DispatchEngine implements QueueServer {
    * that transaction. Returns how many orders were dispatched.
    */
   async serveNow(manager: EntityManager, trigger: Actor): Promise<number> {
-    if (!(await this.beforeWork(manager))) return 0;
+    await manager.query(this.sql.decideShared);
+    const rows = (await manager.query(this.sql.waitingThenServeLock)) as Record<string, unknown>[];
+    if (!this.mustServe(rows)) return 0;
     return (await this.serveQueue(manager, trigger)).length;
   }
 
@@ -209,62 +275,12 @@ export class DispatchEngine implements QueueServer {
     workOrderId: string,
     mode: MatchMode,
   ): Promise<AssignedDispatch | null> {
-    const skip = mode === 'fast' ? 'SKIP LOCKED' : '';
-    // An order another transaction holds is being edited, cancelled or dispatched by hand.
-    const orderLock = mode === 'serve' ? 'SKIP LOCKED' : '';
-    const [row] = (await manager.query(
-      `WITH wo AS (
-         SELECT wo.id, wo.number, wo.external_ref, wo.site_id, wo.equipment_type_id,
-                s.latitude, s.longitude, ${requiredQualificationsSql('wo')}::uuid[] AS required,
-                ${dueDateSql('wo')} AS due, ${this.queuedSinceSql()} AS queued_since
-           FROM work_orders wo JOIN sites s ON s.id = wo.site_id
-          WHERE wo.id = $1 AND wo.status = 'queued' AND ${this.dueSql()}
-          FOR UPDATE OF wo ${orderLock}),
-       unit AS (
-         SELECT e.id, e.code, ${distanceKmSql('e', 'wo.latitude', 'wo.longitude')} AS distance_km
-           FROM equipment e, wo
-          WHERE e.equipment_type_id = wo.equipment_type_id AND ${freeUnitSql('e')}
-          ORDER BY distance_km ASC NULLS LAST, ${usedTodaySql('equipment_id', 'e.id')} ASC, e.code ASC
-          LIMIT 1 FOR UPDATE OF e ${skip}),
-       driver AS (
-         SELECT d.id, d.name
-           FROM drivers d, wo
-          WHERE EXISTS (SELECT 1 FROM unit) AND ${freeDriverSql('d')}
-            AND ${qualifiedThroughSql('d', 'wo.required', 'wo.due')}
-          ORDER BY ${otherQualificationsSql('d', 'wo.required')} ASC, ${usedTodaySql('driver_id', 'd.id')} ASC, d.name ASC, d.id ASC
-          LIMIT 1 FOR UPDATE OF d ${skip}),
-       ${this.bookingSql('wo.id', 'unit.id', 'driver.id', '$2')}
-       SELECT booked.id, wo.id AS work_order_id, wo.number, wo.external_ref,
-              GREATEST(0, extract(epoch FROM now() - wo.queued_since))::int AS queued_seconds,
-              unit.id AS unit_id, unit.code AS unit_code, unit.distance_km, driver.id AS driver_id, driver.name AS driver_name
-         FROM booked, wo, unit, driver`,
-      [workOrderId, engineActor(trigger).subject],
-    )) as BookedRow[];
+    const [row] = (await manager.query(this.sql.match(mode), [
+      workOrderId,
+      engineActor(trigger).subject,
+    ])) as BookedRow[];
     if (!row) return null;
     return this.booked(manager, engineActor(trigger), row, 'automatic');
-  }
-
-  /**
-   * The statements that book a unit and a driver for an order (CTEs named `booked`, …), given SQL
-   * expressions of the three ids and of who dispatched: the dispatch, the unit's status, the
-   * driver's active dispatch, the order's status and first dispatch, and the assignment period.
-   */
-  private bookingSql(orderId: string, unitId: string, driverId: string, by: string): string {
-    return `booked AS (
-         INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by, assigned_at)
-         SELECT ${orderId}, ${unitId}, ${driverId}, 'assigned', ${by}, now() FROM wo, unit, driver
-         RETURNING id, work_order_id, equipment_id, driver_id, assigned_at),
-       booked_unit AS (
-         UPDATE equipment e SET status = 'dispatched', updated_at = now() FROM booked WHERE e.id = booked.equipment_id),
-       booked_driver AS (
-         UPDATE drivers d SET active_dispatch_id = booked.id, updated_at = now() FROM booked WHERE d.id = booked.driver_id),
-       booked_order AS (
-         UPDATE work_orders o SET status = 'dispatched', dispatched_at = coalesce(o.dispatched_at, booked.assigned_at), updated_at = now()
-           FROM booked WHERE o.id = booked.work_order_id),
-       booked_period AS (
-         INSERT INTO assignment_periods (dispatch_id, equipment_id, driver_id, site_id, started_at)
-         SELECT booked.id, booked.equipment_id, booked.driver_id, o.site_id, booked.assigned_at
-           FROM booked JOIN work_orders o ON o.id = booked.work_order_id)`;
   }
 
   private booked(
@@ -310,119 +326,77 @@ export class DispatchEngine implements QueueServer {
     actor: Actor,
     pair: { workOrderId: string; equipmentId: string; driverId: string },
   ): Promise<AssignedDispatch> {
-    const [row] = (await manager.query(
-      `WITH wo AS (
-         SELECT wo.id, wo.number, wo.external_ref, s.latitude, s.longitude, ${this.queuedSinceSql()} AS queued_since
-           FROM work_orders wo JOIN sites s ON s.id = wo.site_id WHERE wo.id = $1),
-       unit AS (SELECT e.id, e.code, ${distanceKmSql('e', 'wo.latitude', 'wo.longitude')} AS distance_km FROM equipment e, wo WHERE e.id = $2),
-       driver AS (SELECT d.id, d.name FROM drivers d WHERE d.id = $3),
-       ${this.bookingSql('wo.id', 'unit.id', 'driver.id', '$4')}
-       SELECT booked.id, wo.id AS work_order_id, wo.number, wo.external_ref,
-              GREATEST(0, extract(epoch FROM now() - wo.queued_since))::int AS queued_seconds,
-              unit.id AS unit_id, unit.code AS unit_code, unit.distance_km, driver.id AS driver_id, driver.name AS driver_name
-         FROM booked, wo, unit, driver`,
-      [pair.workOrderId, pair.equipmentId, pair.driverId, actor.subject],
-    )) as BookedRow[];
+    const [row] = (await manager.query(this.sql.assignByHand, [
+      pair.workOrderId,
+      pair.equipmentId,
+      pair.driverId,
+      actor.subject,
+    ])) as BookedRow[];
     return this.booked(manager, actor, row, 'manual');
   }
 
   // ---- the dispatch's life ----
 
-  /** One step of an open dispatch that keeps its unit and driver (acknowledged, en route, on site). */
-  async advance(
-    manager: EntityManager,
-    actor: Actor,
-    dispatch: Dispatch,
-    to: DispatchStatus.Acknowledged | DispatchStatus.EnRoute | DispatchStatus.OnSite,
-  ): Promise<void> {
-    const field = STEP_TIMESTAMP[to];
-    const column = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    const [row] = (await manager.query(
-      `WITH step AS (
-         UPDATE dispatches SET status = $2, ${column} = now(), updated_at = now()
-          WHERE id = $1 AND status = $3
-         RETURNING id, work_order_id, equipment_id, driver_id, ${column} AS at),
-       arrived AS (
-         UPDATE work_orders o SET on_site_at = coalesce(o.on_site_at, step.at)
-           FROM step WHERE $2 = 'on_site' AND o.id = step.work_order_id)
-       SELECT step.id, step.at, ${this.partiesColumns('step')} FROM step ${this.partiesJoins('step')}`,
-      [dispatch.id, to, dispatch.status],
-    )) as (PartiesRow & { at: Date })[];
-    if (!row) {
-      throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is no longer ${dispatch.status}`, {
-        currentStatus: dispatch.status,
-      });
-    }
-    this.stepEvent(manager, actor, row, dispatch.status, to, row.at);
-    Object.assign(dispatch, { status: to, [field]: new Date(row.at) });
-  }
-
   /**
-   * Ends an open dispatch (completed or cancelled), freeing its unit and driver, and closes its work
-   * order and assignment period. Callers run with servesQueue, so the queue is served afterwards.
+   * Moves a dispatch one step (acknowledged … completed, or cancelled) in one statement. Completing
+   * or cancelling frees its unit and driver and closes its work order and assignment period;
+   * callers run with servesQueue, so the queue is served afterwards. With `driver`, only that
+   * driver's own dispatch moves (anything else is not found).
    */
-  async close(
+  async transition(
     manager: EntityManager,
     actor: Actor,
-    dispatch: Dispatch,
-    to: DispatchStatus.Completed | DispatchStatus.Cancelled,
-  ): Promise<void> {
-    if (!OPEN_DISPATCH_STATUSES.includes(dispatch.status)) {
-      throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is already ${dispatch.status}`, {
-        currentStatus: dispatch.status,
-      });
-    }
-    const completed = to === DispatchStatus.Completed;
-    const column = completed ? 'completed_at' : 'cancelled_at';
-    const orderStatus = completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
-    // A unit that finished a job is where the job was: the next match measures from there.
-    const [row] = (await manager.query(
-      `WITH closed AS (
-         UPDATE dispatches SET status = $2, ${column} = now(), updated_at = now()
-          WHERE id = $1 AND status IN (${OPEN_DISPATCH_SQL})
-         RETURNING id, work_order_id, equipment_id, driver_id, ${column} AS at),
-       closed_order AS (
-         UPDATE work_orders o SET status = $3, ${column} = now(), updated_at = now()
-           FROM closed WHERE o.id = closed.work_order_id),
-       freed_unit AS (
-         UPDATE equipment e SET status = 'available', updated_at = now(),
-                latitude = CASE WHEN $4 THEN s.latitude ELSE e.latitude END,
-                longitude = CASE WHEN $4 THEN s.longitude ELSE e.longitude END
-           FROM closed JOIN work_orders o ON o.id = closed.work_order_id JOIN sites s ON s.id = o.site_id
-          WHERE e.id = closed.equipment_id AND e.status = '${EquipmentStatus.Dispatched}'),
-       freed_driver AS (
-         UPDATE drivers d SET active_dispatch_id = NULL, updated_at = now()
-           FROM closed WHERE d.id = closed.driver_id AND d.active_dispatch_id = closed.id),
-       ended_period AS (
-         UPDATE assignment_periods p SET ended_at = GREATEST(closed.at, p.started_at), end_reason = $2
-           FROM closed WHERE p.dispatch_id = closed.id AND p.ended_at IS NULL)
-       SELECT closed.id, closed.at, ${this.partiesColumns('closed')} FROM closed ${this.partiesJoins('closed')}`,
-      [dispatch.id, to, orderStatus, completed],
-    )) as (PartiesRow & { at: Date })[];
+    id: string,
+    to: DispatchStatus,
+    driver?: Pick<Actor, 'subject' | 'name'>,
+  ): Promise<MovedDispatchRow> {
+    const from = PREVIOUS_STEPS[to];
+    const closing = to === DispatchStatus.Completed || to === DispatchStatus.Cancelled;
+    const orderStatus =
+      to === DispatchStatus.Completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
+    const [row] = (await manager.query(this.sql.transition(to), [
+      id,
+      to,
+      from,
+      driver?.subject ?? null,
+      driver?.name ?? null,
+      ...(closing ? [orderStatus] : []),
+    ])) as MovedDispatchRow[];
     if (!row) {
-      throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is no longer open`, {
-        currentStatus: dispatch.status,
+      // Why not: gone (or not this driver's), or not in a status this step starts from.
+      const [current] = (await manager.query(
+        `SELECT status FROM dispatches x WHERE x.id = $1
+            AND ($2::text IS NULL OR x.driver_id IN (SELECT own.id FROM drivers own
+                  WHERE own.keycloak_subject = $2 OR (own.keycloak_subject IS NULL AND own.username = $3)))`,
+        [id, driver?.subject ?? null, driver?.name ?? null],
+      )) as { status: DispatchStatus }[];
+      if (!current) throw new NotFoundError('Dispatch', id);
+      assertTransition(current.status, to);
+      throw new DomainError('ILLEGAL_TRANSITION', `The dispatch is ${current.status}`, {
+        currentStatus: current.status,
       });
     }
-    this.stepEvent(manager, actor, row, dispatch.status, to, row.at);
-    this.outbox.append(
-      manager,
-      actor,
-      domainEvent(
-        `work_order.${orderStatus}`,
-        row.work_order_id,
-        {
-          workOrder: { id: row.work_order_id, number: row.number, externalRef: row.external_ref },
-          dispatchId: row.id,
-        },
-        {
-          before: { status: WorkOrderStatus.Dispatched },
-          after: { status: orderStatus, dispatchId: row.id },
-        },
-      ),
-    );
-    dispatch.status = to;
-    dispatch[completed ? 'completedAt' : 'cancelledAt'] = new Date(row.at);
+    const at = row[`${to}_at` as keyof MovedDispatchRow] as Date;
+    this.stepEvent(manager, actor, row, row.previous_status, to, at);
+    if (closing) {
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          `work_order.${orderStatus}`,
+          row.work_order_id,
+          {
+            workOrder: { id: row.work_order_id, number: row.number, externalRef: row.external_ref },
+            dispatchId: row.id,
+          },
+          {
+            before: { status: WorkOrderStatus.Dispatched },
+            after: { status: orderStatus, dispatchId: row.id },
+          },
+        ),
+      );
+    }
+    return row;
   }
 
   /**
@@ -435,10 +409,7 @@ export class DispatchEngine implements QueueServer {
     dispatch: Dispatch,
     choice: { equipmentId: string; driverId: string },
   ): Promise<void> {
-    const [before] = (await manager.query(
-      `SELECT x.id, ${this.partiesColumns('x')} FROM dispatches x ${this.partiesJoins('x')} WHERE x.id = $1`,
-      [dispatch.id],
-    )) as PartiesRow[];
+    const [before] = (await manager.query(this.sql.parties, [dispatch.id])) as PartiesRow[];
     const unitChanges = choice.equipmentId !== dispatch.equipmentId;
     const driverChanges = choice.driverId !== dispatch.driverId;
     if (!unitChanges && !driverChanges) return;
@@ -449,7 +420,7 @@ export class DispatchEngine implements QueueServer {
        released_unit AS (
          UPDATE equipment SET status = 'available', updated_at = now() WHERE $5 AND id = $3 AND status = 'dispatched'),
        booked_unit AS (
-         UPDATE equipment SET status = 'dispatched', updated_at = now() WHERE $5 AND id = $6),
+         UPDATE equipment e SET status = 'dispatched', ${countAssignmentSql('e')}, updated_at = now() WHERE $5 AND e.id = $6),
        ended_period AS (
          UPDATE assignment_periods SET ended_at = GREATEST(now(), started_at), end_reason = 'reassigned'
           WHERE dispatch_id = $1 AND ended_at IS NULL RETURNING site_id)
@@ -470,7 +441,7 @@ export class DispatchEngine implements QueueServer {
          UPDATE dispatches SET equipment_id = $2, driver_id = $3, updated_at = now() WHERE id = $1
          RETURNING id, work_order_id, equipment_id, driver_id),
        booked_driver AS (
-         UPDATE drivers SET active_dispatch_id = $1, updated_at = now() WHERE $4 AND id = $3)
+         UPDATE drivers d SET active_dispatch_id = $1, ${countAssignmentSql('d')}, updated_at = now() WHERE $4 AND d.id = $3)
        SELECT moved.id, wo.number, wo.external_ref, moved.work_order_id, e.id AS unit_id, e.code AS unit_code, d.id AS driver_id, d.name AS driver_name
          FROM moved JOIN work_orders wo ON wo.id = moved.work_order_id
          JOIN equipment e ON e.id = $2 JOIN drivers d ON d.id = $3`,
@@ -561,18 +532,6 @@ export class DispatchEngine implements QueueServer {
   }
 
   // ---- helpers ----
-
-  /** Columns naming a dispatch's order, unit and driver, from a row aliased `alias` with their ids. */
-  private partiesColumns(alias: string): string {
-    return `${alias}.work_order_id, parties_wo.number, parties_wo.external_ref, parties_e.id AS unit_id, parties_e.code AS unit_code,
-            parties_d.id AS driver_id, parties_d.name AS driver_name`;
-  }
-
-  private partiesJoins(alias: string): string {
-    return `JOIN work_orders parties_wo ON parties_wo.id = ${alias}.work_order_id
-            JOIN equipment parties_e ON parties_e.id = ${alias}.equipment_id
-            JOIN drivers parties_d ON parties_d.id = ${alias}.driver_id`;
-  }
 
   private stepEvent(
     manager: EntityManager,

@@ -4,6 +4,10 @@ import {
   type CapacitySnapshot,
   dueDate,
   explainBlockers,
+  freeDriverSql,
+  freeUnitSql,
+  queuedSince,
+  requiredQualificationsSql,
   type UnitCounts,
 } from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
@@ -12,6 +16,7 @@ import { DispatchEngine } from './dispatch-engine.service';
 export interface ExplainableOrder {
   id: string;
   equipmentTypeId: string;
+  createdAt: Date;
   windowStart: Date | null;
   windowEnd: Date | null;
 }
@@ -23,8 +28,7 @@ export class QueueExplainer {
 
   /** When scheduled work becomes the engine's to dispatch, if that is still ahead. */
   private notBefore(order: ExplainableOrder, now: Date): string | undefined {
-    if (!order.windowStart) return undefined;
-    const from = new Date(order.windowStart.getTime() - this.engine.dispatchLeadMinutes * 60_000);
+    const from = queuedSince(order, this.engine.dispatchLeadMinutes);
     return from > now ? from.toISOString() : undefined;
   }
 
@@ -56,15 +60,15 @@ export class QueueExplainer {
 
   private async capacity(manager: EntityManager): Promise<CapacitySnapshot> {
     const units = (await manager.query(
-      `SELECT equipment_type_id AS type,
+      `SELECT e.equipment_type_id AS type,
               count(*)::int AS total,
-              count(*) FILTER (WHERE status = 'available')::int AS available,
-              count(*) FILTER (WHERE status = 'dispatched')::int AS dispatched,
-              count(*) FILTER (WHERE status = 'maintenance')::int AS maintenance
-         FROM equipment WHERE status <> 'retired' GROUP BY equipment_type_id`,
+              count(*) FILTER (WHERE ${freeUnitSql('e')})::int AS available,
+              count(*) FILTER (WHERE e.status = 'dispatched')::int AS dispatched,
+              count(*) FILTER (WHERE e.status = 'maintenance')::int AS maintenance
+         FROM equipment e WHERE e.status <> 'retired' GROUP BY e.equipment_type_id`,
     )) as ({ type: string } & UnitCounts)[];
     const drivers = (await manager.query(
-      `SELECT d.id, (d.duty_status = 'on_duty' AND d.active_dispatch_id IS NULL) AS free,
+      `SELECT d.id, ${freeDriverSql('d')} AS free,
               coalesce(json_object_agg(h.qualification_id, h.expires_at::text) FILTER (WHERE h.qualification_id IS NOT NULL), '{}') AS qualifications
          FROM drivers d LEFT JOIN driver_qualifications h ON h.driver_id = d.id
         GROUP BY d.id`,
@@ -101,19 +105,10 @@ export class QueueExplainer {
     orders: readonly ExplainableOrder[],
   ): Promise<Map<string, string[]>> {
     const rows = (await manager.query(
-      `SELECT wo.id AS order_id, r.qualification_id
-         FROM work_orders wo JOIN equipment_type_required_qualifications r ON r.equipment_type_id = wo.equipment_type_id
-        WHERE wo.id = ANY($1::uuid[])
-       UNION
-       SELECT work_order_id, qualification_id FROM work_order_required_qualifications WHERE work_order_id = ANY($1::uuid[])`,
+      `SELECT wo.id, ${requiredQualificationsSql('wo')}::text[] AS required
+         FROM work_orders wo WHERE wo.id = ANY($1::uuid[])`,
       [orders.map((order) => order.id)],
-    )) as { order_id: string; qualification_id: string }[];
-    const byOrder = new Map<string, string[]>();
-    for (const row of rows)
-      byOrder.set(
-        row.order_id,
-        [...(byOrder.get(row.order_id) ?? []), row.qualification_id].sort(),
-      );
-    return byOrder;
+    )) as { id: string; required: string[] }[];
+    return new Map(rows.map((row) => [row.id, [...row.required].sort()]));
   }
 }

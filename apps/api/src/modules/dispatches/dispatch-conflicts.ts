@@ -6,6 +6,7 @@ import {
   Equipment,
   NotFoundError,
   type Requirement,
+  requiredQualificationsSql,
   unitConflicts,
   type WorkOrder,
 } from '@dispatch/domain';
@@ -14,14 +15,16 @@ import type { EntityManager } from 'typeorm';
 /** Every qualification a driver of this order must hold: the type's and the order's own. */
 export async function requirementsOf(
   manager: EntityManager,
-  order: Pick<WorkOrder, 'id' | 'equipmentTypeId'>,
+  order: Pick<WorkOrder, 'id'>,
 ): Promise<Requirement[]> {
   return (await manager.query(
-    `SELECT q.id, q.code FROM qualifications q
-      WHERE q.id IN (SELECT qualification_id FROM equipment_type_required_qualifications WHERE equipment_type_id = $1
-                     UNION SELECT qualification_id FROM work_order_required_qualifications WHERE work_order_id = $2)
+    `SELECT q.id, q.code
+       FROM work_orders wo
+      CROSS JOIN LATERAL unnest(${requiredQualificationsSql('wo')}) AS needed(id)
+       JOIN qualifications q ON q.id = needed.id
+      WHERE wo.id = $1
       ORDER BY q.code`,
-    [order.equipmentTypeId, order.id],
+    [order.id],
   )) as Requirement[];
 }
 

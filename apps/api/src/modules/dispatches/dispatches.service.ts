@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  assertTransition,
   ConflictError,
   Dispatch,
   DispatchStatus,
@@ -34,6 +33,7 @@ import {
   type DispatchView,
   type ReassignDispatchDto,
   toDispatchView,
+  toDispatchViewFromRow,
   type TransitionDto,
 } from './dto/dispatch.dto';
 
@@ -185,24 +185,26 @@ export class DispatchesService {
 
   /** Moves a dispatch one step; completing or cancelling frees its unit and driver and serves the queue. */
   transition(actor: Actor, id: string, input: TransitionDto): Promise<DispatchView> {
+    const driverOnly = isDriverOnly(actor);
+    if (driverOnly && !DRIVER_STEPS.includes(input.to)) {
+      throw new DomainError(
+        'FORBIDDEN',
+        'Drivers may acknowledge, travel, arrive and complete; only dispatchers cancel',
+      );
+    }
     const closes = input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled;
     return this.db.transaction(
       actor,
-      async (manager) => {
-        const dispatch = await this.findVisible(manager, actor, id, true);
-        if (isDriverOnly(actor) && !DRIVER_STEPS.includes(input.to)) {
-          throw new DomainError(
-            'FORBIDDEN',
-            'Drivers may acknowledge, travel, arrive and complete; only dispatchers cancel',
-          );
-        }
-        assertTransition(dispatch.status, input.to);
-        if (input.to === DispatchStatus.Completed || input.to === DispatchStatus.Cancelled)
-          await this.engine.close(manager, actor, dispatch, input.to);
-        else await this.engine.advance(manager, actor, dispatch, input.to);
-        // The row as written: no need to read it back.
-        return toDispatchView(dispatch);
-      },
+      async (manager) =>
+        toDispatchViewFromRow(
+          await this.engine.transition(
+            manager,
+            actor,
+            id,
+            input.to,
+            driverOnly ? actor : undefined,
+          ),
+        ),
       { servesQueue: closes },
     );
   }

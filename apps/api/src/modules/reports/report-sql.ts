@@ -1,3 +1,5 @@
+import { queuedSinceSqlWith } from '@dispatch/domain';
+
 /**
  * The reports as SQL. Every statement takes the same parameters:
  *
@@ -48,8 +50,11 @@ const LEAD_TIMES = [
   )
   .join(', ');
 
-/** When work became due: its creation, or for scheduled work the start of its lead time. */
-const DUE_AT = `greatest(o.created_at, o.window_start - make_interval(mins => $8::int))`;
+/**
+ * When work became due: its creation, or for scheduled work the start of its lead time ($8): the
+ * moment the engine's queue counts its waiting from.
+ */
+const DUE_AT = queuedSinceSqlWith('$8::int', 'o');
 const SERVED_IN_RANGE = `o.dispatched_at >= $1::timestamptz AND o.dispatched_at < $2::timestamptz`;
 const WAIT_PERCENTILES = `percentile_cont(ARRAY[0.5, 0.9, 0.99])
   WITHIN GROUP (ORDER BY greatest(0, date_part('epoch', o.dispatched_at - ${DUE_AT}))) AS waits`;

@@ -5,6 +5,7 @@ import {
   DispatchStatus,
   domainEvent,
   DomainError,
+  type NewEvent,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
   WorkOrder,
@@ -38,6 +39,48 @@ const WITH_REQUIREMENTS = { requiredQualifications: true } as const;
 
 function workOrderRef(order: Pick<WorkOrder, 'id' | 'number' | 'externalRef'>): WorkOrderRef {
   return { id: order.id, number: order.number, externalRef: order.externalRef };
+}
+
+function createdEvent(order: WorkOrder, view: WorkOrderDetailView): NewEvent {
+  return domainEvent(
+    'work_order.created',
+    order.id,
+    {
+      workOrder: {
+        ...workOrderRef(order),
+        title: order.title,
+        priority: order.priority,
+        siteId: order.siteId,
+        equipmentTypeId: order.equipmentTypeId,
+        windowStart: order.windowStart?.toISOString() ?? null,
+        windowEnd: order.windowEnd?.toISOString() ?? null,
+      },
+    },
+    { after: view },
+  );
+}
+
+/** The order the engine's fast path inserted (PostgreSQL's JSON of the row) as an entity. */
+function workOrderFromRow(manager: EntityManager, row: Record<string, unknown>): WorkOrder {
+  const time = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
+  return manager.create(WorkOrder, {
+    id: row.id as string,
+    number: row.number as number,
+    title: row.title as string,
+    siteId: row.site_id as string,
+    equipmentTypeId: row.equipment_type_id as string,
+    priority: row.priority as WorkOrder['priority'],
+    windowStart: time(row.window_start),
+    windowEnd: time(row.window_end),
+    notes: (row.notes as string | null) ?? null,
+    externalRef: (row.external_ref as string | null) ?? null,
+    status: row.status as WorkOrderStatus,
+    createdBy: row.created_by as string,
+    createdAt: time(row.created_at) as Date,
+    updatedAt: time(row.updated_at) as Date,
+    completedAt: time(row.completed_at),
+    cancelledAt: time(row.cancelled_at),
+  });
 }
 
 function windowColumns(
@@ -102,72 +145,79 @@ export class WorkOrdersService {
     );
   }
 
+  /**
+   * Creates an order and dispatches it at once if a unit and a qualified driver are free (the
+   * engine's fast path does both in one statement); otherwise it is written queued, and the engine
+   * looks once more, waiting for in-flight changes, before it stays in the queue.
+   */
   create(actor: Actor, input: CreateWorkOrderDto): Promise<WorkOrderDetailView> {
-    return this.db.transaction(actor, async (manager) => {
-      const window = windowColumns(input.window) ?? { windowStart: null, windowEnd: null };
-      await this.assertReferences(manager, input);
-      const order = await manager.save(
-        manager.create(WorkOrder, {
-          title: input.title,
-          siteId: input.siteId,
-          equipmentTypeId: input.equipmentTypeId,
-          priority: input.priority,
-          notes: input.notes ?? null,
-          externalRef: input.externalRef ?? null,
-          status: WorkOrderStatus.Queued,
-          createdBy: actor.subject,
-          ...window,
-        }),
-      );
-      const requirements = input.requiredQualificationIds ?? [];
-      await this.insertRequirements(manager, order.id, requirements);
-      order.requiredQualifications = requirements.map((qualificationId) => ({
-        workOrderId: order.id,
-        qualificationId,
-      }));
-      const view: WorkOrderDetailView = toWorkOrderView(order);
-      this.outbox.append(
-        manager,
-        actor,
-        domainEvent(
-          'work_order.created',
-          order.id,
-          {
-            workOrder: {
-              ...workOrderRef(order),
-              title: order.title,
-              priority: order.priority,
-              siteId: order.siteId,
-              equipmentTypeId: order.equipmentTypeId,
-              windowStart: order.windowStart?.toISOString() ?? null,
-              windowEnd: order.windowEnd?.toISOString() ?? null,
-            },
-          },
-          { after: view },
-        ),
-      );
-      const dispatch = await this.engine.dispatchOrQueue(manager, actor, order.id);
-      if (dispatch) {
-        view.status = WorkOrderStatus.Dispatched;
-        view.dispatch = {
-          id: dispatch.id,
-          equipmentId: dispatch.equipmentId,
-          driverId: dispatch.driverId,
-          status: dispatch.status,
+    const window = windowColumns(input.window) ?? { windowStart: null, windowEnd: null };
+    const requirements = input.requiredQualificationIds ?? [];
+    const fields = {
+      title: input.title,
+      siteId: input.siteId,
+      equipmentTypeId: input.equipmentTypeId,
+      priority: input.priority,
+      notes: input.notes ?? null,
+      externalRef: input.externalRef ?? null,
+      ...window,
+    };
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        let view: WorkOrderDetailView | undefined;
+        const created = (order: WorkOrder) => {
+          order.requiredQualifications = requirements.map((qualificationId) => ({
+            workOrderId: order.id,
+            qualificationId,
+          }));
+          view = toWorkOrderView(order);
+          this.outbox.append(manager, actor, createdEvent(order, view));
         };
-      } else {
-        view.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
-        this.outbox.append(
+        let dispatch = await this.engine.dispatchNewOrder(
           manager,
           actor,
-          domainEvent('work_order.queued', order.id, {
-            workOrder: workOrderRef(order),
-            blockedBy: view.blockedBy.map(({ code, message }) => ({ code, message })),
-          }),
+          { ...fields, requiredQualificationIds: requirements },
+          (row) => created(workOrderFromRow(manager, row)),
         );
-      }
-      return view;
-    });
+        let order: WorkOrder | undefined;
+        if (!dispatch) {
+          await this.assertReferences(manager, input);
+          order = await manager.save(
+            manager.create(WorkOrder, {
+              ...fields,
+              status: WorkOrderStatus.Queued,
+              createdBy: actor.subject,
+            }),
+          );
+          await this.insertRequirements(manager, order.id, requirements);
+          created(order);
+          dispatch = await this.engine.queueOrDispatch(manager, actor, order.id);
+        }
+        const result = view as WorkOrderDetailView;
+        if (dispatch) {
+          result.status = WorkOrderStatus.Dispatched;
+          result.dispatch = {
+            id: dispatch.id,
+            equipmentId: dispatch.equipmentId,
+            driverId: dispatch.driverId,
+            status: dispatch.status,
+          };
+        } else if (order) {
+          result.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
+          this.outbox.append(
+            manager,
+            actor,
+            domainEvent('work_order.queued', order.id, {
+              workOrder: workOrderRef(order),
+              blockedBy: result.blockedBy.map(({ code, message }) => ({ code, message })),
+            }),
+          );
+        }
+        return result;
+      },
+      { opening: [this.engine.newOrderOpening] },
+    );
   }
 
   update(actor: Actor, id: string, changes: UpdateWorkOrderDto): Promise<WorkOrderDetailView> {
@@ -230,7 +280,7 @@ export class WorkOrdersService {
           lock: { mode: 'pessimistic_write' },
         });
         if (open) {
-          await this.engine.close(manager, actor, open, DispatchStatus.Cancelled);
+          await this.engine.transition(manager, actor, open.id, DispatchStatus.Cancelled);
         } else {
           const before = toWorkOrderView(await this.load(manager, id));
           await manager.update(

@@ -29,7 +29,7 @@ export function WorkOrderTimeline({
     return () => document.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const steps = (timeline.data ?? []).map(timelineStep);
+  const steps = (timeline.data ?? []).map((event) => timelineStep(event));
   return (
     <aside
       className="drawer"

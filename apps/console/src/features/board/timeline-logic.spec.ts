@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditEventView } from '@dispatch/api-client';
-import { actionLabel, changedFacts, timelineStep } from './timeline-logic';
+import type { AuditEventView, DomainEvent } from '@dispatch/api-client';
+import {
+  assignedEvent,
+  DRIVER,
+  domainEvent,
+  ORDER,
+  PEOPLE,
+  stepEvent,
+  UNIT,
+} from '../../live/domain-events.fixtures';
+import { timelineItemOf } from '../../live/apply-event';
+import { actionLabel, actorLabel, changedFacts, fieldWords, timelineStep } from './timeline-logic';
 
 const event = (action: string, rest: Partial<AuditEventView> = {}): AuditEventView => ({
   id: '7',
@@ -94,5 +104,166 @@ describe('work order timeline', () => {
       'a: 1',
       'b: 2',
     ]);
+  });
+});
+
+/** A timeline line as the API lists it: the typed event, and the audit's before and after. */
+const typed = (domainEvent: DomainEvent, rest: Partial<AuditEventView> = {}) =>
+  timelineStep(
+    { ...timelineItemOf(domainEvent), before: { status: 'x' }, after: { status: 'y' }, ...rest },
+    { time: (iso) => `<${iso.slice(11, 16)}>` },
+  );
+
+/** Nothing a person should not read: no raw status values, ids or JSON. */
+function expectReadable(step: ReturnType<typeof timelineStep>) {
+  const text = [step.actor, step.label, ...step.facts].join(' | ');
+  expect(text).not.toMatch(/\b(en_route|on_site|off_duty|on_duty)\b|[{}"]|\b[du]r?-\d\b|wo-\d/);
+}
+
+describe('work order timeline from typed events', () => {
+  it('tells how the engine dispatched the order, in words', () => {
+    const step = typed(assignedEvent('automatic'));
+    expect(step).toMatchObject({
+      action: 'dispatch.assigned',
+      label: 'Dispatched automatically',
+      actor: 'Dispatch engine',
+      role: null,
+      facts: ['unit CR-12', 'driver Ann Lee', '3.2 km from the site', 'after 4 min in the queue'],
+    });
+    expectReadable(step);
+  });
+
+  it('tells a dispatch by hand, made at once, with no distance known', () => {
+    const event = assignedEvent('manual');
+    const step = typed({
+      ...event,
+      payload: { ...event.payload, distanceKm: null, queuedSeconds: 12 },
+    });
+    expect(step).toMatchObject({
+      label: 'Dispatched by hand',
+      actor: 'Dora Dispatcher',
+      role: 'dispatcher',
+      facts: ['unit CR-12', 'driver Ann Lee', 'without waiting in the queue'],
+    });
+  });
+
+  it('names each step of the dispatch, and only says where it came from when a step was skipped', () => {
+    const enRoute = typed(stepEvent('dispatch.en_route', 'acknowledged'));
+    expect(enRoute).toMatchObject({ label: 'En route', actor: 'Ann Lee', facts: [] });
+    expectReadable(enRoute);
+    expect(typed(stepEvent('dispatch.on_site', 'en_route')).label).toBe('On site');
+    expect(typed(stepEvent('dispatch.completed', 'on_site'))).toMatchObject({
+      label: 'Completed',
+      facts: [],
+    });
+    const skipped = typed(stepEvent('dispatch.on_site', 'assigned'));
+    expect(skipped.facts).toEqual(['from assigned']);
+  });
+
+  it('tells at which step a dispatch was cancelled, and what it freed', () => {
+    const step = typed(stepEvent('dispatch.cancelled', 'en_route'));
+    expect(step).toMatchObject({
+      label: 'Dispatch cancelled',
+      facts: ['while en route', 'unit CR-12 and driver Ann Lee freed'],
+    });
+    expectReadable(step);
+  });
+
+  it('tells from whom to whom a dispatch was re-assigned', () => {
+    const step = typed(
+      domainEvent('dispatch.reassigned', {
+        dispatch: { id: 'd-1', status: 'en_route' },
+        workOrder: ORDER,
+        from: { unit: UNIT, driver: DRIVER },
+        to: { unit: { id: 'u-2', code: 'CR-13' }, driver: { id: 'dr-2', name: 'Bo Berg' } },
+      }),
+    );
+    expect(step).toMatchObject({
+      label: 'Re-assigned',
+      facts: ['from unit CR-12 / driver Ann Lee', 'to unit CR-13 / driver Bo Berg'],
+    });
+    expectReadable(step);
+  });
+
+  it('tells what a new order is, its window and its ERP reference', () => {
+    const step = typed(
+      domainEvent(
+        'work_order.created',
+        {
+          workOrder: {
+            ...ORDER,
+            title: 'Lift HVAC units',
+            priority: 'urgent',
+            siteId: 's-1',
+            equipmentTypeId: 't-1',
+            windowStart: '2026-11-24T08:00:00.000Z',
+            windowEnd: '2026-11-24T10:00:00.000Z',
+          },
+        },
+        { actor: PEOPLE.erp },
+      ),
+    );
+    expect(step).toMatchObject({
+      label: 'Work order created',
+      actor: 'machine client erp-sync',
+      facts: [
+        'Lift HVAC units',
+        'priority urgent',
+        'to do <08:00> – <10:00>',
+        'ERP reference PO-7781',
+      ],
+    });
+    expectReadable(step);
+  });
+
+  it('tells why an order waits, what an edit changed, and how it ended', () => {
+    expect(
+      typed(
+        domainEvent('work_order.queued', {
+          workOrder: ORDER,
+          blockedBy: [{ code: 'no_free_unit', message: 'No free unit of type crane-50t' }],
+        }),
+      ),
+    ).toMatchObject({ label: 'Queued', facts: ['No free unit of type crane-50t'] });
+    const edited = typed(
+      domainEvent('work_order.updated', {
+        workOrder: ORDER,
+        changed: ['priority', 'siteId', 'requiredQualificationIds'],
+      }),
+    );
+    expect(edited).toMatchObject({
+      label: 'Work order edited',
+      facts: ['changed the priority, site and required qualifications'],
+    });
+    expectReadable(edited);
+    expect(
+      typed(domainEvent('work_order.completed', { workOrder: ORDER, dispatchId: 'd-1' })),
+    ).toMatchObject({ label: 'Work order completed', facts: [] });
+    expect(
+      typed(domainEvent('work_order.cancelled', { workOrder: ORDER, dispatchId: 'd-1' })).facts,
+    ).toEqual(['its dispatch was cancelled with it']);
+  });
+
+  it('uses before and after only for events recorded before the catalogue', () => {
+    expect(typed(stepEvent('dispatch.on_site', 'en_route')).facts).toEqual([]);
+    const old = timelineStep(
+      event('dispatch.on_site', { before: { status: 'en_route' }, after: { status: 'on_site' } }),
+    );
+    expect(old).toMatchObject({ label: 'On site', facts: ['status: en_route → on_site'] });
+  });
+
+  it('names who acted: a person, the engine, or a machine client', () => {
+    expect(actorLabel('person', 'Dora Dispatcher')).toBe('Dora Dispatcher');
+    expect(actorLabel('engine', 'Automatic dispatch')).toBe('Dispatch engine');
+    expect(actorLabel('machine', 'service-account-erp-sync')).toBe('machine client erp-sync');
+    expect(
+      timelineStep(event('dispatch.assigned', { actorKind: 'engine', actorName: 'auto' })),
+    ).toMatchObject({ actor: 'Dispatch engine', role: null });
+  });
+
+  it('puts field names in words', () => {
+    expect(fieldWords('equipmentTypeId')).toBe('equipment type');
+    expect(fieldWords('externalRef')).toBe('ERP reference');
+    expect(fieldWords('someNewField')).toBe('some new field');
   });
 });

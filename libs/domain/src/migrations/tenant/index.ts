@@ -7,6 +7,7 @@ import { ReportingHistory1795244000000 } from './1795244000000-ReportingHistory'
 import { AuditActionIndex1795245000000 } from './1795245000000-AuditActionIndex';
 import { ReportingTriggersWhenNeeded1795246000000 } from './1795246000000-ReportingTriggersWhenNeeded';
 import { EventSpine1795247000000 } from './1795247000000-EventSpine';
+import { CheaperBookingState1795248000000 } from './1795248000000-CheaperBookingState';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditActionIndex1795245000000,
   ReportingTriggersWhenNeeded1795246000000,
   EventSpine1795247000000,
+  CheaperBookingState1795248000000,
 ];

@@ -1,3 +1,4 @@
+import type { MovedDispatchRow } from '../../dispatch-engine/dispatch-engine.service';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { type Dispatch, DispatchStatus } from '@dispatch/domain';
@@ -105,6 +106,27 @@ export function toDispatchView(dispatch: Dispatch): DispatchView {
     onSiteAt: iso(dispatch.onSiteAt),
     completedAt: iso(dispatch.completedAt),
     cancelledAt: iso(dispatch.cancelledAt),
+  };
+}
+
+/** The same view from a dispatch row as the engine's statements return it. */
+export function toDispatchViewFromRow(row: MovedDispatchRow): DispatchView {
+  const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+  return {
+    id: row.id,
+    workOrderId: row.work_order_id,
+    equipmentId: row.equipment_id,
+    equipmentCode: row.unit_code,
+    equipmentName: row.unit_name,
+    driverId: row.driver_id,
+    status: row.status,
+    dispatchedBy: row.dispatched_by,
+    assignedAt: new Date(row.assigned_at).toISOString(),
+    acknowledgedAt: iso(row.acknowledged_at),
+    enRouteAt: iso(row.en_route_at),
+    onSiteAt: iso(row.on_site_at),
+    completedAt: iso(row.completed_at),
+    cancelledAt: iso(row.cancelled_at),
   };
 }
 
