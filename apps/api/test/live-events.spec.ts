@@ -116,4 +116,38 @@ describe('live event stream', () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('brings a step committed through one instance to the other’s stream quickly (prints p50/p95)', async () => {
+    const board = await open(second, await tokenFor('acme', 'dispatcher'));
+    const world = await Scenario.create(first.api.as(await tokenFor('acme', 'admin')));
+    const dispatcher = first.api.as(await tokenFor('acme', 'dispatcher'));
+    for (let index = 0; index < 4; index += 1) {
+      await world.unit();
+      await world.driver();
+    }
+    const latencies: number[] = [];
+    for (let round = 0; round < 8; round += 1) {
+      const order = await world.order('standard');
+      for (const step of DISPATCH_STEPS) {
+        const sent = Date.now();
+        const moved = await dispatcher.post(`/dispatches/${order.dispatch!.id}/transitions`, {
+          to: step,
+        });
+        expect(moved.status).toBe(200);
+        // From the moment the step was sent (the commit is inside that round trip).
+        const received = await board.waitFor(
+          (event) => event.event === `dispatch.${step}` && entityIdOf(event) === order.dispatch?.id,
+          2_000,
+        );
+        latencies.push(received.receivedAt - sent);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (share: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))];
+    process.stderr.write(
+      `[live-events] step sent → other instance's stream: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms over ${latencies.length} steps\n`,
+    );
+    expect(at(0.95)).toBeLessThan(1_000);
+  });
 });

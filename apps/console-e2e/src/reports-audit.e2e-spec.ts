@@ -100,9 +100,10 @@ describe('reports, audit trail and timeline in Chromium', () => {
       .click();
     const timeline = page.locator('[data-testid="timeline"]');
     await timeline.locator('[data-action="dispatch.assigned"]').waitFor();
-    expect(await timeline.locator('h2').textContent()).toBe(
-      `${world.workOrderNumber} · Lift roof trusses`,
-    );
+    // The heading comes from the order's own query, which may answer after the timeline's.
+    await timeline
+      .locator('h2', { hasText: `${world.workOrderNumber} · Lift roof trusses` })
+      .waitFor();
     const assigned = await timeline.locator('[data-action="dispatch.assigned"]').textContent();
     expect(assigned).toContain('unit TC-001');
     expect(assigned).toContain('driver Rita Rigger');
@@ -161,11 +162,13 @@ describe('reports, audit trail and timeline in Chromium', () => {
     const completion = page.locator('[data-testid="report-completion"]');
     const todayRow = completion.locator(`[data-testid="completion-table"] tr[data-day="${today}"]`);
     await todayRow.waitFor();
-    const cell = (column: string) => todayRow.locator(`[data-column="${column}"]`).textContent();
-    expect(await cell('created')).toBe('1');
-    expect(await cell('dispatched')).toBe('1');
-    expect(await cell('completed')).toBe('1');
-    expect(await cell('cancelled')).toBe('0');
+    // Each cell is waited for: the table may still show an earlier answer for a moment.
+    const cell = (column: string, value: string) =>
+      todayRow.locator(`[data-column="${column}"]:text-is("${value}")`).waitFor();
+    await cell('created', '1');
+    await cell('dispatched', '1');
+    await cell('completed', '1');
+    await cell('cancelled', '0');
     await completion.locator('.recharts-wrapper svg.recharts-surface').first().waitFor();
     expect(await completion.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
 

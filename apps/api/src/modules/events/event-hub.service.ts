@@ -53,6 +53,7 @@ export class EventHub implements OnApplicationBootstrap, OnApplicationShutdown {
   private poll: NodeJS.Timeout | undefined;
   private wakeTimers = new Map<string, NodeJS.Timeout>();
   private committed: Subscription | undefined;
+  private waking: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -228,8 +229,10 @@ export class EventHub implements OnApplicationBootstrap, OnApplicationShutdown {
       schema,
       setTimeout(() => {
         this.wakeTimers.delete(schema);
-        this.listener
-          ?.query(`SELECT pg_notify($1, $2)`, [WAKE_CHANNEL, schema])
+        // One query at a time on the listening connection.
+        this.waking = this.waking
+          .then(() => this.listener?.query(`SELECT pg_notify($1, $2)`, [WAKE_CHANNEL, schema]))
+          .then(() => undefined)
           .catch((error: unknown) => this.logger.warn(`Outbox wake-up failed: ${String(error)}`));
       }, this.config.OUTBOX_WAKE_COALESCE_MILLISECONDS),
     );
