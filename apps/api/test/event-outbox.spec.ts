@@ -96,13 +96,16 @@ describe('domain events from the outbox', () => {
       },
     });
 
+    // To whichever unit the engine did not choose (both are equally near and unused).
+    const chosen = create.body.dispatch.equipmentId as string;
+    const other = chosen === unit.id ? spare.id : unit.id;
     const reassign = await dispatcher.post(`/dispatches/${dispatchId}/reassign`, {
-      equipmentId: spare.id,
+      equipmentId: other,
     });
     seen.push(...(await expectEvents(reassign, ['dispatch.reassigned'])));
     expect(seen[seen.length - 1].payload).toMatchObject({
-      from: { unit: { id: unit.id } },
-      to: { unit: { id: spare.id } },
+      from: { unit: { id: chosen } },
+      to: { unit: { id: other } },
     });
 
     const queuedOrder = await dispatcher.post('/work-orders', {

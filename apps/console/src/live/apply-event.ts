@@ -339,6 +339,17 @@ function meIfDriver(client: QueryClient, driverId: string): QueryKey[] {
  * families to fetch again (prefix keys, from the generated key functions), for the caller to batch.
  * Queries marked `meta: { live: false }` are neither patched nor returned.
  */
+/** What booking or freeing a unit changes besides the dispatch: the queue, the order, the units. */
+function bookingKeys(workOrderId: string, ...unitIds: string[]): QueryKey[] {
+  return [
+    keys.queue(),
+    keys.workOrder(workOrderId),
+    keys.equipment(),
+    ...unitIds.map((unitId) => keys.unit(unitId)),
+    keys.candidates(),
+  ];
+}
+
 export function applyDomainEvent(client: QueryClient, event: DomainEvent): QueryKey[] {
   const stale: QueryKey[] = [];
   switch (event.type) {
@@ -354,14 +365,7 @@ export function applyDomainEvent(client: QueryClient, event: DomainEvent): Query
       stepDispatch(client, event, stale);
       extendTimeline(client, workOrder.id, event, stale);
       // The unit and the driver are free again; the order is closed (or back in the queue).
-      stale.push(
-        keys.queue(),
-        keys.workOrders(),
-        keys.workOrder(workOrder.id),
-        keys.equipment(),
-        keys.unit(unit.id),
-        keys.candidates(),
-      );
+      stale.push(keys.workOrders(), ...bookingKeys(workOrder.id, unit.id));
       break;
     }
     case 'dispatch.assigned': {
@@ -371,12 +375,8 @@ export function applyDomainEvent(client: QueryClient, event: DomainEvent): Query
       stale.push(
         keys.dispatches(),
         keys.dispatch(dispatch.id),
-        keys.queue(),
         keys.workOrders(),
-        keys.workOrder(workOrder.id),
-        keys.equipment(),
-        keys.unit(unit.id),
-        keys.candidates(),
+        ...bookingKeys(workOrder.id, unit.id),
       );
       break;
     }
@@ -386,12 +386,7 @@ export function applyDomainEvent(client: QueryClient, event: DomainEvent): Query
       stale.push(
         keys.dispatches(),
         keys.dispatch(dispatch.id),
-        keys.workOrder(workOrder.id),
-        keys.queue(),
-        keys.equipment(),
-        keys.unit(from.unit.id),
-        keys.unit(to.unit.id),
-        keys.candidates(),
+        ...bookingKeys(workOrder.id, from.unit.id, to.unit.id),
       );
       break;
     }

@@ -11,6 +11,11 @@ import { DispatchStatus, DutyStatus, EquipmentStatus, Priority, Role } from '../
  */
 
 const id = z.string().uuid();
+const DispatchStatusName = z.enum(DispatchStatus);
+const EquipmentStatusName = z.enum(EquipmentStatus);
+const DutyStatusName = z.enum(DutyStatus);
+const PriorityName = z.enum(Priority);
+const RoleName = z.enum(Role);
 const timestamp = z.string().datetime({ offset: true });
 
 export const WorkOrderRef = z.object({
@@ -39,12 +44,12 @@ export const EventActor = z.object({
   kind: ActorKind,
   subject: z.string(),
   name: z.string(),
-  role: z.enum(Role).nullable(),
+  role: RoleName.nullable(),
 });
 export type EventActor = z.infer<typeof EventActor>;
 
 const dispatchParties = {
-  dispatch: z.object({ id, status: z.enum(DispatchStatus) }),
+  dispatch: z.object({ id, status: DispatchStatusName }),
   workOrder: WorkOrderRef,
   unit: UnitRef,
   driver: DriverRef,
@@ -52,7 +57,7 @@ const dispatchParties = {
 
 const DispatchStep = z.object({
   ...dispatchParties,
-  from: z.enum(DispatchStatus),
+  from: DispatchStatusName,
   at: timestamp,
 });
 
@@ -60,8 +65,8 @@ const WorkOrderClosed = z.object({ workOrder: WorkOrderRef, dispatchId: id.nulla
 
 const EquipmentStatusMove = z.object({
   unit: UnitRef,
-  from: z.enum(EquipmentStatus),
-  to: z.enum(EquipmentStatus),
+  from: EquipmentStatusName,
+  to: EquipmentStatusName,
 });
 
 const DriverQualificationChange = z.object({
@@ -79,7 +84,7 @@ export const EVENT_PAYLOADS = {
   'work_order.created': z.object({
     workOrder: WorkOrderRef.extend({
       title: z.string(),
-      priority: z.enum(Priority),
+      priority: PriorityName,
       siteId: id,
       equipmentTypeId: id,
       windowStart: timestamp.nullable(),
@@ -114,7 +119,7 @@ export const EVENT_PAYLOADS = {
     unit: UnitRef.extend({
       name: z.string(),
       equipmentTypeId: id,
-      status: z.enum(EquipmentStatus),
+      status: EquipmentStatusName,
     }),
   }),
   'equipment.updated': z.object({ unit: UnitRef, changed }),
@@ -125,13 +130,13 @@ export const EVENT_PAYLOADS = {
   'equipment_type.created': z.object({ equipmentType: Labelled }),
   'equipment_type.updated': z.object({ equipmentType: Labelled, changed }),
   'equipment_type.deleted': z.object({ equipmentType: Labelled }),
-  'driver.created': z.object({ driver: DriverRef.extend({ dutyStatus: z.enum(DutyStatus) }) }),
+  'driver.created': z.object({ driver: DriverRef.extend({ dutyStatus: DutyStatusName }) }),
   'driver.updated': z.object({ driver: DriverRef, changed }),
   'driver.deleted': z.object({ driver: DriverRef }),
   'driver.duty_changed': z.object({
     driver: DriverRef,
-    from: z.enum(DutyStatus),
-    to: z.enum(DutyStatus),
+    from: DutyStatusName,
+    to: DutyStatusName,
   }),
   'driver.qualification_added': DriverQualificationChange,
   'driver.qualification_renewed': DriverQualificationChange,
@@ -143,7 +148,7 @@ export const EVENT_PAYLOADS = {
   'qualification.created': z.object({ qualification: Labelled }),
   'qualification.updated': z.object({ qualification: Labelled, changed }),
   'qualification.deleted': z.object({ qualification: Labelled }),
-  'user.created': z.object({ user: UserRef, role: z.enum(Role).nullable() }),
+  'user.created': z.object({ user: UserRef, role: RoleName.nullable() }),
   'user.updated': z.object({ user: UserRef, changed }),
   'user.disabled': z.object({ user: UserRef }),
   'user.password_reset': z.object({ user: UserRef, temporary: z.boolean() }),
@@ -213,20 +218,44 @@ export function eventSchemaName(name: EventName): string {
 
 type JsonSchema = Record<string, unknown>;
 
+/** Shapes shared by many payloads: one component schema each, so the generated client has one type each. */
+const SHARED_SCHEMAS: [z.ZodType, string][] = [
+  [WorkOrderRef, 'EventWorkOrder'],
+  [UnitRef, 'EventUnit'],
+  [DriverRef, 'EventDriver'],
+  [QualificationRef, 'EventQualification'],
+  [dispatchParties.dispatch, 'EventDispatch'],
+  [DispatchStatusName, 'DispatchStatus'],
+  [EquipmentStatusName, 'EquipmentStatus'],
+  [DutyStatusName, 'DutyStatus'],
+  [PriorityName, 'Priority'],
+  [RoleName, 'Role'],
+  [ActorKind, 'ActorKind'],
+  [EventActor, 'EventActor'],
+];
+
+/** `dispatch.en_route` → `DispatchEnRoutePayload`. */
+export function payloadSchemaName(name: EventName): string {
+  return eventSchemaName(name).replace(/Event$/, 'Payload');
+}
+
 /**
- * The catalogue as OpenAPI 3.0 component schemas: one envelope per event (its `type` a constant,
- * its payload typed) and `DomainEvent`, their union discriminated by `type`.
+ * The catalogue as OpenAPI 3.0 component schemas: each payload, the shapes they share, one
+ * envelope per event (its `type` a constant) and `DomainEvent`, their union discriminated by `type`.
  */
 export function eventCatalogueSchemas(): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [schema, id] of SHARED_SCHEMAS) registry.add(schema, { id });
+  for (const name of EVENT_NAMES)
+    registry.add(EVENT_PAYLOADS[name], { id: payloadSchemaName(name) });
+  const converted = z.toJSONSchema(registry, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
   const schemas: Record<string, JsonSchema> = {};
-  const toSchema = (schema: z.ZodType): JsonSchema => {
-    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-      target: 'openapi-3.0',
-      unrepresentable: 'any',
-    }) as JsonSchema;
-    return rest;
-  };
-  schemas.EventActor = toSchema(EventActor);
+  for (const [id, { $id: _uri, $schema: _dialect, ...schema }] of Object.entries(converted.schemas))
+    schemas[id] = schema;
   for (const name of EVENT_NAMES) {
     schemas[eventSchemaName(name)] = {
       type: 'object',
@@ -237,19 +266,21 @@ export function eventCatalogueSchemas(): Record<string, JsonSchema> {
         type: { type: 'string', enum: [name] },
         occurredAt: { type: 'string', format: 'date-time' },
         actor: { $ref: '#/components/schemas/EventActor' },
-        entity: {
-          type: 'object',
-          required: ['type', 'id'],
-          properties: {
-            type: { type: 'string' },
-            id: { type: 'string', format: 'uuid', nullable: true },
-          },
-        },
-        payload: toSchema(EVENT_PAYLOADS[name]),
+        entity: { $ref: '#/components/schemas/EventEntity' },
+        payload: { $ref: `#/components/schemas/${payloadSchemaName(name)}` },
         requestId: { type: 'string', nullable: true },
       },
     };
   }
+  schemas.EventEntity = {
+    type: 'object',
+    description: 'What the event is about',
+    required: ['type', 'id'],
+    properties: {
+      type: { type: 'string' },
+      id: { type: 'string', format: 'uuid', nullable: true },
+    },
+  };
   schemas.DomainEvent = {
     description: 'A committed domain event: its `type` names the payload’s shape.',
     oneOf: EVENT_NAMES.map((name) => ({ $ref: `#/components/schemas/${eventSchemaName(name)}` })),

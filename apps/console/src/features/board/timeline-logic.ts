@@ -1,4 +1,4 @@
-import type { AuditEventView, DomainEvent, EventActorKind } from '@dispatch/api-client';
+import type { ActorKind, AuditEventView, DomainEvent } from '@dispatch/api-client';
 import { diffChanges, formatValue } from '../audit/audit-diff';
 import { formatWaiting, STEP_LABEL } from './board-logic';
 
@@ -37,7 +37,7 @@ export function actionLabel(action: string): string {
 const SERVICE_ACCOUNT_PREFIX = 'service-account-';
 
 /** Who acted, as a reader knows them: a person by name, the engine, or a named machine client. */
-export function actorLabel(kind: EventActorKind, name: string): string {
+export function actorLabel(kind: ActorKind, name: string): string {
   if (kind === 'engine') return 'Dispatch engine';
   if (kind === 'machine') {
     const client = name.startsWith(SERVICE_ACCOUNT_PREFIX)

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchAcknowledgedEventEntity } from './dispatchAcknowledgedEventEntity';
-import type { DispatchAcknowledgedEventPayload } from './dispatchAcknowledgedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchAcknowledgedPayload } from './dispatchAcknowledgedPayload';
 import type { DispatchAcknowledgedEventType } from './dispatchAcknowledgedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchAcknowledgedEventType } from './dispatchAcknowledgedEventT
  */
 export interface DispatchAcknowledgedEvent {
   actor: EventActor;
-  entity: DispatchAcknowledgedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchAcknowledgedEventPayload;
+  payload: DispatchAcknowledgedPayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchAcknowledgedEventType;

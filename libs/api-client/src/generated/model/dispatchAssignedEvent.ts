@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchAssignedEventEntity } from './dispatchAssignedEventEntity';
-import type { DispatchAssignedEventPayload } from './dispatchAssignedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchAssignedPayload } from './dispatchAssignedPayload';
 import type { DispatchAssignedEventType } from './dispatchAssignedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchAssignedEventType } from './dispatchAssignedEventType';
  */
 export interface DispatchAssignedEvent {
   actor: EventActor;
-  entity: DispatchAssignedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchAssignedEventPayload;
+  payload: DispatchAssignedPayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchAssignedEventType;

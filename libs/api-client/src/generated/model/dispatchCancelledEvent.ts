@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchCancelledEventEntity } from './dispatchCancelledEventEntity';
-import type { DispatchCancelledEventPayload } from './dispatchCancelledEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchCancelledPayload } from './dispatchCancelledPayload';
 import type { DispatchCancelledEventType } from './dispatchCancelledEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchCancelledEventType } from './dispatchCancelledEventType';
  */
 export interface DispatchCancelledEvent {
   actor: EventActor;
-  entity: DispatchCancelledEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchCancelledEventPayload;
+  payload: DispatchCancelledPayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchCancelledEventType;

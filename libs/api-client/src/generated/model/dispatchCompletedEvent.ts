@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchCompletedEventEntity } from './dispatchCompletedEventEntity';
-import type { DispatchCompletedEventPayload } from './dispatchCompletedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchCompletedPayload } from './dispatchCompletedPayload';
 import type { DispatchCompletedEventType } from './dispatchCompletedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchCompletedEventType } from './dispatchCompletedEventType';
  */
 export interface DispatchCompletedEvent {
   actor: EventActor;
-  entity: DispatchCompletedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchCompletedEventPayload;
+  payload: DispatchCompletedPayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchCompletedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchEnRouteEventEntity } from './dispatchEnRouteEventEntity';
-import type { DispatchEnRouteEventPayload } from './dispatchEnRouteEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchEnRoutePayload } from './dispatchEnRoutePayload';
 import type { DispatchEnRouteEventType } from './dispatchEnRouteEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchEnRouteEventType } from './dispatchEnRouteEventType';
  */
 export interface DispatchEnRouteEvent {
   actor: EventActor;
-  entity: DispatchEnRouteEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchEnRouteEventPayload;
+  payload: DispatchEnRoutePayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchEnRouteEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchOnSiteEventEntity } from './dispatchOnSiteEventEntity';
-import type { DispatchOnSiteEventPayload } from './dispatchOnSiteEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchOnSitePayload } from './dispatchOnSitePayload';
 import type { DispatchOnSiteEventType } from './dispatchOnSiteEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchOnSiteEventType } from './dispatchOnSiteEventType';
  */
 export interface DispatchOnSiteEvent {
   actor: EventActor;
-  entity: DispatchOnSiteEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchOnSiteEventPayload;
+  payload: DispatchOnSitePayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchOnSiteEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DispatchReassignedEventEntity } from './dispatchReassignedEventEntity';
-import type { DispatchReassignedEventPayload } from './dispatchReassignedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DispatchReassignedPayload } from './dispatchReassignedPayload';
 import type { DispatchReassignedEventType } from './dispatchReassignedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DispatchReassignedEventType } from './dispatchReassignedEventType'
  */
 export interface DispatchReassignedEvent {
   actor: EventActor;
-  entity: DispatchReassignedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DispatchReassignedEventPayload;
+  payload: DispatchReassignedPayload;
   /** @nullable */
   requestId: string | null;
   type: DispatchReassignedEventType;

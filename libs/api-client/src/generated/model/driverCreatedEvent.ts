@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverCreatedEventEntity } from './driverCreatedEventEntity';
-import type { DriverCreatedEventPayload } from './driverCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverCreatedPayload } from './driverCreatedPayload';
 import type { DriverCreatedEventType } from './driverCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverCreatedEventType } from './driverCreatedEventType';
  */
 export interface DriverCreatedEvent {
   actor: EventActor;
-  entity: DriverCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverCreatedEventPayload;
+  payload: DriverCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverCreatedEventType;

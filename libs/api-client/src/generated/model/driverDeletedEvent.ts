@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverDeletedEventEntity } from './driverDeletedEventEntity';
-import type { DriverDeletedEventPayload } from './driverDeletedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverDeletedPayload } from './driverDeletedPayload';
 import type { DriverDeletedEventType } from './driverDeletedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverDeletedEventType } from './driverDeletedEventType';
  */
 export interface DriverDeletedEvent {
   actor: EventActor;
-  entity: DriverDeletedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverDeletedEventPayload;
+  payload: DriverDeletedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverDeletedEventType;

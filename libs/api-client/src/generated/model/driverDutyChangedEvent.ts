@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverDutyChangedEventEntity } from './driverDutyChangedEventEntity';
-import type { DriverDutyChangedEventPayload } from './driverDutyChangedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverDutyChangedPayload } from './driverDutyChangedPayload';
 import type { DriverDutyChangedEventType } from './driverDutyChangedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverDutyChangedEventType } from './driverDutyChangedEventType';
  */
 export interface DriverDutyChangedEvent {
   actor: EventActor;
-  entity: DriverDutyChangedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverDutyChangedEventPayload;
+  payload: DriverDutyChangedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverDutyChangedEventType;

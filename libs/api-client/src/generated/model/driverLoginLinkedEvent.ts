@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverLoginLinkedEventEntity } from './driverLoginLinkedEventEntity';
-import type { DriverLoginLinkedEventPayload } from './driverLoginLinkedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverLoginLinkedPayload } from './driverLoginLinkedPayload';
 import type { DriverLoginLinkedEventType } from './driverLoginLinkedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverLoginLinkedEventType } from './driverLoginLinkedEventType';
  */
 export interface DriverLoginLinkedEvent {
   actor: EventActor;
-  entity: DriverLoginLinkedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverLoginLinkedEventPayload;
+  payload: DriverLoginLinkedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverLoginLinkedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverQualificationAddedEventEntity } from './driverQualificationAddedEventEntity';
-import type { DriverQualificationAddedEventPayload } from './driverQualificationAddedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverQualificationAddedPayload } from './driverQualificationAddedPayload';
 import type { DriverQualificationAddedEventType } from './driverQualificationAddedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverQualificationAddedEventType } from './driverQualificationAdd
  */
 export interface DriverQualificationAddedEvent {
   actor: EventActor;
-  entity: DriverQualificationAddedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverQualificationAddedEventPayload;
+  payload: DriverQualificationAddedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverQualificationAddedEventType;

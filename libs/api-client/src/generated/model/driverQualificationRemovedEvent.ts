@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverQualificationRemovedEventEntity } from './driverQualificationRemovedEventEntity';
-import type { DriverQualificationRemovedEventPayload } from './driverQualificationRemovedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverQualificationRemovedPayload } from './driverQualificationRemovedPayload';
 import type { DriverQualificationRemovedEventType } from './driverQualificationRemovedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverQualificationRemovedEventType } from './driverQualificationR
  */
 export interface DriverQualificationRemovedEvent {
   actor: EventActor;
-  entity: DriverQualificationRemovedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverQualificationRemovedEventPayload;
+  payload: DriverQualificationRemovedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverQualificationRemovedEventType;

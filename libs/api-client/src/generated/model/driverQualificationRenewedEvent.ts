@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverQualificationRenewedEventEntity } from './driverQualificationRenewedEventEntity';
-import type { DriverQualificationRenewedEventPayload } from './driverQualificationRenewedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverQualificationRenewedPayload } from './driverQualificationRenewedPayload';
 import type { DriverQualificationRenewedEventType } from './driverQualificationRenewedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverQualificationRenewedEventType } from './driverQualificationR
  */
 export interface DriverQualificationRenewedEvent {
   actor: EventActor;
-  entity: DriverQualificationRenewedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverQualificationRenewedEventPayload;
+  payload: DriverQualificationRenewedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverQualificationRenewedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { DriverUpdatedEventEntity } from './driverUpdatedEventEntity';
-import type { DriverUpdatedEventPayload } from './driverUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { DriverUpdatedPayload } from './driverUpdatedPayload';
 import type { DriverUpdatedEventType } from './driverUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { DriverUpdatedEventType } from './driverUpdatedEventType';
  */
 export interface DriverUpdatedEvent {
   actor: EventActor;
-  entity: DriverUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: DriverUpdatedEventPayload;
+  payload: DriverUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: DriverUpdatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentCreatedEventEntity } from './equipmentCreatedEventEntity';
-import type { EquipmentCreatedEventPayload } from './equipmentCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentCreatedPayload } from './equipmentCreatedPayload';
 import type { EquipmentCreatedEventType } from './equipmentCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentCreatedEventType } from './equipmentCreatedEventType';
  */
 export interface EquipmentCreatedEvent {
   actor: EventActor;
-  entity: EquipmentCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentCreatedEventPayload;
+  payload: EquipmentCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentCreatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentMaintenanceEndedEventEntity } from './equipmentMaintenanceEndedEventEntity';
-import type { EquipmentMaintenanceEndedEventPayload } from './equipmentMaintenanceEndedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentMaintenanceEndedPayload } from './equipmentMaintenanceEndedPayload';
 import type { EquipmentMaintenanceEndedEventType } from './equipmentMaintenanceEndedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentMaintenanceEndedEventType } from './equipmentMaintenanceE
  */
 export interface EquipmentMaintenanceEndedEvent {
   actor: EventActor;
-  entity: EquipmentMaintenanceEndedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentMaintenanceEndedEventPayload;
+  payload: EquipmentMaintenanceEndedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentMaintenanceEndedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentMaintenanceStartedEventEntity } from './equipmentMaintenanceStartedEventEntity';
-import type { EquipmentMaintenanceStartedEventPayload } from './equipmentMaintenanceStartedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentMaintenanceStartedPayload } from './equipmentMaintenanceStartedPayload';
 import type { EquipmentMaintenanceStartedEventType } from './equipmentMaintenanceStartedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentMaintenanceStartedEventType } from './equipmentMaintenanc
  */
 export interface EquipmentMaintenanceStartedEvent {
   actor: EventActor;
-  entity: EquipmentMaintenanceStartedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentMaintenanceStartedEventPayload;
+  payload: EquipmentMaintenanceStartedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentMaintenanceStartedEventType;

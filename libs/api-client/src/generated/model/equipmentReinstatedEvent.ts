@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentReinstatedEventEntity } from './equipmentReinstatedEventEntity';
-import type { EquipmentReinstatedEventPayload } from './equipmentReinstatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentReinstatedPayload } from './equipmentReinstatedPayload';
 import type { EquipmentReinstatedEventType } from './equipmentReinstatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentReinstatedEventType } from './equipmentReinstatedEventTyp
  */
 export interface EquipmentReinstatedEvent {
   actor: EventActor;
-  entity: EquipmentReinstatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentReinstatedEventPayload;
+  payload: EquipmentReinstatedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentReinstatedEventType;

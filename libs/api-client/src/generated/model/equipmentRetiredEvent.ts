@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentRetiredEventEntity } from './equipmentRetiredEventEntity';
-import type { EquipmentRetiredEventPayload } from './equipmentRetiredEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentRetiredPayload } from './equipmentRetiredPayload';
 import type { EquipmentRetiredEventType } from './equipmentRetiredEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentRetiredEventType } from './equipmentRetiredEventType';
  */
 export interface EquipmentRetiredEvent {
   actor: EventActor;
-  entity: EquipmentRetiredEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentRetiredEventPayload;
+  payload: EquipmentRetiredPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentRetiredEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentTypeCreatedEventEntity } from './equipmentTypeCreatedEventEntity';
-import type { EquipmentTypeCreatedEventPayload } from './equipmentTypeCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentTypeCreatedPayload } from './equipmentTypeCreatedPayload';
 import type { EquipmentTypeCreatedEventType } from './equipmentTypeCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentTypeCreatedEventType } from './equipmentTypeCreatedEventT
  */
 export interface EquipmentTypeCreatedEvent {
   actor: EventActor;
-  entity: EquipmentTypeCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentTypeCreatedEventPayload;
+  payload: EquipmentTypeCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentTypeCreatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentTypeDeletedEventEntity } from './equipmentTypeDeletedEventEntity';
-import type { EquipmentTypeDeletedEventPayload } from './equipmentTypeDeletedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentTypeDeletedPayload } from './equipmentTypeDeletedPayload';
 import type { EquipmentTypeDeletedEventType } from './equipmentTypeDeletedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentTypeDeletedEventType } from './equipmentTypeDeletedEventT
  */
 export interface EquipmentTypeDeletedEvent {
   actor: EventActor;
-  entity: EquipmentTypeDeletedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentTypeDeletedEventPayload;
+  payload: EquipmentTypeDeletedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentTypeDeletedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentTypeUpdatedEventEntity } from './equipmentTypeUpdatedEventEntity';
-import type { EquipmentTypeUpdatedEventPayload } from './equipmentTypeUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentTypeUpdatedPayload } from './equipmentTypeUpdatedPayload';
 import type { EquipmentTypeUpdatedEventType } from './equipmentTypeUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentTypeUpdatedEventType } from './equipmentTypeUpdatedEventT
  */
 export interface EquipmentTypeUpdatedEvent {
   actor: EventActor;
-  entity: EquipmentTypeUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentTypeUpdatedEventPayload;
+  payload: EquipmentTypeUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentTypeUpdatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { EquipmentUpdatedEventEntity } from './equipmentUpdatedEventEntity';
-import type { EquipmentUpdatedEventPayload } from './equipmentUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { EquipmentUpdatedPayload } from './equipmentUpdatedPayload';
 import type { EquipmentUpdatedEventType } from './equipmentUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { EquipmentUpdatedEventType } from './equipmentUpdatedEventType';
  */
 export interface EquipmentUpdatedEvent {
   actor: EventActor;
-  entity: EquipmentUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: EquipmentUpdatedEventPayload;
+  payload: EquipmentUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: EquipmentUpdatedEventType;

@@ -5,11 +5,11 @@
  * Send equipment with a qualified driver to work sites. All times are ISO 8601 with offset; errors are RFC 9457 application/problem+json.
  * OpenAPI spec version: 1
  */
-import type { EventActorKind } from './eventActorKind';
+import type { ActorKind } from './actorKind';
 import type { EventActorRole } from './eventActorRole';
 
 export interface EventActor {
-  kind: EventActorKind;
+  kind: ActorKind;
   name: string;
   /** @nullable */
   role: EventActorRole;

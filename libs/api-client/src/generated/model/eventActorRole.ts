@@ -5,17 +5,9 @@
  * Send equipment with a qualified driver to work sites. All times are ISO 8601 with offset; errors are RFC 9457 application/problem+json.
  * OpenAPI spec version: 1
  */
+import type { Role } from './role';
 
 /**
  * @nullable
  */
-export type EventActorRole = typeof EventActorRole[keyof typeof EventActorRole] | null;
-
-
-// eslint-disable-next-line @typescript-eslint/no-redeclare
-export const EventActorRole = {
-  admin: 'admin',
-  dispatcher: 'dispatcher',
-  driver: 'driver',
-  viewer: 'viewer',
-} as const;
+export type EventActorRole = Role | null;

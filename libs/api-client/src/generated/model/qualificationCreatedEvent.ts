@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { QualificationCreatedEventEntity } from './qualificationCreatedEventEntity';
-import type { QualificationCreatedEventPayload } from './qualificationCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { QualificationCreatedPayload } from './qualificationCreatedPayload';
 import type { QualificationCreatedEventType } from './qualificationCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { QualificationCreatedEventType } from './qualificationCreatedEventT
  */
 export interface QualificationCreatedEvent {
   actor: EventActor;
-  entity: QualificationCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: QualificationCreatedEventPayload;
+  payload: QualificationCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: QualificationCreatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { QualificationDeletedEventEntity } from './qualificationDeletedEventEntity';
-import type { QualificationDeletedEventPayload } from './qualificationDeletedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { QualificationDeletedPayload } from './qualificationDeletedPayload';
 import type { QualificationDeletedEventType } from './qualificationDeletedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { QualificationDeletedEventType } from './qualificationDeletedEventT
  */
 export interface QualificationDeletedEvent {
   actor: EventActor;
-  entity: QualificationDeletedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: QualificationDeletedEventPayload;
+  payload: QualificationDeletedPayload;
   /** @nullable */
   requestId: string | null;
   type: QualificationDeletedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { QualificationUpdatedEventEntity } from './qualificationUpdatedEventEntity';
-import type { QualificationUpdatedEventPayload } from './qualificationUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { QualificationUpdatedPayload } from './qualificationUpdatedPayload';
 import type { QualificationUpdatedEventType } from './qualificationUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { QualificationUpdatedEventType } from './qualificationUpdatedEventT
  */
 export interface QualificationUpdatedEvent {
   actor: EventActor;
-  entity: QualificationUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: QualificationUpdatedEventPayload;
+  payload: QualificationUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: QualificationUpdatedEventType;

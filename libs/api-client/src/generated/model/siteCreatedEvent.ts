@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { SiteCreatedEventEntity } from './siteCreatedEventEntity';
-import type { SiteCreatedEventPayload } from './siteCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { SiteCreatedPayload } from './siteCreatedPayload';
 import type { SiteCreatedEventType } from './siteCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { SiteCreatedEventType } from './siteCreatedEventType';
  */
 export interface SiteCreatedEvent {
   actor: EventActor;
-  entity: SiteCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: SiteCreatedEventPayload;
+  payload: SiteCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: SiteCreatedEventType;

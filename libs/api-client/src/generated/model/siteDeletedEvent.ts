@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { SiteDeletedEventEntity } from './siteDeletedEventEntity';
-import type { SiteDeletedEventPayload } from './siteDeletedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { SiteDeletedPayload } from './siteDeletedPayload';
 import type { SiteDeletedEventType } from './siteDeletedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { SiteDeletedEventType } from './siteDeletedEventType';
  */
 export interface SiteDeletedEvent {
   actor: EventActor;
-  entity: SiteDeletedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: SiteDeletedEventPayload;
+  payload: SiteDeletedPayload;
   /** @nullable */
   requestId: string | null;
   type: SiteDeletedEventType;

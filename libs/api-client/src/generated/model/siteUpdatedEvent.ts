@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { SiteUpdatedEventEntity } from './siteUpdatedEventEntity';
-import type { SiteUpdatedEventPayload } from './siteUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { SiteUpdatedPayload } from './siteUpdatedPayload';
 import type { SiteUpdatedEventType } from './siteUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { SiteUpdatedEventType } from './siteUpdatedEventType';
  */
 export interface SiteUpdatedEvent {
   actor: EventActor;
-  entity: SiteUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: SiteUpdatedEventPayload;
+  payload: SiteUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: SiteUpdatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { TenantSeededEventEntity } from './tenantSeededEventEntity';
-import type { TenantSeededEventPayload } from './tenantSeededEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { TenantSeededPayload } from './tenantSeededPayload';
 import type { TenantSeededEventType } from './tenantSeededEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { TenantSeededEventType } from './tenantSeededEventType';
  */
 export interface TenantSeededEvent {
   actor: EventActor;
-  entity: TenantSeededEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: TenantSeededEventPayload;
+  payload: TenantSeededPayload;
   /** @nullable */
   requestId: string | null;
   type: TenantSeededEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { UserCreatedEventEntity } from './userCreatedEventEntity';
-import type { UserCreatedEventPayload } from './userCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { UserCreatedPayload } from './userCreatedPayload';
 import type { UserCreatedEventType } from './userCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { UserCreatedEventType } from './userCreatedEventType';
  */
 export interface UserCreatedEvent {
   actor: EventActor;
-  entity: UserCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: UserCreatedEventPayload;
+  payload: UserCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: UserCreatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { UserDisabledEventEntity } from './userDisabledEventEntity';
-import type { UserDisabledEventPayload } from './userDisabledEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { UserDisabledPayload } from './userDisabledPayload';
 import type { UserDisabledEventType } from './userDisabledEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { UserDisabledEventType } from './userDisabledEventType';
  */
 export interface UserDisabledEvent {
   actor: EventActor;
-  entity: UserDisabledEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: UserDisabledEventPayload;
+  payload: UserDisabledPayload;
   /** @nullable */
   requestId: string | null;
   type: UserDisabledEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { UserPasswordResetEventEntity } from './userPasswordResetEventEntity';
-import type { UserPasswordResetEventPayload } from './userPasswordResetEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { UserPasswordResetPayload } from './userPasswordResetPayload';
 import type { UserPasswordResetEventType } from './userPasswordResetEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { UserPasswordResetEventType } from './userPasswordResetEventType';
  */
 export interface UserPasswordResetEvent {
   actor: EventActor;
-  entity: UserPasswordResetEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: UserPasswordResetEventPayload;
+  payload: UserPasswordResetPayload;
   /** @nullable */
   requestId: string | null;
   type: UserPasswordResetEventType;

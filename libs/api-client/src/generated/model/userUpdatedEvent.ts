@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { UserUpdatedEventEntity } from './userUpdatedEventEntity';
-import type { UserUpdatedEventPayload } from './userUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { UserUpdatedPayload } from './userUpdatedPayload';
 import type { UserUpdatedEventType } from './userUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { UserUpdatedEventType } from './userUpdatedEventType';
  */
 export interface UserUpdatedEvent {
   actor: EventActor;
-  entity: UserUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: UserUpdatedEventPayload;
+  payload: UserUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: UserUpdatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { WorkOrderCancelledEventEntity } from './workOrderCancelledEventEntity';
-import type { WorkOrderCancelledEventPayload } from './workOrderCancelledEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { WorkOrderCancelledPayload } from './workOrderCancelledPayload';
 import type { WorkOrderCancelledEventType } from './workOrderCancelledEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { WorkOrderCancelledEventType } from './workOrderCancelledEventType'
  */
 export interface WorkOrderCancelledEvent {
   actor: EventActor;
-  entity: WorkOrderCancelledEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: WorkOrderCancelledEventPayload;
+  payload: WorkOrderCancelledPayload;
   /** @nullable */
   requestId: string | null;
   type: WorkOrderCancelledEventType;

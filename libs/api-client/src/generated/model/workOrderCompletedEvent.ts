@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { WorkOrderCompletedEventEntity } from './workOrderCompletedEventEntity';
-import type { WorkOrderCompletedEventPayload } from './workOrderCompletedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { WorkOrderCompletedPayload } from './workOrderCompletedPayload';
 import type { WorkOrderCompletedEventType } from './workOrderCompletedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { WorkOrderCompletedEventType } from './workOrderCompletedEventType'
  */
 export interface WorkOrderCompletedEvent {
   actor: EventActor;
-  entity: WorkOrderCompletedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: WorkOrderCompletedEventPayload;
+  payload: WorkOrderCompletedPayload;
   /** @nullable */
   requestId: string | null;
   type: WorkOrderCompletedEventType;

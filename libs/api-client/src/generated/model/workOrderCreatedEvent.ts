@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { WorkOrderCreatedEventEntity } from './workOrderCreatedEventEntity';
-import type { WorkOrderCreatedEventPayload } from './workOrderCreatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { WorkOrderCreatedPayload } from './workOrderCreatedPayload';
 import type { WorkOrderCreatedEventType } from './workOrderCreatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { WorkOrderCreatedEventType } from './workOrderCreatedEventType';
  */
 export interface WorkOrderCreatedEvent {
   actor: EventActor;
-  entity: WorkOrderCreatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: WorkOrderCreatedEventPayload;
+  payload: WorkOrderCreatedPayload;
   /** @nullable */
   requestId: string | null;
   type: WorkOrderCreatedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { WorkOrderQueuedEventEntity } from './workOrderQueuedEventEntity';
-import type { WorkOrderQueuedEventPayload } from './workOrderQueuedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { WorkOrderQueuedPayload } from './workOrderQueuedPayload';
 import type { WorkOrderQueuedEventType } from './workOrderQueuedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { WorkOrderQueuedEventType } from './workOrderQueuedEventType';
  */
 export interface WorkOrderQueuedEvent {
   actor: EventActor;
-  entity: WorkOrderQueuedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: WorkOrderQueuedEventPayload;
+  payload: WorkOrderQueuedPayload;
   /** @nullable */
   requestId: string | null;
   type: WorkOrderQueuedEventType;

@@ -6,8 +6,8 @@
  * OpenAPI spec version: 1
  */
 import type { EventActor } from './eventActor';
-import type { WorkOrderUpdatedEventEntity } from './workOrderUpdatedEventEntity';
-import type { WorkOrderUpdatedEventPayload } from './workOrderUpdatedEventPayload';
+import type { EventEntity } from './eventEntity';
+import type { WorkOrderUpdatedPayload } from './workOrderUpdatedPayload';
 import type { WorkOrderUpdatedEventType } from './workOrderUpdatedEventType';
 
 /**
@@ -15,11 +15,11 @@ import type { WorkOrderUpdatedEventType } from './workOrderUpdatedEventType';
  */
 export interface WorkOrderUpdatedEvent {
   actor: EventActor;
-  entity: WorkOrderUpdatedEventEntity;
+  entity: EventEntity;
   /** Position in the tenant’s event log */
   id: string;
   occurredAt: string;
-  payload: WorkOrderUpdatedEventPayload;
+  payload: WorkOrderUpdatedPayload;
   /** @nullable */
   requestId: string | null;
   type: WorkOrderUpdatedEventType;
