@@ -53,9 +53,10 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await form.locator('select[name="equipmentType"]').selectOption(world.type);
     await form.locator('select[name="priority"]').selectOption('urgent');
     await form.locator('button[type="submit"]').click();
-    const result = dispatcher.locator('[data-testid="create-result"]');
+    const result = dispatcher.locator('[data-testid="create-result"]', {
+      hasText: 'dispatched at once',
+    });
     await result.waitFor();
-    expect(await result.textContent()).toContain('dispatched at once');
     world.workOrder = (await result.getAttribute('data-work-order')) as string;
     await dispatcher
       .locator(`[data-testid="column-assigned"] [data-work-order="${world.workOrder}"]`)
@@ -108,8 +109,7 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     const row = dispatcher.locator(
       `[data-testid="queue-item"][data-work-order="${scheduled.body.id}"]`,
     );
-    await row.waitFor({ timeout: 5_000 });
-    expect(await row.textContent()).toContain('Scheduled');
+    await row.filter({ hasText: 'Scheduled' }).waitFor({ timeout: 5_000 });
     await row.getByRole('button', { name: 'Dispatch by hand' }).click();
     const form = row.locator('[data-testid="hand-dispatch"]');
     await form
