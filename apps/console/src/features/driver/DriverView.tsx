@@ -1,7 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import {
   ApiProblem,
   type DispatchView,
+  getDispatchesListQueryKey,
   useDispatchesList,
   useDispatchesTransition,
   useDriversMe,
@@ -37,7 +39,7 @@ export function DriverView() {
       {open.isLoading ? (
         <p className="muted">Loading…</p>
       ) : current ? (
-        <CurrentJob dispatch={current} refreshing={open.isFetching} />
+        <CurrentJob key={current.id} dispatch={current} />
       ) : (
         <p className="empty" data-testid="no-job">
           No job right now.
@@ -55,11 +57,15 @@ export function DriverView() {
   );
 }
 
-/** `refreshing`: the step just taken is not on screen yet; a second tap must not repeat it. */
-function CurrentJob({ dispatch, refreshing }: { dispatch: DispatchView; refreshing: boolean }) {
+function CurrentJob({ dispatch }: { dispatch: DispatchView }) {
   const queryClient = useQueryClient();
   const order = useWorkOrdersGet(dispatch.workOrderId);
   const transition = useDispatchesTransition();
+  // The step just sent, until the job on screen shows it: a second tap must not repeat it. (Tied to
+  // what is shown, not to background refreshes, so the button is never disabled under a finger
+  // that can see the new step.)
+  const [sent, setSent] = useState<string | null>(null);
+  const waiting = sent !== null && dispatch.status !== sent;
   const next = nextStep(dispatch.status);
   return (
     <article className="job" data-testid="current-job" data-status={dispatch.status}>
@@ -84,13 +90,19 @@ function CurrentJob({ dispatch, refreshing }: { dispatch: DispatchView; refreshi
         <button
           className="big"
           data-testid="next-step"
-          disabled={transition.isPending || refreshing}
-          onClick={() =>
+          disabled={transition.isPending || waiting}
+          onClick={() => {
+            setSent(next);
             transition.mutate(
               { id: dispatch.id, data: { to: next } },
-              { onSuccess: () => void queryClient.invalidateQueries() },
-            )
-          }
+              {
+                // The live stream brings the step; this covers a stream that is down.
+                onSuccess: () =>
+                  void queryClient.invalidateQueries({ queryKey: getDispatchesListQueryKey() }),
+                onError: () => setSent(null),
+              },
+            );
+          }}
         >
           {ACTION_LABEL[next]}
         </button>
