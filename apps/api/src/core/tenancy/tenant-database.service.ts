@@ -16,7 +16,7 @@ export interface QueueServer {
   readonly openingStatements: readonly string[];
   /** From the rows of the last opening statement: whether the queue must be served after the work. */
   mustServe(rows: Record<string, unknown>[]): boolean;
-  afterWork(manager: EntityManager, actor: Actor): Promise<void>;
+  afterWork(manager: EntityManager, trigger: Pick<Actor, 'tenant' | 'requestId'>): Promise<void>;
 }
 
 /** node-postgres answers a multi-statement query with one result per statement. */
@@ -89,7 +89,8 @@ export class TenantDatabase {
         ? server.mustServe(results[1 + server.openingStatements.length].rows)
         : false;
       const value = await work(manager);
-      if (serve && server) await server.afterWork(manager, actor as Actor);
+      if (serve && server)
+        await server.afterWork(manager, { tenant: actor.tenant, requestId: actor.requestId ?? '' });
       const flush = this.outbox.flushStatement(manager, (text) => client.escapeLiteral(text));
       await client.query(flush ? `${flush}; COMMIT` : 'COMMIT');
       open = false;

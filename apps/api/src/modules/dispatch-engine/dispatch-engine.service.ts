@@ -52,6 +52,9 @@ const PREVIOUS_STEPS = Object.fromEntries(
   ]),
 ) as Record<DispatchStatus, DispatchStatus[]>;
 
+/** Whose change the engine acts on: it decides as the engine, in that request. */
+type EngineTrigger = Pick<Actor, 'tenant' | 'requestId'>;
+
 /** A new order as the fast path inserts it. */
 export interface NewOrderInput {
   title: string;
@@ -165,7 +168,7 @@ export class DispatchEngine implements QueueServer {
     return rows[0]?.waiting === true;
   }
 
-  async afterWork(manager: EntityManager, trigger: Actor): Promise<void> {
+  async afterWork(manager: EntityManager, trigger: EngineTrigger): Promise<void> {
     await this.serveQueue(manager, trigger);
   }
 
@@ -235,7 +238,10 @@ export class DispatchEngine implements QueueServer {
    * Serves the queue: due orders in serving order (effective priority, then oldest), each matched
    * if a unit of its type and a qualified driver are free. Runs under the serve lock.
    */
-  private async serveQueue(manager: EntityManager, trigger: Actor): Promise<AssignedDispatch[]> {
+  private async serveQueue(
+    manager: EntityManager,
+    trigger: EngineTrigger,
+  ): Promise<AssignedDispatch[]> {
     const assigned: AssignedDispatch[] = [];
     const queued = (await manager.query(this.sql.servable)) as {
       id: string;
@@ -262,7 +268,7 @@ export class DispatchEngine implements QueueServer {
    * Serves the queue as a transaction of its own (the scheduler, start-up), before any row lock of
    * that transaction. Returns how many orders were dispatched.
    */
-  async serveNow(manager: EntityManager, trigger: Actor): Promise<number> {
+  async serveNow(manager: EntityManager, trigger: EngineTrigger): Promise<number> {
     await manager.query(this.sql.decideShared);
     const rows = (await manager.query(this.sql.waitingThenServeLock)) as Record<string, unknown>[];
     if (!this.mustServe(rows)) return 0;
@@ -271,7 +277,7 @@ export class DispatchEngine implements QueueServer {
 
   private async match(
     manager: EntityManager,
-    trigger: Actor,
+    trigger: EngineTrigger,
     workOrderId: string,
     mode: MatchMode,
   ): Promise<AssignedDispatch | null> {
