@@ -240,14 +240,58 @@ async function main(): Promise<void> {
       `\nFull dispatch cycles (create → dispatched → 4 steps → completed), ${WORKERS} concurrent workers, ${SECONDS}s each`,
     );
     let http: number | undefined;
+    let cyclesRss = 0;
     if (!SQL_ONLY) {
       const result = await httpCycles(dispatcher, siteId, typeId);
       http = result.perSecond;
+      cyclesRss = peakRss(api.pid);
       console.log(
         `  HTTP API:       ${result.perSecond.toFixed(1)} cycles/s (${result.cycles} cycles, ${result.errors} errors; ${(result.perSecond * 5).toFixed(0)} requests/s)`,
       );
     }
+    if (!ONLY_HTTP) {
+      // The statements alone: the API (its audit sealer, its sweeps) stops before they are measured.
+      await api.stop();
+      // Same server, same run: the minimal-SQL limit in a throw-away database of its own and the
+      // product's statements in the benchmark's database, alternating for ROUNDS rounds (a shared
+      // 2-core machine drifts within a minute); each figure is the median of its rounds.
+      console.log(`\nThe same cycle as SQL through pgbench, ${ROUNDS} rounds alternating`);
+      const limitRuns: number[] = [];
+      const productRuns: number[] = [];
+      const minimal = await prepareMinimalLimit(
+        infrastructure.environment.databaseServerUrl,
+        pgbench,
+      );
+      try {
+        for (let round = 0; round < ROUNDS; round += 1) {
+          limitRuns.push(minimal.run(WORKERS, SECONDS));
+          const raw = rawSqlCycles(pgbench, database.url, siteId, typeId);
+          if (Number.isNaN(raw.perSecond)) console.log(raw.output);
+          productRuns.push(raw.perSecond);
+        }
+      } finally {
+        await minimal.drop();
+      }
+      const limit = median(limitRuns);
+      const product = median(productRuns);
+      const rounds = (runs: number[]) => runs.map((run) => run.toFixed(0)).join(', ');
+      console.log(
+        `  minimal-SQL limit: ${limit.toFixed(1)} cycles/s (rounds: ${rounds(limitRuns)})`,
+      );
+      console.log(
+        `  product statements (pgbench): ${product.toFixed(1)} cycles/s (rounds: ${rounds(productRuns)})`,
+      );
+      console.log(
+        `  product statements / limit: ${ratio(product, limit)} (per round: ${productRuns.map((run, index) => ratio(run, limitRuns[index])).join(', ')})`,
+      );
+      if (http !== undefined) {
+        console.log(`  HTTP / product statements: ${ratio(http, product)}`);
+        console.log(`  HTTP / limit: ${ratio(http, limit)}`);
+      }
+    }
     if (!SQL_ONLY) {
+      // After the SQL rounds (which ran without it), on a fresh API process.
+      if (!ONLY_HTTP) await api.start();
       console.log('\nWork-order creation latency (10s each; orders queue once units run out)');
       for (const connections of [50, 500]) {
         const latency = await creationLatency(
@@ -261,44 +305,9 @@ async function main(): Promise<void> {
           `  ${String(connections).padStart(3)} connections: p50 ${latency.p50} ms, p99 ${latency.p99} ms, ${latency.requestsPerSecond.toFixed(0)} req/s, non-2xx ${latency.non2xx}, errors ${latency.errors}`,
         );
       }
-      console.log(`\nAPI peak RSS: ${peakRss(api.pid).toFixed(0)} MB`);
-    }
-    if (ONLY_HTTP) return;
-    // The statements alone: the API (its audit sealer, its sweeps) stops before they are measured.
-    await api.stop();
-    // Same server, same run: the minimal-SQL limit in a throw-away database of its own and the
-    // product's statements in the benchmark's database, alternating for ROUNDS rounds (a shared
-    // 2-core machine drifts within a minute); each figure is the median of its rounds.
-    console.log(`\nThe same cycle as SQL through pgbench, ${ROUNDS} rounds alternating`);
-    const limitRuns: number[] = [];
-    const productRuns: number[] = [];
-    const minimal = await prepareMinimalLimit(
-      infrastructure.environment.databaseServerUrl,
-      pgbench,
-    );
-    try {
-      for (let round = 0; round < ROUNDS; round += 1) {
-        limitRuns.push(minimal.run(WORKERS, SECONDS));
-        const raw = rawSqlCycles(pgbench, database.url, siteId, typeId);
-        if (Number.isNaN(raw.perSecond)) console.log(raw.output);
-        productRuns.push(raw.perSecond);
-      }
-    } finally {
-      await minimal.drop();
-    }
-    const limit = median(limitRuns);
-    const product = median(productRuns);
-    const rounds = (runs: number[]) => runs.map((run) => run.toFixed(0)).join(', ');
-    console.log(`  minimal-SQL limit: ${limit.toFixed(1)} cycles/s (rounds: ${rounds(limitRuns)})`);
-    console.log(
-      `  product statements (pgbench): ${product.toFixed(1)} cycles/s (rounds: ${rounds(productRuns)})`,
-    );
-    console.log(
-      `  product statements / limit: ${ratio(product, limit)} (per round: ${productRuns.map((run, index) => ratio(run, limitRuns[index])).join(', ')})`,
-    );
-    if (http !== undefined) {
-      console.log(`  HTTP / product statements: ${ratio(http, product)}`);
-      console.log(`  HTTP / limit: ${ratio(http, limit)}`);
+      console.log(
+        `\nAPI peak RSS: ${Math.max(cyclesRss, peakRss(api.pid)).toFixed(0)} MB (the HTTP cycles' process and the latency runs')`,
+      );
     }
   } finally {
     await api.stop();
