@@ -33,16 +33,14 @@ function outbox(events: { action: string; entity: string; id: string; payload: o
     actor_role: 'dispatcher',
     action: event.action,
     entity_type: event.entity,
-    entity_id: '__ID__',
+    // A pgbench variable (such as :m_id): pgbench substitutes it inside the JSON text too.
+    entity_id: event.id,
     payload: event.payload,
     before: { status: 'before' },
     after: { status: 'after' },
     request_id: 'bench-request-0000000000',
   }));
-  // The ids are pgbench variables, substituted into the JSON text.
-  const json = JSON.stringify(rows)
-    .replace(/'/g, "''")
-    .replace(/"__ID__"/g, () => `"${events.shift()?.id ?? ''}"`);
+  const json = JSON.stringify(rows).replace(/'/g, "''");
   return commitWith(`INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
     SELECT actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id
       FROM jsonb_to_recordset('${json}'::jsonb) AS x(actor_kind text, actor_subject text, actor_name text, actor_role text, action text,

@@ -34,6 +34,7 @@ import {
 } from './apply-event';
 import {
   assignedEvent,
+  dispatchView,
   DRIVER,
   domainEvent,
   ORDER,
@@ -42,22 +43,7 @@ import {
   UNIT,
 } from './domain-events.fixtures';
 
-const dispatch = (id: string, status: DispatchView['status']): DispatchView => ({
-  id,
-  workOrderId: id === 'd-1' ? ORDER.id : `wo-of-${id}`,
-  equipmentId: UNIT.id,
-  equipmentCode: UNIT.code,
-  equipmentName: 'Liebherr LTM 1060',
-  driverId: DRIVER.id,
-  status,
-  dispatchedBy: 'auto',
-  assignedAt: '2026-11-21T09:00:00.000Z',
-  acknowledgedAt: null,
-  enRouteAt: null,
-  onSiteAt: null,
-  completedAt: null,
-  cancelledAt: null,
-});
+const dispatch = dispatchView;
 
 const page = <T>(items: T[]) => ({ items, total: items.length, limit: 200, offset: 0 });
 

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventActor } from '@dispatch/api-client';
+import type { DispatchView, DomainEvent, EventActor } from '@dispatch/api-client';
 
 /** Test fixtures: typed domain events as the API sends them, for the live and timeline specs. */
 
@@ -94,4 +94,24 @@ export function assignedEvent(
       entity: { type: 'dispatch', id: 'd-1' },
     },
   );
+}
+
+/** A dispatch as the API lists it: `d-1` is on ORDER, with UNIT and DRIVER. */
+export function dispatchView(id: string, status: DispatchView['status']): DispatchView {
+  return {
+    id,
+    workOrderId: id === 'd-1' ? ORDER.id : `wo-of-${id}`,
+    equipmentId: UNIT.id,
+    equipmentCode: UNIT.code,
+    equipmentName: 'Liebherr LTM 1060',
+    driverId: DRIVER.id,
+    status,
+    dispatchedBy: 'auto',
+    assignedAt: '2026-11-21T09:00:00.000Z',
+    acknowledgedAt: null,
+    enRouteAt: null,
+    onSiteAt: null,
+    completedAt: null,
+    cancelledAt: null,
+  };
 }

@@ -8,7 +8,7 @@ import {
   getReportsQueueQueryKey,
   getWorkOrdersListQueryKey,
 } from '@dispatch/api-client';
-import { domainEvent, ORDER, stepEvent } from './domain-events.fixtures';
+import { dispatchView, domainEvent, ORDER, stepEvent } from './domain-events.fixtures';
 import { BURST_MILLISECONDS, createLiveSync } from './live-sync';
 
 let client: QueryClient;
@@ -33,24 +33,7 @@ function watch(name: string, queryKey: QueryKey, data: unknown, meta?: { live: f
 const emptyPage = { items: [], total: 0, limit: 200, offset: 0 };
 const openPage: DispatchPage = {
   ...emptyPage,
-  items: [
-    {
-      id: 'd-1',
-      workOrderId: ORDER.id,
-      equipmentId: 'u-1',
-      equipmentCode: 'CR-12',
-      equipmentName: 'Crane',
-      driverId: 'dr-1',
-      status: 'on_site',
-      dispatchedBy: 'auto',
-      assignedAt: '2026-11-21T09:00:00.000Z',
-      acknowledgedAt: null,
-      enRouteAt: null,
-      onSiteAt: null,
-      completedAt: null,
-      cancelledAt: null,
-    },
-  ],
+  items: [dispatchView('d-1', 'on_site')],
   total: 1,
 };
 

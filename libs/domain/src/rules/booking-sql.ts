@@ -1,4 +1,3 @@
-import { OPEN_DISPATCH_STATUSES, sqlValues } from '../enums';
 import { effectiveRankSql } from './queue-order';
 
 /**
@@ -7,9 +6,6 @@ import { effectiveRankSql } from './queue-order';
  * Each takes the SQL aliases of the rows it talks about. The same rules in TypeScript (for one
  * row at a time) are in `fitness.ts`, `qualification-rules.ts` and `queue-order.ts`.
  */
-
-/** Statuses of a dispatch that still holds its unit, driver and order, as an SQL list. */
-export const OPEN_DISPATCH_SQL = sqlValues(OPEN_DISPATCH_STATUSES);
 
 /** A unit the engine may book: available. */
 export function freeUnitSql(unit = 'e'): string {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { NewEvent } from '@dispatch/domain';
+import type { ActorKind, NewEvent } from '@dispatch/domain';
 import { Subject } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
@@ -9,8 +9,9 @@ function snapshot(value: object | null | undefined): unknown {
   return value ? (JSON.parse(JSON.stringify(value)) as unknown) : null;
 }
 
-interface OutboxRow {
-  actor_kind: string;
+/** The columns of an outbox (audit_events) row that an event writes; readers add id and time. */
+export interface OutboxRow {
+  actor_kind: ActorKind | null;
   actor_subject: string;
   actor_name: string;
   actor_role: string | null;

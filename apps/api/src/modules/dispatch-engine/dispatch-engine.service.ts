@@ -120,7 +120,7 @@ interface PartiesRow {
  */
 @Injectable()
 export class DispatchEngine implements QueueServer {
-  readonly timing: QueueTiming;
+  private readonly timing: QueueTiming;
   private readonly sql: BookingStatements;
 
   constructor(

@@ -29,10 +29,6 @@ import {
 
 const WITH_QUALIFICATIONS = { qualifications: { qualification: true } } as const;
 
-function changedFields(changes: UpdateDriverDto): string[] {
-  return changedKeys(changes);
-}
-
 /**
  * What a change to a driver means, as events: duty on or off, each qualification added, renewed
  * or removed, and any other edit.
@@ -92,7 +88,7 @@ function driverChangeEvents(
       ),
     );
   }
-  const others = changedFields(changes).filter(
+  const others = changedKeys(changes).filter(
     (field) => field !== 'dutyStatus' && field !== 'qualifications',
   );
   if (others.length > 0) {
@@ -239,7 +235,7 @@ export class DriversService {
     changes: UpdateDriverDto,
   ): Promise<void> {
     if (hasRole(actor, Role.Admin)) return;
-    const dutyOnly = changedFields(changes).every((field) => field === 'dutyStatus');
+    const dutyOnly = changedKeys(changes).every((field) => field === 'dutyStatus');
     if (!dutyOnly)
       throw new DomainError('FORBIDDEN', 'Only admins may edit a driver beyond duty status');
     if (hasRole(actor, Role.Dispatcher)) return;

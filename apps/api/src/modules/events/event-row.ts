@@ -7,23 +7,16 @@ import {
   type Role,
 } from '@dispatch/domain';
 import { ENGINE_SUBJECT } from '../../core/auth/actor';
+import type { OutboxRow } from '../../core/events/event-outbox.service';
 import type { AuditEventView } from '../audit/dto/audit.dto';
 
 /** An audit_events row (the outbox) as PostgreSQL returns it to a raw query. */
-export interface AuditEventRow {
+export interface AuditEventRow extends OutboxRow {
   id: string;
   occurred_at: Date;
-  actor_kind: ActorKind | null;
-  actor_subject: string;
-  actor_name: string;
-  actor_role: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string | null;
   payload: Record<string, unknown> | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
-  request_id: string | null;
 }
 
 /** Events recorded before the event spine name no actor kind: the engine acted as `auto`. */

@@ -107,7 +107,6 @@ export class EventsService {
       const own = await this.ownEntities(manager, actor, events);
       return events.filter(
         (event) =>
-          !event.type.startsWith('user.') &&
           (event.type.startsWith('dispatch.') ||
             event.type.startsWith('work_order.') ||
             event.type.startsWith('driver.')) &&
