@@ -130,6 +130,8 @@ async function api(databaseUrl: string, ownerUrl: string, keycloakUrl: string): 
       // The development realm's secret of the API's service account (user administration).
       KEYCLOAK_CLIENT_SECRET: process.env.KEYCLOAK_CLIENT_SECRET ?? DEV_API_CLIENT_SECRET,
       PORT: String(API_PORT),
+      // Development: webhook receivers may be plain http on this machine (an ERP example, say).
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? 'true',
     },
   });
   stops.unshift(

@@ -87,9 +87,15 @@ async function main(): Promise<void> {
       );
       check(
         'dispatch-api service account: realm-management roles',
-        ['manage-users', 'view-users', 'query-users', 'query-groups'].every((r) =>
-          management?.includes(r),
-        ),
+        [
+          'manage-users',
+          'view-users',
+          'query-users',
+          'query-groups',
+          'manage-clients',
+          'view-clients',
+          'query-clients',
+        ].every((r) => management?.includes(r)),
         JSON.stringify(management),
       );
     } catch (error) {

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/app-config';
 import { createValidationPipe } from './core/errors/validation';
+import { RATE_LIMIT_HEADERS } from './core/rate-limit/rate-limit.guard';
 
 export const API_PREFIX = 'api/v1';
 
@@ -50,7 +51,7 @@ export async function createApp(
     origin: config.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    exposedHeaders: ['X-Request-Id', 'Content-Disposition'],
+    exposedHeaders: ['X-Request-Id', 'Content-Disposition', ...RATE_LIMIT_HEADERS],
   });
   app.useBodyParser('json', { limit: '256kb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });

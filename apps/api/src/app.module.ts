@@ -13,11 +13,16 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventsCoreModule } from './core/events/events-core.module';
+import { IdempotencyModule } from './core/idempotency/idempotency.module';
+import { MachineClientGuard } from './core/auth/machine-client.guard';
 import { RouteAccessGuard } from './core/auth/route-access.guard';
 import { AppConfig } from './core/config/app-config';
 import { ProblemFilter } from './core/errors/problem.filter';
+import { RateLimitGuard } from './core/rate-limit/rate-limit.guard';
+import { RateLimitModule } from './core/rate-limit/rate-limit.module';
 import { TenancyModule } from './core/tenancy/tenancy.module';
 import { TenantGuard } from './core/tenancy/tenant.guard';
+import { ApiClientsModule } from './modules/api-clients/api-clients.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { DispatchesModule } from './modules/dispatches/dispatches.module';
 import { DriversModule } from './modules/drivers/drivers.module';
@@ -29,6 +34,7 @@ import { QueueModule } from './modules/queue/queue.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { SitesModule } from './modules/sites/sites.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -87,7 +93,9 @@ export class AppModule {
           policyEnforcement: PolicyEnforcementMode.PERMISSIVE,
         }),
         TenancyModule,
+        RateLimitModule,
         EventsCoreModule,
+        IdempotencyModule,
         HealthModule,
         SitesModule,
         QualificationsModule,
@@ -98,13 +106,19 @@ export class AppModule {
         QueueModule,
         EventsModule,
         UsersModule,
+        ApiClientsModule,
         AuditModule,
         ReportsModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },
-        // Order matters: authenticate (401), then authorize by declared roles (deny by default, 403), then resolve the tenant.
+        // Order matters: authenticate (401; a deleted API client's token too), then authorize by
+        // declared roles (deny by default, 403), then resolve the tenant.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useExisting: MachineClientGuard },
+        // Rate limits count every authenticated caller (a refused role too), before any work.
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useClass: RouteAccessGuard },
         { provide: APP_GUARD, useExisting: TenantGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 interface WriteRoute {
   name: string;
-  method: 'POST' | 'PATCH';
+  method: 'POST' | 'PUT' | 'PATCH';
   path: (ids: Ids) => string;
   valid: (ids: Ids) => Record<string, unknown>;
   required: string[];
@@ -132,6 +132,23 @@ const ROUTES: WriteRoute[] = [
       window: { start: '2026-12-01T08:00:00+01:00', end: '2026-12-01T12:00:00+01:00' },
       notes: 'Gate 3',
       externalRef: 'ERP-1',
+    }),
+    required: ['title', 'siteId', 'equipmentTypeId', 'priority'],
+    uuids: ['siteId', 'equipmentTypeId', 'requiredQualificationIds'],
+    enums: ['priority'],
+  },
+  {
+    name: 'upsert work order by externalRef',
+    method: 'PUT',
+    path: () => '/work-orders/by-external-ref/ERP-PUT-1',
+    valid: (ids) => ({
+      title: 'Upserted work',
+      siteId: ids.site,
+      equipmentTypeId: ids.type,
+      priority: 'standard',
+      requiredQualificationIds: [ids.qualification],
+      window: { start: '2026-12-01T08:00:00+01:00', end: '2026-12-01T12:00:00+01:00' },
+      notes: 'Gate 4',
     }),
     required: ['title', 'siteId', 'equipmentTypeId', 'priority'],
     uuids: ['siteId', 'equipmentTypeId', 'requiredQualificationIds'],

@@ -1,5 +1,10 @@
 import { type ApiClient, DEMO_ROLES, type DemoRole, tokenFor } from '@dispatch/testing';
 import { Fixtures } from './support/fixtures';
+import {
+  createMachineClient,
+  deleteAllMachineClients,
+  machineToken,
+} from './support/machine-clients';
 import { declaredRoutes } from './support/routes';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -19,10 +24,14 @@ interface Context {
   ownDriverId: string;
   qualificationId: string;
   workOrderId: string;
+  admin: ApiClient;
+  apiClientId: string;
+  webhookId: string;
+  deliveryId: string;
 }
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string;
   allowed: readonly DemoRole[];
   path: (context: Context, role: DemoRole) => Promise<string> | string;
@@ -33,6 +42,20 @@ const ALL = DEMO_ROLES;
 const STAFF = ['admin', 'dispatcher', 'viewer'] as const;
 const ADMIN = ['admin'] as const;
 const OPERATORS = ['admin', 'dispatcher'] as const;
+
+/** A subscription (to a receiver that is never there) and one test delivery of it. */
+async function webhookWithDelivery(
+  admin: ApiClient,
+): Promise<{ webhookId: string; deliveryId: string }> {
+  const webhook = await admin.post('/webhooks', {
+    url: 'http://127.0.0.1:9/matrix',
+    events: ['tenant.seeded'],
+  });
+  const test = await admin.post(`/webhooks/${webhook.body.id}/test`);
+  return { webhookId: webhook.body.id, deliveryId: test.body.deliveryId };
+}
+
+const NEW_WEBHOOK = () => ({ url: 'http://127.0.0.1:9/matrix', events: ['site.created'] });
 
 const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/v1/sites', allowed: ALL, path: () => '/sites' },
@@ -203,6 +226,18 @@ const CASES: RouteCase[] = [
     body: () => ({ notes: 'Updated' }),
   },
   {
+    method: 'PUT',
+    route: '/api/v1/work-orders/by-external-ref/:externalRef',
+    allowed: OPERATORS,
+    path: () => `/work-orders/by-external-ref/MATRIX-${Math.random().toString(36).slice(2, 10)}`,
+    body: (c) => ({
+      title: 'Matrix upsert',
+      siteId: c.siteId,
+      equipmentTypeId: c.typeId,
+      priority: 'low',
+    }),
+  },
+  {
     method: 'POST',
     route: '/api/v1/work-orders/:id/cancel',
     allowed: OPERATORS,
@@ -271,6 +306,83 @@ const CASES: RouteCase[] = [
     path: (c) => `/users/${c.userId}/reset-password`,
     body: () => ({ password: 'matrix-pass-2' }),
   },
+  { method: 'GET', route: '/api/v1/api-clients', allowed: ADMIN, path: () => '/api-clients' },
+  {
+    method: 'POST',
+    route: '/api/v1/api-clients',
+    allowed: ADMIN,
+    path: () => '/api-clients',
+    body: () => ({ name: `Matrix ERP ${Math.random().toString(36).slice(2, 10)}`, role: 'viewer' }),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/api-clients/:id/rotate-secret',
+    allowed: ADMIN,
+    path: (c) => `/api-clients/${c.apiClientId}/rotate-secret`,
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/api-clients/:id',
+    allowed: ADMIN,
+    path: async (c) => `/api-clients/${(await createMachineClient(c.admin, 'viewer')).id}`,
+  },
+  { method: 'GET', route: '/api/v1/webhooks', allowed: ADMIN, path: () => '/webhooks' },
+  {
+    method: 'POST',
+    route: '/api/v1/webhooks',
+    allowed: ADMIN,
+    path: () => '/webhooks',
+    body: NEW_WEBHOOK,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/webhooks/:id',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}`,
+  },
+  {
+    method: 'PATCH',
+    route: '/api/v1/webhooks/:id',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}`,
+    body: () => ({ description: 'Matrix' }),
+  },
+  {
+    method: 'DELETE',
+    route: '/api/v1/webhooks/:id',
+    allowed: ADMIN,
+    path: async (c) => `/webhooks/${(await c.admin.post('/webhooks', NEW_WEBHOOK())).body.id}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/webhooks/:id/rotate-secret',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}/rotate-secret`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/webhooks/:id/test',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}/test`,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/webhooks/:id/deliveries',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}/deliveries`,
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/webhooks/:id/deliveries/:deliveryId',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}/deliveries/${c.deliveryId}`,
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
+    allowed: ADMIN,
+    path: (c) => `/webhooks/${c.webhookId}/deliveries/${c.deliveryId}/redeliver`,
+  },
   {
     method: 'GET',
     route: '/api/v1/dispatches',
@@ -321,6 +433,9 @@ const CASES: RouteCase[] = [
   },
 ];
 
+/** Roles an API client (a machine) may hold: its token must be answered like a person's of that role. */
+const MACHINE_ROLES = ['dispatcher', 'viewer'] as const;
+
 const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready'];
 /** Streams never end, so their role rules are checked in live-events.spec.ts. */
 const STREAMING_ROUTES = ['GET /api/v1/events'];
@@ -329,6 +444,7 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
   let testApp: TestApp;
   let context: Context;
   const clients = {} as Record<DemoRole, ApiClient>;
+  const machines = {} as Record<(typeof MACHINE_ROLES)[number], ApiClient>;
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -358,10 +474,18 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
       ownDriverId: ownDriver.id,
       qualificationId: qualification.id,
       workOrderId: (await fixtures.workOrder(site.id, type.id)).id,
+      admin: clients.admin,
+      apiClientId: (await createMachineClient(clients.admin, 'viewer')).id,
+      ...(await webhookWithDelivery(clients.admin)),
     };
+    for (const role of MACHINE_ROLES)
+      machines[role] = testApp.api.as(
+        await machineToken(await createMachineClient(clients.admin, role)),
+      );
   });
 
   afterAll(async () => {
+    if (clients.admin) await deleteAllMachineClients(clients.admin);
     await testApp?.close();
   });
 
@@ -397,24 +521,44 @@ describe('role matrix over HTTP with real Keycloak tokens', () => {
         await entry.path(context, role),
         await entry.body?.(context, role),
       );
-      if (entry.allowed.includes(role)) {
-        const outcome =
-          response.status >= 200 && response.status < 300
-            ? 'success'
-            : `${response.status} ${JSON.stringify(response.body)}`;
-        expect(outcome).toBe('success');
-      } else if (
-        entry.method === 'GET' &&
-        ['/api/v1/work-orders/:id', '/api/v1/dispatches/:id'].includes(entry.route) &&
-        role === 'driver'
-      ) {
-        expect(response.status).toBe(404);
-      } else {
-        expect(response.status).toBe(403);
-        expect(response.headers.get('content-type')).toContain('application/problem+json');
-      }
+      expectAnswer(entry, role, response);
     });
+
+    it.each(MACHINE_ROLES)(
+      'answers an API client of role %s as a person of that role',
+      async (role) => {
+        const response = await machines[role].request(
+          entry.method,
+          await entry.path(context, role),
+          await entry.body?.(context, role),
+        );
+        expectAnswer(entry, role, response);
+      },
+    );
   });
+
+  function expectAnswer(
+    entry: RouteCase,
+    role: DemoRole,
+    response: { status: number; body: unknown; headers: Headers },
+  ): void {
+    if (entry.allowed.includes(role)) {
+      const outcome =
+        response.status >= 200 && response.status < 300
+          ? 'success'
+          : `${response.status} ${JSON.stringify(response.body)}`;
+      expect(outcome).toBe('success');
+    } else if (
+      entry.method === 'GET' &&
+      ['/api/v1/work-orders/:id', '/api/v1/dispatches/:id'].includes(entry.route) &&
+      role === 'driver'
+    ) {
+      expect(response.status).toBe(404);
+    } else {
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+  }
 
   it('lets a driver change only its own duty status', async () => {
     const other = await clients.driver.patch(`/drivers/${context.driverId}`, {

@@ -33,6 +33,12 @@ export enum WorkOrderStatus {
   Cancelled = 'cancelled',
 }
 
+/** Statuses in which a work order is open: its externalRef names it and no other order. */
+export const OPEN_WORK_ORDER_STATUSES: readonly WorkOrderStatus[] = [
+  WorkOrderStatus.Queued,
+  WorkOrderStatus.Dispatched,
+];
+
 export enum DispatchStatus {
   Assigned = 'assigned',
   Acknowledged = 'acknowledged',

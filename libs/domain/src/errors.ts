@@ -3,7 +3,14 @@
  * this library never speaks HTTP.
  */
 export type DomainErrorCode =
-  'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'ILLEGAL_TRANSITION' | 'TENANT_UNKNOWN';
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'ILLEGAL_TRANSITION'
+  | 'TENANT_UNKNOWN'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'REQUEST_IN_PROGRESS';
 
 export interface FieldProblem {
   field: string;

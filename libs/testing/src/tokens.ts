@@ -102,3 +102,27 @@ export async function tokenFor(tenant: DemoTenant, role: DemoRole): Promise<stri
 export function jwtPayload(token: string): { exp: number; sub: string; [claim: string]: unknown } {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
+
+export interface TokenAnswer {
+  status: number;
+  token?: string;
+  error?: string;
+}
+
+/** Asks the real Keycloak for a token with the client-credentials grant, as an ERP would. */
+export async function clientCredentials(clientId: string, secret: string): Promise<TokenAnswer> {
+  const response = await fetch(
+    `${testEnvironment().keycloakUrl}/realms/dispatch/protocol/openid-connect/token`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+      }),
+    },
+  );
+  const body = (await response.json()) as { access_token?: string; error?: string };
+  return { status: response.status, token: body.access_token, error: body.error };
+}

@@ -21,7 +21,13 @@ export interface TestApp {
 }
 
 /** Boots the real API on a fresh database (or a given one), listening on a free port, as main.ts would. */
-export async function startTestApp(options: { database?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    database?: TestDatabase;
+    /** Settings over the defaults below, by their environment names. */
+    config?: Record<string, string>;
+  } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const { keycloakUrl } = testEnvironment();
   const config = loadConfig({
@@ -31,6 +37,9 @@ export async function startTestApp(options: { database?: TestDatabase } = {}): P
     KEYCLOAK_URL: keycloakUrl,
     KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Test receivers listen on 127.0.0.1 over plain http.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    ...options.config,
   });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');

@@ -74,6 +74,11 @@ export default async function globalSetup(): Promise<void> {
     KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
     PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
+    // The integrations suite's webhook receivers listen on 127.0.0.1 over plain http, and one
+    // fails on purpose: retried every second, its endpoint is disabled after 3 s of failing.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1,1,1,1,1,1,1,1',
+    WEBHOOK_DISABLE_AFTER_SECONDS: '3',
   });
   await api.start();
   const root = path.resolve(__dirname, '../../../..');

@@ -5,6 +5,7 @@ import { AdminPanel } from '../features/admin/AdminPanel';
 import { AuditExplorer } from '../features/audit/AuditExplorer';
 import { Board } from '../features/board/Board';
 import { DriverView } from '../features/driver/DriverView';
+import { IntegrationsPage } from '../features/integrations/IntegrationsPage';
 import { useLiveUpdates } from '../live/useLiveUpdates';
 import { type Tab, TAB_LABEL, tabsFor } from './tabs';
 
@@ -31,6 +32,8 @@ function Shell({ session }: { session: Session }) {
   const isDriverOnly = session.roles.length > 0 && session.roles.every((role) => role === 'driver');
   const canDispatch = session.roles.includes('admin') || session.roles.includes('dispatcher');
   const tabs = tabsFor(session.roles);
+  // A section the roles do not open is never shown, whatever was chosen before.
+  const current: Tab = tabs.includes(tab) ? tab : 'board';
   return (
     <div className={isDriverOnly ? 'app app--phone' : 'app'}>
       <header className="topbar">
@@ -43,8 +46,8 @@ function Shell({ session }: { session: Session }) {
             {tabs.map((item) => (
               <button
                 key={item}
-                className={tab === item ? 'tab tab--active' : 'tab'}
-                aria-current={tab === item ? 'page' : undefined}
+                className={current === item ? 'tab tab--active' : 'tab'}
+                aria-current={current === item ? 'page' : undefined}
                 data-testid={`tab-${item}`}
                 onClick={() => setTab(item)}
               >
@@ -66,13 +69,15 @@ function Shell({ session }: { session: Session }) {
       <main>
         {isDriverOnly ? (
           <DriverView />
-        ) : tab === 'admin' ? (
+        ) : current === 'admin' ? (
           <AdminPanel />
-        ) : tab === 'reports' ? (
+        ) : current === 'integrations' ? (
+          <IntegrationsPage />
+        ) : current === 'reports' ? (
           <Suspense fallback={<p className="muted">Loading the reports…</p>}>
             <ReportsPage />
           </Suspense>
-        ) : tab === 'audit' ? (
+        ) : current === 'audit' ? (
           <AuditExplorer />
         ) : (
           <Board canDispatch={canDispatch} />

@@ -9,6 +9,7 @@ import {
   type DriverView,
   type EquipmentPage,
   type EquipmentView,
+  getApiClientsListQueryKey,
   getDispatchesCandidatesQueryKey,
   getDispatchesGetQueryKey,
   getDispatchesListQueryKey,
@@ -21,6 +22,10 @@ import {
   getReportsQueueQueryKey,
   getSitesListQueryKey,
   getUsersListQueryKey,
+  getWebhooksDeliveriesQueryKey,
+  getWebhooksDeliveryQueryKey,
+  getWebhooksGetQueryKey,
+  getWebhooksListQueryKey,
   getWorkOrdersGetQueryKey,
   getWorkOrdersListQueryKey,
   getWorkOrdersTimelineQueryKey,
@@ -37,6 +42,7 @@ import {
   dispatchView,
   DRIVER,
   domainEvent,
+  integrationEvent,
   ORDER,
   PEOPLE,
   stepEvent,
@@ -96,6 +102,17 @@ const KEY = {
   report: getReportsQueueQueryKey({ from: '2026-11-01', to: '2026-11-21' }),
   audit: ['/api/v1/audit', 'pages', {}, 50] as QueryKey,
   frozenDispatches: getDispatchesListQueryKey({ status: 'open', limit: 7 }),
+  apiClients: getApiClientsListQueryKey({ limit: 200 }),
+  webhooks: getWebhooksListQueryKey({ limit: 200 }),
+  webhook: getWebhooksGetQueryKey('wh-1'),
+  deliveries: getWebhooksDeliveriesQueryKey('wh-1', { limit: 20, offset: 0 }),
+  failedDeliveries: getWebhooksDeliveriesQueryKey('wh-1', {
+    limit: 20,
+    offset: 0,
+    status: 'failed',
+  }),
+  otherDeliveries: getWebhooksDeliveriesQueryKey('wh-2', { limit: 20, offset: 0 }),
+  delivery: getWebhooksDeliveryQueryKey('wh-1', 'dl-1'),
 };
 
 let client: QueryClient;
@@ -150,6 +167,13 @@ beforeEach(() => {
   client.setQueryData(KEY.types, page([]));
   client.setQueryData(KEY.qualifications, page([]));
   client.setQueryData(KEY.users, []);
+  client.setQueryData(KEY.apiClients, page([]));
+  client.setQueryData(KEY.webhooks, page([]));
+  client.setQueryData(KEY.webhook, { id: 'wh-1' });
+  client.setQueryData(KEY.deliveries, page([]));
+  client.setQueryData(KEY.failedDeliveries, page([]));
+  client.setQueryData(KEY.otherDeliveries, page([]));
+  client.setQueryData(KEY.delivery, { id: 'dl-1' });
   seedFrozen(KEY.report, []);
   seedFrozen(KEY.audit, { pages: [], pageParams: [] });
   seedFrozen(KEY.frozenDispatches, page([dispatch('d-1', 'acknowledged')]));
@@ -427,6 +451,37 @@ describe('events whose payload does not carry the new state', () => {
     expect(await apply(event)).toEqual(expected.sort());
   });
 
+  it.each<[string, DomainEvent, string[]]>([
+    ['webhook.created', integrationEvent('webhook.created'), ['webhooks']],
+    [
+      'webhook.updated (its URL)',
+      integrationEvent('webhook.updated', { changed: ['url'] }),
+      ['webhook', 'webhooks'],
+    ],
+    [
+      'webhook.updated (re-enabled)',
+      integrationEvent('webhook.updated', { changed: ['enabled'] }),
+      // Waiting deliveries are sent again at once: this endpoint's log, under any filter.
+      ['deliveries', 'failedDeliveries', 'webhook', 'webhooks'],
+    ],
+    ['webhook.secret_rotated', integrationEvent('webhook.secret_rotated'), ['webhook', 'webhooks']],
+    [
+      'webhook.disabled',
+      integrationEvent('webhook.disabled', {
+        reason: 'Every delivery failed for 24 h (last: HTTP 503)',
+        failingSince: '2026-11-20T10:00:00.000Z',
+      }),
+      ['webhook', 'webhooks'],
+    ],
+    // Its detail and log answer 404 now: only the list is read again.
+    ['webhook.deleted', integrationEvent('webhook.deleted'), ['webhooks']],
+    ['api_client.created', integrationEvent('api_client.created'), ['apiClients']],
+    ['api_client.secret_rotated', integrationEvent('api_client.secret_rotated'), ['apiClients']],
+    ['api_client.deleted', integrationEvent('api_client.deleted'), ['apiClients']],
+  ])('%s refetches only the integrations it changes', async (_type, event, expected) => {
+    expect(await apply(event)).toEqual(expected.sort());
+  });
+
   it('refetches every live query after a reseed, never the reports or the audit explorer', async () => {
     expect(
       applyDomainEvent(client, domainEvent('tenant.seeded', { counts: { sites: 3 } })),
@@ -436,6 +491,7 @@ describe('events whose payload does not carry the new state', () => {
     expect(stale).not.toContain('audit');
     expect(stale).not.toContain('frozenDispatches');
     expect(stale).toContain('users');
+    expect(stale).toContain('webhooks');
   });
 });
 

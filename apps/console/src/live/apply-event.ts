@@ -12,6 +12,7 @@ import {
   type EquipmentPage,
   type EquipmentView,
   EventName,
+  getApiClientsListQueryKey,
   getDispatchesCandidatesQueryKey,
   getDispatchesGetQueryKey,
   getDispatchesListQueryKey,
@@ -28,6 +29,9 @@ import {
   getSitesGetQueryKey,
   getSitesListQueryKey,
   getUsersListQueryKey,
+  getWebhooksDeliveriesQueryKey,
+  getWebhooksGetQueryKey,
+  getWebhooksListQueryKey,
   getWorkOrdersGetQueryKey,
   getWorkOrdersListQueryKey,
   getWorkOrdersTimelineQueryKey,
@@ -68,6 +72,11 @@ const keys = {
   qualifications: () => getQualificationsListQueryKey(),
   qualification: (id: string) => getQualificationsGetQueryKey(id),
   users: () => getUsersListQueryKey(),
+  /** Integrations (admins): machine clients, webhook endpoints and an endpoint's delivery log. */
+  apiClients: () => getApiClientsListQueryKey(),
+  webhooks: () => getWebhooksListQueryKey(),
+  webhook: (id: string) => getWebhooksGetQueryKey(id),
+  deliveries: (webhookId: string) => getWebhooksDeliveriesQueryKey(webhookId),
 };
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(Object.values(EventName));
@@ -494,6 +503,36 @@ export function applyDomainEvent(client: QueryClient, event: DomainEvent): Query
     case 'user.disabled':
     case 'user.password_reset':
       stale.push(keys.users());
+      break;
+    case 'api_client.created':
+    case 'api_client.deleted':
+    case 'api_client.secret_rotated':
+      // The list shows when a client's secret was last rotated; no secret is ever in an event.
+      stale.push(keys.apiClients());
+      break;
+    case 'webhook.created':
+      stale.push(keys.webhooks());
+      break;
+    case 'webhook.updated': {
+      const { webhook, changed } = event.payload;
+      stale.push(keys.webhooks(), keys.webhook(webhook.id));
+      // Re-enabling an endpoint sends its waiting deliveries again at once.
+      if (changed.includes('enabled')) stale.push(keys.deliveries(webhook.id));
+      break;
+    }
+    case 'webhook.secret_rotated':
+      stale.push(keys.webhooks(), keys.webhook(event.payload.webhook.id));
+      break;
+    case 'webhook.disabled': {
+      // Disabled after failing: its state, reason and failure clock are in the list and the detail.
+      const { webhook } = event.payload;
+      stale.push(keys.webhooks(), keys.webhook(webhook.id));
+      break;
+    }
+    case 'webhook.deleted':
+      // Its detail and log are gone (they would answer 404): the list drops it, and with it the
+      // screens that showed them.
+      stale.push(keys.webhooks());
       break;
     case 'tenant.seeded':
       stale.push(EVERY_LIVE_QUERY);

@@ -115,3 +115,41 @@ export function dispatchView(id: string, status: DispatchView['status']): Dispat
     cancelledAt: null,
   };
 }
+
+/** A webhook endpoint as its events name it. */
+export const WEBHOOK = {
+  id: 'wh-1',
+  url: 'https://erp.example.com/dispatch/webhooks',
+  events: ['work_order.created', 'dispatch.completed'],
+};
+
+/** An ERP's machine client as its events name it (never with a secret). */
+export const API_CLIENT = {
+  id: 'ac-1',
+  clientId: 'acme-sap-s4-1a2b3c4d',
+  name: 'SAP S/4',
+  role: 'dispatcher' as const,
+};
+
+type IntegrationType = Extract<DomainEvent['type'], `webhook.${string}` | `api_client.${string}`>;
+
+/** An admin's change to the integrations (webhook.* and api_client.*), about WEBHOOK or API_CLIENT. */
+export function integrationEvent<T extends IntegrationType>(
+  type: T,
+  extra: Partial<EventOf<T>['payload']> = {},
+): EventOf<T> {
+  const isWebhook = type.startsWith('webhook.');
+  return domainEvent(
+    type,
+    {
+      ...(isWebhook ? { webhook: WEBHOOK } : { apiClient: API_CLIENT }),
+      ...extra,
+    } as EventOf<T>['payload'],
+    {
+      actor: { kind: 'person', subject: 'sub-ada', name: 'Ada Admin', role: 'admin' },
+      entity: isWebhook
+        ? { type: 'webhook', id: WEBHOOK.id }
+        : { type: 'api_client', id: API_CLIENT.id },
+    },
+  );
+}

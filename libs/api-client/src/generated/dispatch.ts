@@ -20,6 +20,9 @@ import type {
 } from '@tanstack/react-query';
 
 import type {
+  ApiClientPage,
+  ApiClientWithSecretView,
+  ApiClientsListParams,
   AuditEventView,
   AuditExportParams,
   AuditPage,
@@ -27,6 +30,7 @@ import type {
   AuditVerification,
   Candidates,
   CompletionReport,
+  CreateApiClientDto,
   CreateDispatchDto,
   CreateDriverDto,
   CreateEquipmentDto,
@@ -34,6 +38,7 @@ import type {
   CreateQualificationDto,
   CreateSiteDto,
   CreateUserDto,
+  CreateWebhookDto,
   CreateWorkOrderDto,
   DispatchPage,
   DispatchView,
@@ -55,6 +60,7 @@ import type {
   HealthLive503,
   HealthReady200,
   HealthReady503,
+  PutWorkOrderDto,
   QualificationPage,
   QualificationView,
   QualificationsListParams,
@@ -77,11 +83,22 @@ import type {
   UpdateQualificationDto,
   UpdateSiteDto,
   UpdateUserDto,
+  UpdateWebhookDto,
   UpdateWorkOrderDto,
   UserView,
   UtilizationReport,
+  WebhookDeliveryDetailView,
+  WebhookDeliveryPage,
+  WebhookDeliveryView,
+  WebhookPage,
+  WebhookSecretView,
+  WebhookTestView,
+  WebhookView,
+  WebhookWithSecretView,
+  WebhooksDeliveriesParams,
+  WebhooksListParams,
   WorkOrderDetailView,
-  WorkOrderPage,
+  WorkOrdersList200,
   WorkOrdersListParams
 } from './model';
 
@@ -96,6 +113,279 @@ type SecondParameter<T extends (...args: never) => unknown> = Parameters<T>[1];
 
 
 
+export const getApiClientsListUrl = (params?: ApiClientsListParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/api-clients?${stringifiedParams}` : `/api/v1/api-clients`
+}
+
+export const apiClientsList = async (params?: ApiClientsListParams, options?: RequestInit): Promise<ApiClientPage> => {
+  
+  return dispatchFetch<ApiClientPage>(getApiClientsListUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getApiClientsListQueryKey = (params?: ApiClientsListParams,) => {
+    return [
+    `/api/v1/api-clients`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getApiClientsListQueryOptions = <TData = Awaited<ReturnType<typeof apiClientsList>>, TError = void | void>(params?: ApiClientsListParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof apiClientsList>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getApiClientsListQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof apiClientsList>>> = ({ signal }) => apiClientsList(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof apiClientsList>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type ApiClientsListQueryResult = NonNullable<Awaited<ReturnType<typeof apiClientsList>>>
+export type ApiClientsListQueryError = void | void
+
+
+
+export function useApiClientsList<TData = Awaited<ReturnType<typeof apiClientsList>>, TError = void | void>(
+ params?: ApiClientsListParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof apiClientsList>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getApiClientsListQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getApiClientsCreateUrl = () => {
+
+
+  
+
+  return `/api/v1/api-clients`
+}
+
+export const apiClientsCreate = async (createApiClientDto: CreateApiClientDto, options?: RequestInit): Promise<ApiClientWithSecretView> => {
+  
+  return dispatchFetch<ApiClientWithSecretView>(getApiClientsCreateUrl(),
+  {      
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      createApiClientDto,)
+  }
+);}
+
+
+
+
+export const getApiClientsCreateMutationOptions = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof apiClientsCreate>>, TError,{data: CreateApiClientDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof apiClientsCreate>>, TError,{data: CreateApiClientDto}, TContext> => {
+
+const mutationKey = ['apiClientsCreate'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof apiClientsCreate>>, {data: CreateApiClientDto}> = (props) => {
+          const {data} = props ?? {};
+
+          return  apiClientsCreate(data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type ApiClientsCreateMutationResult = NonNullable<Awaited<ReturnType<typeof apiClientsCreate>>>
+    export type ApiClientsCreateMutationBody = CreateApiClientDto
+    export type ApiClientsCreateMutationError = void | void | void
+
+    export const useApiClientsCreate = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof apiClientsCreate>>, TError,{data: CreateApiClientDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof apiClientsCreate>>,
+        TError,
+        {data: CreateApiClientDto},
+        TContext
+      > => {
+
+      const mutationOptions = getApiClientsCreateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getApiClientsRemoveUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/api-clients/${id}`
+}
+
+export const apiClientsRemove = async (id: string, options?: RequestInit): Promise<void> => {
+  
+  return dispatchFetch<void>(getApiClientsRemoveUrl(id),
+  {      
+    ...options,
+    method: 'DELETE'
+    
+    
+  }
+);}
+
+
+
+
+export const getApiClientsRemoveMutationOptions = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof apiClientsRemove>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof apiClientsRemove>>, TError,{id: string}, TContext> => {
+
+const mutationKey = ['apiClientsRemove'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof apiClientsRemove>>, {id: string}> = (props) => {
+          const {id} = props ?? {};
+
+          return  apiClientsRemove(id,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type ApiClientsRemoveMutationResult = NonNullable<Awaited<ReturnType<typeof apiClientsRemove>>>
+    
+    export type ApiClientsRemoveMutationError = void | void | void
+
+    export const useApiClientsRemove = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof apiClientsRemove>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof apiClientsRemove>>,
+        TError,
+        {id: string},
+        TContext
+      > => {
+
+      const mutationOptions = getApiClientsRemoveMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getApiClientsRotateSecretUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/api-clients/${id}/rotate-secret`
+}
+
+export const apiClientsRotateSecret = async (id: string, options?: RequestInit): Promise<ApiClientWithSecretView> => {
+  
+  return dispatchFetch<ApiClientWithSecretView>(getApiClientsRotateSecretUrl(id),
+  {      
+    ...options,
+    method: 'POST'
+    
+    
+  }
+);}
+
+
+
+
+export const getApiClientsRotateSecretMutationOptions = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof apiClientsRotateSecret>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof apiClientsRotateSecret>>, TError,{id: string}, TContext> => {
+
+const mutationKey = ['apiClientsRotateSecret'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof apiClientsRotateSecret>>, {id: string}> = (props) => {
+          const {id} = props ?? {};
+
+          return  apiClientsRotateSecret(id,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type ApiClientsRotateSecretMutationResult = NonNullable<Awaited<ReturnType<typeof apiClientsRotateSecret>>>
+    
+    export type ApiClientsRotateSecretMutationError = void | void | void
+
+    export const useApiClientsRotateSecret = <TError = void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof apiClientsRotateSecret>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof apiClientsRotateSecret>>,
+        TError,
+        {id: string},
+        TContext
+      > => {
+
+      const mutationOptions = getApiClientsRotateSecretMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
 export const getAuditSearchUrl = (params?: AuditSearchParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -3295,6 +3585,705 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       return useMutation(mutationOptions);
     }
     
+export const getWebhooksListUrl = (params?: WebhooksListParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/webhooks?${stringifiedParams}` : `/api/v1/webhooks`
+}
+
+export const webhooksList = async (params?: WebhooksListParams, options?: RequestInit): Promise<WebhookPage> => {
+  
+  return dispatchFetch<WebhookPage>(getWebhooksListUrl(params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getWebhooksListQueryKey = (params?: WebhooksListParams,) => {
+    return [
+    `/api/v1/webhooks`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getWebhooksListQueryOptions = <TData = Awaited<ReturnType<typeof webhooksList>>, TError = void | void>(params?: WebhooksListParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksList>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getWebhooksListQueryKey(params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof webhooksList>>> = ({ signal }) => webhooksList(params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof webhooksList>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type WebhooksListQueryResult = NonNullable<Awaited<ReturnType<typeof webhooksList>>>
+export type WebhooksListQueryError = void | void
+
+
+
+export function useWebhooksList<TData = Awaited<ReturnType<typeof webhooksList>>, TError = void | void>(
+ params?: WebhooksListParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksList>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getWebhooksListQueryOptions(params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getWebhooksCreateUrl = () => {
+
+
+  
+
+  return `/api/v1/webhooks`
+}
+
+export const webhooksCreate = async (createWebhookDto: CreateWebhookDto, options?: RequestInit): Promise<WebhookWithSecretView> => {
+  
+  return dispatchFetch<WebhookWithSecretView>(getWebhooksCreateUrl(),
+  {      
+    ...options,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      createWebhookDto,)
+  }
+);}
+
+
+
+
+export const getWebhooksCreateMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksCreate>>, TError,{data: CreateWebhookDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof webhooksCreate>>, TError,{data: CreateWebhookDto}, TContext> => {
+
+const mutationKey = ['webhooksCreate'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof webhooksCreate>>, {data: CreateWebhookDto}> = (props) => {
+          const {data} = props ?? {};
+
+          return  webhooksCreate(data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WebhooksCreateMutationResult = NonNullable<Awaited<ReturnType<typeof webhooksCreate>>>
+    export type WebhooksCreateMutationBody = CreateWebhookDto
+    export type WebhooksCreateMutationError = void | void
+
+    export const useWebhooksCreate = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksCreate>>, TError,{data: CreateWebhookDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof webhooksCreate>>,
+        TError,
+        {data: CreateWebhookDto},
+        TContext
+      > => {
+
+      const mutationOptions = getWebhooksCreateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getWebhooksRemoveUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}`
+}
+
+export const webhooksRemove = async (id: string, options?: RequestInit): Promise<void> => {
+  
+  return dispatchFetch<void>(getWebhooksRemoveUrl(id),
+  {      
+    ...options,
+    method: 'DELETE'
+    
+    
+  }
+);}
+
+
+
+
+export const getWebhooksRemoveMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksRemove>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof webhooksRemove>>, TError,{id: string}, TContext> => {
+
+const mutationKey = ['webhooksRemove'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof webhooksRemove>>, {id: string}> = (props) => {
+          const {id} = props ?? {};
+
+          return  webhooksRemove(id,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WebhooksRemoveMutationResult = NonNullable<Awaited<ReturnType<typeof webhooksRemove>>>
+    
+    export type WebhooksRemoveMutationError = void | void
+
+    export const useWebhooksRemove = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksRemove>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof webhooksRemove>>,
+        TError,
+        {id: string},
+        TContext
+      > => {
+
+      const mutationOptions = getWebhooksRemoveMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getWebhooksGetUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}`
+}
+
+export const webhooksGet = async (id: string, options?: RequestInit): Promise<WebhookView> => {
+  
+  return dispatchFetch<WebhookView>(getWebhooksGetUrl(id),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getWebhooksGetQueryKey = (id?: string,) => {
+    return [
+    `/api/v1/webhooks/${id}`
+    ] as const;
+    }
+
+    
+export const getWebhooksGetQueryOptions = <TData = Awaited<ReturnType<typeof webhooksGet>>, TError = void | void | void>(id: string, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksGet>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getWebhooksGetQueryKey(id);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof webhooksGet>>> = ({ signal }) => webhooksGet(id, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, enabled: !!(id), ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof webhooksGet>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type WebhooksGetQueryResult = NonNullable<Awaited<ReturnType<typeof webhooksGet>>>
+export type WebhooksGetQueryError = void | void | void
+
+
+
+export function useWebhooksGet<TData = Awaited<ReturnType<typeof webhooksGet>>, TError = void | void | void>(
+ id: string, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksGet>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getWebhooksGetQueryOptions(id,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getWebhooksUpdateUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}`
+}
+
+export const webhooksUpdate = async (id: string,
+    updateWebhookDto: UpdateWebhookDto, options?: RequestInit): Promise<WebhookView> => {
+  
+  return dispatchFetch<WebhookView>(getWebhooksUpdateUrl(id),
+  {      
+    ...options,
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      updateWebhookDto,)
+  }
+);}
+
+
+
+
+export const getWebhooksUpdateMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksUpdate>>, TError,{id: string;data: UpdateWebhookDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof webhooksUpdate>>, TError,{id: string;data: UpdateWebhookDto}, TContext> => {
+
+const mutationKey = ['webhooksUpdate'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof webhooksUpdate>>, {id: string;data: UpdateWebhookDto}> = (props) => {
+          const {id,data} = props ?? {};
+
+          return  webhooksUpdate(id,data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WebhooksUpdateMutationResult = NonNullable<Awaited<ReturnType<typeof webhooksUpdate>>>
+    export type WebhooksUpdateMutationBody = UpdateWebhookDto
+    export type WebhooksUpdateMutationError = void | void
+
+    export const useWebhooksUpdate = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksUpdate>>, TError,{id: string;data: UpdateWebhookDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof webhooksUpdate>>,
+        TError,
+        {id: string;data: UpdateWebhookDto},
+        TContext
+      > => {
+
+      const mutationOptions = getWebhooksUpdateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getWebhooksDeliveriesUrl = (id: string,
+    params?: WebhooksDeliveriesParams,) => {
+  const normalizedParams = new URLSearchParams();
+
+  Object.entries(params || {}).forEach(([key, value]) => {
+    
+    if (value !== undefined) {
+      normalizedParams.append(key, value === null ? 'null' : value.toString())
+    }
+  });
+
+  const stringifiedParams = normalizedParams.toString();
+
+  return stringifiedParams.length > 0 ? `/api/v1/webhooks/${id}/deliveries?${stringifiedParams}` : `/api/v1/webhooks/${id}/deliveries`
+}
+
+export const webhooksDeliveries = async (id: string,
+    params?: WebhooksDeliveriesParams, options?: RequestInit): Promise<WebhookDeliveryPage> => {
+  
+  return dispatchFetch<WebhookDeliveryPage>(getWebhooksDeliveriesUrl(id,params),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getWebhooksDeliveriesQueryKey = (id?: string,
+    params?: WebhooksDeliveriesParams,) => {
+    return [
+    `/api/v1/webhooks/${id}/deliveries`, ...(params ? [params]: [])
+    ] as const;
+    }
+
+    
+export const getWebhooksDeliveriesQueryOptions = <TData = Awaited<ReturnType<typeof webhooksDeliveries>>, TError = void | void>(id: string,
+    params?: WebhooksDeliveriesParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksDeliveries>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getWebhooksDeliveriesQueryKey(id,params);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof webhooksDeliveries>>> = ({ signal }) => webhooksDeliveries(id,params, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, enabled: !!(id), ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof webhooksDeliveries>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type WebhooksDeliveriesQueryResult = NonNullable<Awaited<ReturnType<typeof webhooksDeliveries>>>
+export type WebhooksDeliveriesQueryError = void | void
+
+
+
+export function useWebhooksDeliveries<TData = Awaited<ReturnType<typeof webhooksDeliveries>>, TError = void | void>(
+ id: string,
+    params?: WebhooksDeliveriesParams, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksDeliveries>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getWebhooksDeliveriesQueryOptions(id,params,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getWebhooksDeliveryUrl = (id: string,
+    deliveryId: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}/deliveries/${deliveryId}`
+}
+
+export const webhooksDelivery = async (id: string,
+    deliveryId: string, options?: RequestInit): Promise<WebhookDeliveryDetailView> => {
+  
+  return dispatchFetch<WebhookDeliveryDetailView>(getWebhooksDeliveryUrl(id,deliveryId),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+
+
+export const getWebhooksDeliveryQueryKey = (id?: string,
+    deliveryId?: string,) => {
+    return [
+    `/api/v1/webhooks/${id}/deliveries/${deliveryId}`
+    ] as const;
+    }
+
+    
+export const getWebhooksDeliveryQueryOptions = <TData = Awaited<ReturnType<typeof webhooksDelivery>>, TError = void | void>(id: string,
+    deliveryId: string, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksDelivery>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+) => {
+
+const {query: queryOptions, request: requestOptions} = options ?? {};
+
+  const queryKey =  queryOptions?.queryKey ?? getWebhooksDeliveryQueryKey(id,deliveryId);
+
+  
+
+    const queryFn: QueryFunction<Awaited<ReturnType<typeof webhooksDelivery>>> = ({ signal }) => webhooksDelivery(id,deliveryId, { signal, ...requestOptions });
+
+      
+
+      
+
+   return  { queryKey, queryFn, enabled: !!(id && deliveryId), ...queryOptions} as UseQueryOptions<Awaited<ReturnType<typeof webhooksDelivery>>, TError, TData> & { queryKey: QueryKey }
+}
+
+export type WebhooksDeliveryQueryResult = NonNullable<Awaited<ReturnType<typeof webhooksDelivery>>>
+export type WebhooksDeliveryQueryError = void | void
+
+
+
+export function useWebhooksDelivery<TData = Awaited<ReturnType<typeof webhooksDelivery>>, TError = void | void>(
+ id: string,
+    deliveryId: string, options?: { query?:UseQueryOptions<Awaited<ReturnType<typeof webhooksDelivery>>, TError, TData>, request?: SecondParameter<typeof dispatchFetch>}
+  
+ ):  UseQueryResult<TData, TError> & { queryKey: QueryKey } {
+
+  const queryOptions = getWebhooksDeliveryQueryOptions(id,deliveryId,options)
+
+  const query = useQuery(queryOptions) as  UseQueryResult<TData, TError> & { queryKey: QueryKey };
+
+  query.queryKey = queryOptions.queryKey ;
+
+  return query;
+}
+
+
+
+
+export const getWebhooksRedeliverUrl = (id: string,
+    deliveryId: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`
+}
+
+export const webhooksRedeliver = async (id: string,
+    deliveryId: string, options?: RequestInit): Promise<WebhookDeliveryView> => {
+  
+  return dispatchFetch<WebhookDeliveryView>(getWebhooksRedeliverUrl(id,deliveryId),
+  {      
+    ...options,
+    method: 'POST'
+    
+    
+  }
+);}
+
+
+
+
+export const getWebhooksRedeliverMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksRedeliver>>, TError,{id: string;deliveryId: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof webhooksRedeliver>>, TError,{id: string;deliveryId: string}, TContext> => {
+
+const mutationKey = ['webhooksRedeliver'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof webhooksRedeliver>>, {id: string;deliveryId: string}> = (props) => {
+          const {id,deliveryId} = props ?? {};
+
+          return  webhooksRedeliver(id,deliveryId,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WebhooksRedeliverMutationResult = NonNullable<Awaited<ReturnType<typeof webhooksRedeliver>>>
+    
+    export type WebhooksRedeliverMutationError = void | void
+
+    export const useWebhooksRedeliver = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksRedeliver>>, TError,{id: string;deliveryId: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof webhooksRedeliver>>,
+        TError,
+        {id: string;deliveryId: string},
+        TContext
+      > => {
+
+      const mutationOptions = getWebhooksRedeliverMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getWebhooksRotateSecretUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}/rotate-secret`
+}
+
+export const webhooksRotateSecret = async (id: string, options?: RequestInit): Promise<WebhookSecretView> => {
+  
+  return dispatchFetch<WebhookSecretView>(getWebhooksRotateSecretUrl(id),
+  {      
+    ...options,
+    method: 'POST'
+    
+    
+  }
+);}
+
+
+
+
+export const getWebhooksRotateSecretMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksRotateSecret>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof webhooksRotateSecret>>, TError,{id: string}, TContext> => {
+
+const mutationKey = ['webhooksRotateSecret'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof webhooksRotateSecret>>, {id: string}> = (props) => {
+          const {id} = props ?? {};
+
+          return  webhooksRotateSecret(id,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WebhooksRotateSecretMutationResult = NonNullable<Awaited<ReturnType<typeof webhooksRotateSecret>>>
+    
+    export type WebhooksRotateSecretMutationError = void | void
+
+    export const useWebhooksRotateSecret = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksRotateSecret>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof webhooksRotateSecret>>,
+        TError,
+        {id: string},
+        TContext
+      > => {
+
+      const mutationOptions = getWebhooksRotateSecretMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getWebhooksTestUrl = (id: string,) => {
+
+
+  
+
+  return `/api/v1/webhooks/${id}/test`
+}
+
+export const webhooksTest = async (id: string, options?: RequestInit): Promise<WebhookTestView> => {
+  
+  return dispatchFetch<WebhookTestView>(getWebhooksTestUrl(id),
+  {      
+    ...options,
+    method: 'POST'
+    
+    
+  }
+);}
+
+
+
+
+export const getWebhooksTestMutationOptions = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksTest>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof webhooksTest>>, TError,{id: string}, TContext> => {
+
+const mutationKey = ['webhooksTest'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof webhooksTest>>, {id: string}> = (props) => {
+          const {id} = props ?? {};
+
+          return  webhooksTest(id,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WebhooksTestMutationResult = NonNullable<Awaited<ReturnType<typeof webhooksTest>>>
+    
+    export type WebhooksTestMutationError = void | void
+
+    export const useWebhooksTest = <TError = void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof webhooksTest>>, TError,{id: string}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof webhooksTest>>,
+        TError,
+        {id: string},
+        TContext
+      > => {
+
+      const mutationOptions = getWebhooksTestMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
 export const getWorkOrdersListUrl = (params?: WorkOrdersListParams,) => {
   const normalizedParams = new URLSearchParams();
 
@@ -3310,9 +4299,9 @@ export const getWorkOrdersListUrl = (params?: WorkOrdersListParams,) => {
   return stringifiedParams.length > 0 ? `/api/v1/work-orders?${stringifiedParams}` : `/api/v1/work-orders`
 }
 
-export const workOrdersList = async (params?: WorkOrdersListParams, options?: RequestInit): Promise<WorkOrderPage> => {
+export const workOrdersList = async (params?: WorkOrdersListParams, options?: RequestInit): Promise<WorkOrdersList200> => {
   
-  return dispatchFetch<WorkOrderPage>(getWorkOrdersListUrl(params),
+  return dispatchFetch<WorkOrdersList200>(getWorkOrdersListUrl(params),
   {      
     ...options,
     method: 'GET'
@@ -3434,6 +4423,73 @@ const {mutation: mutationOptions, request: requestOptions} = options ?
       > => {
 
       const mutationOptions = getWorkOrdersCreateMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
+export const getWorkOrdersPutUrl = (externalRef: string,) => {
+
+
+  
+
+  return `/api/v1/work-orders/by-external-ref/${externalRef}`
+}
+
+export const workOrdersPut = async (externalRef: string,
+    putWorkOrderDto: PutWorkOrderDto, options?: RequestInit): Promise<WorkOrderDetailView | WorkOrderDetailView> => {
+  
+  return dispatchFetch<WorkOrderDetailView | WorkOrderDetailView>(getWorkOrdersPutUrl(externalRef),
+  {      
+    ...options,
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      putWorkOrderDto,)
+  }
+);}
+
+
+
+
+export const getWorkOrdersPutMutationOptions = <TError = void | void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof workOrdersPut>>, TError,{externalRef: string;data: PutWorkOrderDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof workOrdersPut>>, TError,{externalRef: string;data: PutWorkOrderDto}, TContext> => {
+
+const mutationKey = ['workOrdersPut'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof workOrdersPut>>, {externalRef: string;data: PutWorkOrderDto}> = (props) => {
+          const {externalRef,data} = props ?? {};
+
+          return  workOrdersPut(externalRef,data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type WorkOrdersPutMutationResult = NonNullable<Awaited<ReturnType<typeof workOrdersPut>>>
+    export type WorkOrdersPutMutationBody = PutWorkOrderDto
+    export type WorkOrdersPutMutationError = void | void | void | void
+
+    export const useWorkOrdersPut = <TError = void | void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof workOrdersPut>>, TError,{externalRef: string;data: PutWorkOrderDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof workOrdersPut>>,
+        TError,
+        {externalRef: string;data: PutWorkOrderDto},
+        TContext
+      > => {
+
+      const mutationOptions = getWorkOrdersPutMutationOptions(options);
 
       return useMutation(mutationOptions);
     }

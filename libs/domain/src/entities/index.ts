@@ -1,3 +1,4 @@
+import { API_CLIENT_ROLES, ApiClient, type ApiClientRole } from './api-client.entity';
 import { AuditEvent } from './audit-event.entity';
 import { Dispatch } from './dispatch.entity';
 import { DriverQualification } from './driver-qualification.entity';
@@ -14,6 +15,9 @@ import { Site } from './site.entity';
 import { WorkOrder } from './work-order.entity';
 
 export {
+  API_CLIENT_ROLES,
+  ApiClient,
+  type ApiClientRole,
   AuditEvent,
   Dispatch,
   Driver,
@@ -41,6 +45,7 @@ export const TENANT_ENTITIES = [
   WorkOrderRequiredQualification,
   Dispatch,
   AuditEvent,
+  ApiClient,
 ];
 
 /** Entities stored in the shared platform schema. */

@@ -3,6 +3,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
@@ -11,6 +12,10 @@ import { numericTransformer } from './numeric-transformer';
 @Entity({ name: 'sites' })
 @Check('sites_latitude_range', 'latitude BETWEEN -90 AND 90')
 @Check('sites_longitude_range', 'longitude BETWEEN -180 AND 180')
+@Index('sites_external_ref_unique', ['externalRef'], {
+  unique: true,
+  where: 'external_ref IS NOT NULL',
+})
 export class Site {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -26,6 +31,10 @@ export class Site {
 
   @Column({ type: 'numeric', precision: 9, scale: 6, transformer: numericTransformer })
   longitude: number;
+
+  /** The site's key in the customer's ERP, so work orders may name it instead of its id; unique per tenant. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  externalRef: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

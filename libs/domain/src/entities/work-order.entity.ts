@@ -12,7 +12,8 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
-import { Priority, sqlValues, WorkOrderStatus } from '../enums';
+import { OPEN_WORK_ORDER_STATUSES, Priority, sqlValues, WorkOrderStatus } from '../enums';
+import { CURRENT_CHANGE_XID_SQL, WORK_ORDER_OPEN_EXTERNAL_REF_INDEX } from '../rules/change-feed';
 import { EquipmentType } from './equipment-type.entity';
 import { WorkOrderRequiredQualification } from './required-qualification.entities';
 import { Site } from './site.entity';
@@ -24,10 +25,13 @@ import { Site } from './site.entity';
   'work_orders_window_valid',
   '(window_start IS NULL AND window_end IS NULL) OR (window_start IS NOT NULL AND window_end IS NOT NULL AND window_end > window_start)',
 )
-@Index('work_orders_external_ref_unique', ['externalRef'], {
+// An ERP's key names at most one open order; a completed or cancelled order's key is free again.
+@Index(WORK_ORDER_OPEN_EXTERNAL_REF_INDEX, ['externalRef'], {
   unique: true,
-  where: 'external_ref IS NOT NULL',
+  where: `external_ref IS NOT NULL AND status IN (${sqlValues(OPEN_WORK_ORDER_STATUSES)})`,
 })
+@Index('work_orders_external_ref_idx', ['externalRef'], { where: 'external_ref IS NOT NULL' })
+@Index('work_orders_change_idx', ['changeXid', 'id'])
 @Index('work_orders_status_priority_idx', ['status', 'priority', 'createdAt'])
 @Index('work_orders_created_at_idx', ['createdAt'])
 export class WorkOrder {
@@ -73,7 +77,7 @@ export class WorkOrder {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
-  /** The order's id in the customer's ERP; unique per tenant. */
+  /** The order's id in the customer's ERP; unique among the tenant's open (queued or dispatched) orders. */
   @Column({ type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;
 
@@ -103,4 +107,14 @@ export class WorkOrder {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  /**
+   * The transaction that last changed what the API shows of the order (its 64-bit id, as
+   * `pg_current_xact_id()` gives it): the position of the change in the incremental sync. Inserts
+   * get it by default; every statement that sets `updated_at` also sets it to
+   * `CURRENT_CHANGE_XID_SQL`. Statements that touch only reporting columns (first dispatch, first
+   * arrival) set neither.
+   */
+  @Column({ type: 'bigint', default: () => CURRENT_CHANGE_XID_SQL, insert: false, select: false })
+  changeXid?: string;
 }

@@ -79,6 +79,13 @@ const DriverQualificationChange = z.object({
 const Labelled = z.object({ id, code: z.string(), name: z.string() });
 const SiteRef = z.object({ id, name: z.string() });
 const UserRef = z.object({ id, username: z.string() });
+const ApiClientRef = z.object({
+  id,
+  clientId: z.string().describe('Keycloak client id (the `azp` of its tokens)'),
+  name: z.string(),
+  role: z.enum([Role.Dispatcher, Role.Viewer]),
+});
+const WebhookRef = z.object({ id, url: z.string(), events: z.array(z.string()) });
 
 export const EVENT_PAYLOADS = {
   'work_order.created': z.object({
@@ -153,6 +160,18 @@ export const EVENT_PAYLOADS = {
   'user.disabled': z.object({ user: UserRef }),
   'user.password_reset': z.object({ user: UserRef, temporary: z.boolean() }),
   'tenant.seeded': z.object({ counts: z.record(z.string(), z.number().int()) }),
+  'api_client.created': z.object({ apiClient: ApiClientRef }),
+  'api_client.secret_rotated': z.object({ apiClient: ApiClientRef }),
+  'api_client.deleted': z.object({ apiClient: ApiClientRef }),
+  'webhook.created': z.object({ webhook: WebhookRef }),
+  'webhook.updated': z.object({ webhook: WebhookRef, changed }),
+  'webhook.deleted': z.object({ webhook: WebhookRef }),
+  'webhook.secret_rotated': z.object({ webhook: WebhookRef }),
+  'webhook.disabled': z.object({
+    webhook: WebhookRef,
+    reason: z.string(),
+    failingSince: timestamp,
+  }),
 } as const;
 
 export type EventName = keyof typeof EVENT_PAYLOADS;

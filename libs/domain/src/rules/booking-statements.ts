@@ -13,6 +13,7 @@ import {
   servingOrderSql,
   usedTodaySql,
 } from './booking-sql';
+import { CURRENT_CHANGE_XID_SQL } from './change-feed';
 
 /**
  * The dispatch engine's statements, as SQL text: the engine runs them, and the benchmark runs the
@@ -57,7 +58,8 @@ function bookingCtes(by: string, options: { newOrder?: boolean } = {}): string {
     ? ''
     : `
      booked_order AS (
-       UPDATE work_orders o SET status = 'dispatched', dispatched_at = coalesce(o.dispatched_at, booked.assigned_at), updated_at = now()
+       UPDATE work_orders o SET status = 'dispatched', dispatched_at = coalesce(o.dispatched_at, booked.assigned_at), updated_at = now(),
+                                change_xid = ${CURRENT_CHANGE_XID_SQL}
          FROM booked WHERE o.id = booked.work_order_id),`;
   return `booked AS (
        INSERT INTO dispatches (work_order_id, equipment_id, driver_id, status, dispatched_by, assigned_at)
@@ -215,7 +217,8 @@ export class BookingStatements {
     const closing = to === 'completed' || to === 'cancelled';
     const effects = closing
       ? `closed_order AS (
-           UPDATE work_orders o SET status = $6, ${column} = moved.${column}, updated_at = now()
+           UPDATE work_orders o SET status = $6, ${column} = moved.${column}, updated_at = now(),
+                                    change_xid = ${CURRENT_CHANGE_XID_SQL}
              FROM moved WHERE o.id = moved.work_order_id),
          freed_unit AS (
            UPDATE equipment e SET status = 'available', updated_at = now(),
@@ -229,7 +232,9 @@ export class BookingStatements {
          ended_period AS (
            UPDATE assignment_periods p SET ended_at = GREATEST(moved.${column}, p.started_at), end_reason = $2
              FROM moved WHERE p.dispatch_id = moved.id AND p.ended_at IS NULL)`
-      : `arrived AS (
+      : // The first arrival is a reporting column the API does not show: neither updated_at nor
+        // change_xid moves, so the row may be updated in place (HOT).
+        `arrived AS (
            UPDATE work_orders o SET on_site_at = coalesce(o.on_site_at, moved.on_site_at)
              FROM moved WHERE $2 = 'on_site' AND o.id = moved.work_order_id)`;
     return `WITH prev AS (

@@ -7,3 +7,4 @@ export * from './audit-chain';
 export * from './booking-sql';
 export * from './booking-statements';
 export * from './distance';
+export * from './change-feed';

@@ -27,6 +27,27 @@ describe('configuration', () => {
     }
   });
 
+  it('sets rate limits the benchmark does not meet, and refuses senseless ones', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db' });
+    expect(config).toMatchObject({
+      RATE_LIMIT_ENABLED: true,
+      RATE_LIMIT_WINDOW_SECONDS: 10,
+      RATE_LIMIT_CLIENT_REQUESTS: 10_000,
+      RATE_LIMIT_TENANT_REQUESTS: 20_000,
+      RATE_LIMIT_SYNC_MILLISECONDS: 100,
+    });
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://u@h/db',
+        RATE_LIMIT_WINDOW_SECONDS: '0',
+        RATE_LIMIT_CLIENT_REQUESTS: 'many',
+        RATE_LIMIT_SYNC_MILLISECONDS: '1',
+      }),
+    ).toThrow(
+      /RATE_LIMIT_WINDOW_SECONDS[\s\S]*RATE_LIMIT_CLIENT_REQUESTS[\s\S]*RATE_LIMIT_SYNC_MILLISECONDS/,
+    );
+  });
+
   it('reads secrets from *_FILE', () => {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'dispatch-config-'));
     const file = path.join(directory, 'database-url');

@@ -21,6 +21,9 @@ export interface Actor {
 export interface AccessTokenClaims {
   sub?: string;
   preferred_username?: string;
+  /** The client the token was issued to (for a machine: its API client's Keycloak client id). */
+  azp?: string;
+  client_id?: string;
   tenant?: unknown;
   realm_access?: { roles?: string[] };
 }
@@ -37,6 +40,11 @@ const SERVICE_ACCOUNT_PREFIX = 'service-account-';
 
 export function actorKindOf(claims: AccessTokenClaims): ActorKind {
   return claims.preferred_username?.startsWith(SERVICE_ACCOUNT_PREFIX) ? 'machine' : 'person';
+}
+
+/** The service account user Keycloak makes for a client (user names are lower case). */
+export function serviceAccountNameOf(clientId: string): string {
+  return `${SERVICE_ACCOUNT_PREFIX}${clientId.toLowerCase()}`;
 }
 
 /** The subject under which the engine's own decisions are recorded. */

@@ -107,6 +107,87 @@ export class AppConfig {
   @Max(1000)
   OUTBOX_WAKE_COALESCE_MILLISECONDS = 10;
 
+  /** Whether this instance sends webhook deliveries (every instance may; they share the work). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_DELIVERY = true;
+
+  /**
+   * Webhook targets on private, loopback or link-local addresses, and plain http, are refused
+   * unless this is on (development and tests; an operator may allow an internal receiver).
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
+
+  /** Milliseconds a receiver has to answer one delivery attempt. */
+  @Transform(({ value }) => (value === undefined ? 10_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MILLISECONDS = 10_000;
+
+  /**
+   * Seconds to wait before each retry of a failed delivery (comma-separated, growing); after the
+   * last one the delivery is marked failed. The default spans about 27 hours.
+   */
+  @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, {
+    message: 'WEBHOOK_RETRY_SCHEDULE_SECONDS must be a comma-separated list of seconds',
+  })
+  WEBHOOK_RETRY_SCHEDULE_SECONDS = '5,300,1800,7200,18000,36000,36000';
+
+  /** An endpoint that has failed every delivery for this many seconds is disabled. */
+  @Transform(({ value }) => (value === undefined ? 86_400 : Number(value)))
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DISABLE_AFTER_SECONDS = 86_400;
+
+  /** Hours an Idempotency-Key and its first answer are kept. */
+  @Transform(({ value }) => (value === undefined ? 24 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  IDEMPOTENCY_KEY_HOURS = 24;
+
+  /** Rate limits per client and per tenant (429 with Retry-After), shared by every instance. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  /** Length of a rate-limit window: the limits below count requests per window (fixed windows). */
+  @Transform(({ value }) => (value === undefined ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 10;
+
+  /**
+   * Requests one caller (the token's client and subject, within its tenant) may make per window.
+   * The default, 1000/s on average, leaves the benchmark (one token, a few hundred requests/s) alone.
+   */
+  @Transform(({ value }) => (value === undefined ? 10_000 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  RATE_LIMIT_CLIENT_REQUESTS = 10_000;
+
+  /** Requests all callers of one tenant together may make per window (default 2000/s on average). */
+  @Transform(({ value }) => (value === undefined ? 20_000 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  RATE_LIMIT_TENANT_REQUESTS = 20_000;
+
+  /**
+   * Milliseconds between reconciliations of this instance's counts with the shared counters in
+   * PostgreSQL: a limit may be passed by what other instances admitted within about this long.
+   */
+  @Transform(({ value }) => (value === undefined ? 100 : Number(value)))
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  RATE_LIMIT_SYNC_MILLISECONDS = 100;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

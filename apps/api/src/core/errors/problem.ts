@@ -34,4 +34,10 @@ export const DOMAIN_ERROR_STATUS: Record<
   },
   FORBIDDEN: { status: 403, title: 'Forbidden', slug: 'forbidden' },
   TENANT_UNKNOWN: { status: 403, title: 'Organization not provisioned', slug: 'tenant-unknown' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency-Key reused',
+    slug: 'idempotency-key-reused',
+  },
+  REQUEST_IN_PROGRESS: { status: 409, title: 'Request in progress', slug: 'request-in-progress' },
 };

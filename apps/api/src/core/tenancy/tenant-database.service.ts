@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { tenantSchemaName } from '@dispatch/domain';
+import { DomainError, tenantSchemaName } from '@dispatch/domain';
 import type { Readable } from 'node:stream';
 import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { returnedRows } from './returned-rows';
 import { EventOutbox } from '../events/event-outbox.service';
+import { currentIdempotencyClaim } from '../idempotency/idempotency-context';
 
 /**
  * Serves the queue for transactions that free capacity (the dispatch engine): its opening
@@ -92,8 +94,11 @@ export class TenantDatabase {
       if (serve && server)
         await server.afterWork(manager, { tenant: actor.tenant, requestId: actor.requestId ?? '' });
       const flush = this.outbox.flushStatement(manager, (text) => client.escapeLiteral(text));
+      const idempotency = flush ? currentIdempotencyClaim() : undefined;
+      if (idempotency) await this.markIdempotencyKey(client, idempotency, value);
       await client.query(flush ? `${flush}; COMMIT` : 'COMMIT');
       open = false;
+      if (idempotency) idempotency.committed = true;
       if (flush) this.outbox.announce(schema);
       return value;
     } catch (error) {
@@ -104,6 +109,43 @@ export class TenantDatabase {
       this.outbox.discard(manager);
       await runner.release();
     }
+  }
+
+  /**
+   * A request with an Idempotency-Key: the transaction that writes its work also records, under
+   * the row lock, that the key's work is done (and its result, should the answer be lost). Should
+   * a retry have taken the key over meanwhile, the work is rolled back instead of done twice.
+   */
+  private async markIdempotencyKey(
+    client: PoolClient,
+    idempotency: { key: string; claim: string },
+    value: unknown,
+  ): Promise<void> {
+    const marked = await client.query(
+      `UPDATE idempotency_keys SET committed = true, response_body = $3::jsonb
+        WHERE key = $1 AND claim = $2`,
+      [idempotency.key, idempotency.claim, JSON.stringify(value ?? null)],
+    );
+    if (marked.rowCount === 0) {
+      throw new DomainError(
+        'CONFLICT',
+        'Another request with this Idempotency-Key took over; this one was rolled back',
+      );
+    }
+  }
+
+  /**
+   * One statement on its own (autocommit: one round trip), for bookkeeping outside business
+   * transactions. `sql` receives the tenant's quoted schema name to qualify its tables with.
+   */
+  async statement<T>(
+    actor: Pick<Actor, 'tenant'>,
+    sql: (schema: string) => string,
+    parameters: unknown[],
+  ): Promise<T[]> {
+    const schema = `"${tenantSchemaName(actor.tenant)}"`;
+    const result: unknown = await this.dataSource.query(sql(schema), parameters);
+    return returnedRows<T>(result);
   }
 
   /**

@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, TENANT_SLUG_PATTERN } from '@dispatch/domain';
-import { type AccessTokenClaims, actorKindOf, primaryRoleOf, rolesOf } from '../auth/actor';
+import { actorKindOf, primaryRoleOf, rolesOf } from '../auth/actor';
 import type { AuthenticatedRequest } from '../auth/current-actor.decorator';
+import type { MachineClientRequest } from '../auth/machine-client.guard';
 import { ROUTE_ACCESS, type RouteAccess } from '../auth/route-access';
 import { TenantRegistry } from './tenant-registry.service';
 
@@ -26,7 +27,7 @@ export class TenantGuard implements CanActivate {
     if (access === 'public') return true;
     const request = context
       .switchToHttp()
-      .getRequest<AuthenticatedRequest & { user?: AccessTokenClaims; id?: string }>();
+      .getRequest<AuthenticatedRequest & MachineClientRequest & { id?: string }>();
     const claims = request.user;
     if (!claims?.sub) throw new DomainError('FORBIDDEN', 'The access token names no subject');
     const tenant = claims.tenant;
@@ -43,7 +44,8 @@ export class TenantGuard implements CanActivate {
     request.actor = {
       kind: actorKindOf(claims),
       subject: claims.sub,
-      name: claims.preferred_username ?? claims.sub,
+      // A machine is named by its API client (MachineClientGuard checked it against the registry).
+      name: request.machineClient?.name ?? claims.preferred_username ?? claims.sub,
       roles,
       primaryRole,
       tenant,

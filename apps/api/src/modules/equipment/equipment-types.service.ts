@@ -38,9 +38,11 @@ export class EquipmentTypesService {
         .leftJoinAndSelect('required.qualification', 'qualification')
         .orderBy('type.code', 'ASC');
       if (query.q)
-        builder.where('(type.code ILIKE :q OR type.name ILIKE :q)', {
+        builder.andWhere('(type.code ILIKE :q OR type.name ILIKE :q)', {
           q: containsPattern(query.q),
         });
+      if (query.externalRef)
+        builder.andWhere('type.externalRef = :externalRef', { externalRef: query.externalRef });
       const [types, total] = await builder.take(limit).skip(offset).getManyAndCount();
       return { items: types.map(toEquipmentTypeView), total, limit, offset };
     });
@@ -61,7 +63,11 @@ export class EquipmentTypesService {
         'requiredQualificationIds',
       );
       const type = await manager.save(
-        manager.create(EquipmentType, { code: input.code, name: input.name }),
+        manager.create(EquipmentType, {
+          code: input.code,
+          name: input.name,
+          externalRef: input.externalRef ?? null,
+        }),
       );
       await this.replaceRequirements(manager, type.id, required);
       const view = await this.load(manager, type.id);

@@ -47,6 +47,10 @@ interface TenantFeed {
 export class EventHub implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventHub.name);
   private readonly feeds = new Map<string, TenantFeed>();
+  private readonly remoteWakes = new Subject<string>();
+
+  /** Tenant schemas another instance just committed events to (webhook delivery listens too). */
+  readonly remoteCommits$ = this.remoteWakes.asObservable();
   private listener: Client | undefined;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
@@ -195,7 +199,9 @@ export class EventHub implements OnApplicationBootstrap, OnApplicationShutdown {
     });
     client.on('notification', (message) => {
       const schema = message.payload ?? '';
-      if (SCHEMA_PATTERN.test(schema)) this.read(schema);
+      if (!SCHEMA_PATTERN.test(schema)) return;
+      this.read(schema);
+      this.remoteWakes.next(schema);
     });
     client.on('error', (error) => {
       this.logger.warn(`Outbox wake-up connection lost: ${error.message}`);

@@ -29,9 +29,11 @@ export class SitesService {
         .orderBy('site.name', 'ASC')
         .addOrderBy('site.id', 'ASC');
       if (query.q)
-        builder.where('(site.name ILIKE :q OR site.address ILIKE :q)', {
+        builder.andWhere('(site.name ILIKE :q OR site.address ILIKE :q)', {
           q: containsPattern(query.q),
         });
+      if (query.externalRef)
+        builder.andWhere('site.externalRef = :externalRef', { externalRef: query.externalRef });
       const [sites, total] = await builder.take(limit).skip(offset).getManyAndCount();
       return { items: sites.map(toSiteView), total, limit, offset };
     });

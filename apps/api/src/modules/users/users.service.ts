@@ -3,9 +3,9 @@ import { domainEvent, type NewEvent, NotFoundError, type Role } from '@dispatch/
 import type { Actor } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
+import { KeycloakAdminClient, type KeycloakUser } from '../../core/keycloak/keycloak-admin.client';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import type { CreateUserDto, ResetPasswordDto, UpdateUserDto, UserView } from './dto/user.dto';
-import { KeycloakAdminClient, type KeycloakUser } from './keycloak-admin.client';
 
 /**
  * Users of the admin's own organization, kept in Keycloak: the `tenant` attribute ties a user to

@@ -9,8 +9,18 @@ import type { CreateWorkOrderDtoPriority } from './createWorkOrderDtoPriority';
 import type { CreateWorkOrderDtoWindow } from './createWorkOrderDtoWindow';
 
 export interface CreateWorkOrderDto {
-  equipmentTypeId: string;
   /**
+   * The equipment type by its externalRef, instead of equipmentTypeId
+   * @minLength 1
+   * @maxLength 100
+   * @nullable
+   */
+  equipmentTypeExternalRef?: string | null;
+  /** The equipment type; or name it by equipmentTypeExternalRef */
+  equipmentTypeId?: string;
+  /**
+   * The order's key in your ERP: unique among the open (queued or dispatched) orders, free again once the order is completed or cancelled
+   * @minLength 1
    * @maxLength 100
    * @nullable
    */
@@ -23,7 +33,15 @@ export interface CreateWorkOrderDto {
   priority: CreateWorkOrderDtoPriority;
   /** Needed on top of what the equipment type requires */
   requiredQualificationIds?: string[];
-  siteId: string;
+  /**
+   * The site by its externalRef, instead of siteId
+   * @minLength 1
+   * @maxLength 100
+   * @nullable
+   */
+  siteExternalRef?: string | null;
+  /** The site; or name it by siteExternalRef */
+  siteId?: string;
   /** @maxLength 200 */
   title: string;
   /** @nullable */

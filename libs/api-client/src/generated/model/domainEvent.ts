@@ -5,6 +5,9 @@
  * Send equipment with a qualified driver to work sites. All times are ISO 8601 with offset; errors are RFC 9457 application/problem+json.
  * OpenAPI spec version: 1
  */
+import type { ApiClientCreatedEvent } from './apiClientCreatedEvent';
+import type { ApiClientDeletedEvent } from './apiClientDeletedEvent';
+import type { ApiClientSecretRotatedEvent } from './apiClientSecretRotatedEvent';
 import type { DispatchAcknowledgedEvent } from './dispatchAcknowledgedEvent';
 import type { DispatchAssignedEvent } from './dispatchAssignedEvent';
 import type { DispatchCancelledEvent } from './dispatchCancelledEvent';
@@ -40,6 +43,11 @@ import type { UserCreatedEvent } from './userCreatedEvent';
 import type { UserDisabledEvent } from './userDisabledEvent';
 import type { UserPasswordResetEvent } from './userPasswordResetEvent';
 import type { UserUpdatedEvent } from './userUpdatedEvent';
+import type { WebhookCreatedEvent } from './webhookCreatedEvent';
+import type { WebhookDeletedEvent } from './webhookDeletedEvent';
+import type { WebhookDisabledEvent } from './webhookDisabledEvent';
+import type { WebhookSecretRotatedEvent } from './webhookSecretRotatedEvent';
+import type { WebhookUpdatedEvent } from './webhookUpdatedEvent';
 import type { WorkOrderCancelledEvent } from './workOrderCancelledEvent';
 import type { WorkOrderCompletedEvent } from './workOrderCompletedEvent';
 import type { WorkOrderCreatedEvent } from './workOrderCreatedEvent';
@@ -49,4 +57,4 @@ import type { WorkOrderUpdatedEvent } from './workOrderUpdatedEvent';
 /**
  * A committed domain event: its `type` names the payload’s shape.
  */
-export type DomainEvent = DispatchAcknowledgedEvent | DispatchAssignedEvent | DispatchCancelledEvent | DispatchCompletedEvent | DispatchEnRouteEvent | DispatchOnSiteEvent | DispatchReassignedEvent | DriverCreatedEvent | DriverDeletedEvent | DriverDutyChangedEvent | DriverLoginLinkedEvent | DriverQualificationAddedEvent | DriverQualificationRemovedEvent | DriverQualificationRenewedEvent | DriverUpdatedEvent | EquipmentCreatedEvent | EquipmentMaintenanceEndedEvent | EquipmentMaintenanceStartedEvent | EquipmentReinstatedEvent | EquipmentRetiredEvent | EquipmentUpdatedEvent | EquipmentTypeCreatedEvent | EquipmentTypeDeletedEvent | EquipmentTypeUpdatedEvent | QualificationCreatedEvent | QualificationDeletedEvent | QualificationUpdatedEvent | SiteCreatedEvent | SiteDeletedEvent | SiteUpdatedEvent | TenantSeededEvent | UserCreatedEvent | UserDisabledEvent | UserPasswordResetEvent | UserUpdatedEvent | WorkOrderCancelledEvent | WorkOrderCompletedEvent | WorkOrderCreatedEvent | WorkOrderQueuedEvent | WorkOrderUpdatedEvent;
+export type DomainEvent = ApiClientCreatedEvent | ApiClientDeletedEvent | ApiClientSecretRotatedEvent | DispatchAcknowledgedEvent | DispatchAssignedEvent | DispatchCancelledEvent | DispatchCompletedEvent | DispatchEnRouteEvent | DispatchOnSiteEvent | DispatchReassignedEvent | DriverCreatedEvent | DriverDeletedEvent | DriverDutyChangedEvent | DriverLoginLinkedEvent | DriverQualificationAddedEvent | DriverQualificationRemovedEvent | DriverQualificationRenewedEvent | DriverUpdatedEvent | EquipmentCreatedEvent | EquipmentMaintenanceEndedEvent | EquipmentMaintenanceStartedEvent | EquipmentReinstatedEvent | EquipmentRetiredEvent | EquipmentUpdatedEvent | EquipmentTypeCreatedEvent | EquipmentTypeDeletedEvent | EquipmentTypeUpdatedEvent | QualificationCreatedEvent | QualificationDeletedEvent | QualificationUpdatedEvent | SiteCreatedEvent | SiteDeletedEvent | SiteUpdatedEvent | TenantSeededEvent | UserCreatedEvent | UserDisabledEvent | UserPasswordResetEvent | UserUpdatedEvent | WebhookCreatedEvent | WebhookDeletedEvent | WebhookDisabledEvent | WebhookSecretRotatedEvent | WebhookUpdatedEvent | WorkOrderCancelledEvent | WorkOrderCompletedEvent | WorkOrderCreatedEvent | WorkOrderQueuedEvent | WorkOrderUpdatedEvent;

@@ -10,6 +10,8 @@ import type { QualificationRef } from './qualificationRef';
 export interface EquipmentTypeView {
   code: string;
   createdAt: string;
+  /** @nullable */
+  externalRef: string | null;
   id: string;
   name: string;
   requiredQualifications: QualificationRef[];

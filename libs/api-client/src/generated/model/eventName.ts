@@ -11,6 +11,9 @@ export type EventName = typeof EventName[keyof typeof EventName];
 
 // eslint-disable-next-line @typescript-eslint/no-redeclare
 export const EventName = {
+  api_clientcreated: 'api_client.created',
+  api_clientdeleted: 'api_client.deleted',
+  api_clientsecret_rotated: 'api_client.secret_rotated',
   dispatchacknowledged: 'dispatch.acknowledged',
   dispatchassigned: 'dispatch.assigned',
   dispatchcancelled: 'dispatch.cancelled',
@@ -46,6 +49,11 @@ export const EventName = {
   userdisabled: 'user.disabled',
   userpassword_reset: 'user.password_reset',
   userupdated: 'user.updated',
+  webhookcreated: 'webhook.created',
+  webhookdeleted: 'webhook.deleted',
+  webhookdisabled: 'webhook.disabled',
+  webhooksecret_rotated: 'webhook.secret_rotated',
+  webhookupdated: 'webhook.updated',
   work_ordercancelled: 'work_order.cancelled',
   work_ordercompleted: 'work_order.completed',
   work_ordercreated: 'work_order.created',

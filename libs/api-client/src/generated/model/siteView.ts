@@ -9,6 +9,8 @@
 export interface SiteView {
   address: string;
   createdAt: string;
+  /** @nullable */
+  externalRef: string | null;
   id: string;
   latitude: number;
   longitude: number;

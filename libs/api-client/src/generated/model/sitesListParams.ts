@@ -21,4 +21,10 @@ offset?: number;
  * @nullable
  */
 q?: string | null;
+/**
+ * @minLength 1
+ * @maxLength 100
+ * @nullable
+ */
+externalRef?: string | null;
 };

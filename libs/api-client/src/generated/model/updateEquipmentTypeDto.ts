@@ -9,6 +9,13 @@
 export interface UpdateEquipmentTypeDto {
   /** @maxLength 50 */
   code?: string;
+  /**
+   * The type's key in your ERP (unique): work orders may name the type by it
+   * @minLength 1
+   * @maxLength 100
+   * @nullable
+   */
+  externalRef?: string | null;
   /** @maxLength 200 */
   name?: string;
   /** Qualifications every driver of this type must hold */

@@ -10,6 +10,13 @@ export interface UpdateSiteDto {
   /** @maxLength 500 */
   address?: string;
   /**
+   * The site's key in your ERP (unique): work orders may name the site by it
+   * @minLength 1
+   * @maxLength 100
+   * @nullable
+   */
+  externalRef?: string | null;
+  /**
    * @minimum -90
    * @maximum 90
    */

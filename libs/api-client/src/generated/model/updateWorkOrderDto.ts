@@ -9,6 +9,14 @@ import type { UpdateWorkOrderDtoPriority } from './updateWorkOrderDtoPriority';
 import type { UpdateWorkOrderDtoWindow } from './updateWorkOrderDtoWindow';
 
 export interface UpdateWorkOrderDto {
+  /**
+   * The equipment type by its externalRef, instead of equipmentTypeId
+   * @minLength 1
+   * @maxLength 100
+   * @nullable
+   */
+  equipmentTypeExternalRef?: string | null;
+  /** The equipment type; or name it by equipmentTypeExternalRef */
   equipmentTypeId?: string;
   /**
    * @maxLength 4000
@@ -18,6 +26,14 @@ export interface UpdateWorkOrderDto {
   priority?: UpdateWorkOrderDtoPriority;
   /** Needed on top of what the equipment type requires */
   requiredQualificationIds?: string[];
+  /**
+   * The site by its externalRef, instead of siteId
+   * @minLength 1
+   * @maxLength 100
+   * @nullable
+   */
+  siteExternalRef?: string | null;
+  /** The site; or name it by siteExternalRef */
   siteId?: string;
   /** @maxLength 200 */
   title?: string;

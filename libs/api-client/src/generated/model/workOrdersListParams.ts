@@ -7,6 +7,7 @@
  */
 import type { WorkOrdersListStatus } from './workOrdersListStatus';
 import type { WorkOrdersListPriority } from './workOrdersListPriority';
+import type { WorkOrdersListSort } from './workOrdersListSort';
 
 export type WorkOrdersListParams = {
 /**
@@ -23,6 +24,7 @@ priority?: WorkOrdersListPriority;
 siteId?: string;
 equipmentTypeId?: string;
 /**
+ * @minLength 1
  * @maxLength 100
  * @nullable
  */
@@ -32,4 +34,23 @@ externalRef?: string | null;
  * @nullable
  */
 q?: string | null;
+/**
+ * `createdAt` (default): newest first, paged by `limit` and `offset`, answered as a WorkOrderPage.
+
+`updatedAt`: the change feed for incremental sync, answered as a WorkOrderChangePage and paged
+by `cursor`. Orders come in the order their changes committed, which follows `updatedAt` to
+within a transaction's length (`updatedAt` is when the changing transaction started). An order
+changed again later comes again later, with its new state. A change appears once every
+transaction that was running when it committed has ended, and from then on it is never
+behind a cursor already handed out: resuming from the last `nextCursor` misses nothing.
+ */
+sort?: WorkOrdersListSort;
+/**
+ * With sort=updatedAt: where a new walk starts (changes of orders with updatedAt at or after it); ignored once a cursor is given. Without: a filter. Encode a `+` offset as %2B.
+ */
+updatedSince?: string;
+/**
+ * With sort=updatedAt: the nextCursor of the previous page, to continue the walk (opaque; keep it to resume later)
+ */
+cursor?: string;
 };

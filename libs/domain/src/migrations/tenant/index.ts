@@ -8,6 +8,9 @@ import { AuditActionIndex1795245000000 } from './1795245000000-AuditActionIndex'
 import { ReportingTriggersWhenNeeded1795246000000 } from './1795246000000-ReportingTriggersWhenNeeded';
 import { EventSpine1795247000000 } from './1795247000000-EventSpine';
 import { CheaperBookingState1795248000000 } from './1795248000000-CheaperBookingState';
+import { WebhooksAndIdempotency1795249000000 } from './1795249000000-WebhooksAndIdempotency';
+import { ApiClients1795249200000 } from './1795249200000-ApiClients';
+import { ExternalRefSync1795249400000 } from './1795249400000-ExternalRefSync';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +23,7 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   ReportingTriggersWhenNeeded1795246000000,
   EventSpine1795247000000,
   CheaperBookingState1795248000000,
+  WebhooksAndIdempotency1795249000000,
+  ApiClients1795249200000,
+  ExternalRefSync1795249400000,
 ];

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsUUID, Matches } from 
 import type { EquipmentType, Qualification } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
+import { OptionalExternalRef } from '../../../core/http/external-ref';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
 
 export class CreateEquipmentTypeDto {
@@ -24,6 +25,9 @@ export class CreateEquipmentTypeDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   requiredQualificationIds?: string[];
+
+  @OptionalExternalRef("The type's key in your ERP (unique): work orders may name the type by it")
+  externalRef?: string | null;
 }
 
 export class UpdateEquipmentTypeDto extends PartialType(CreateEquipmentTypeDto) {}
@@ -32,6 +36,9 @@ export class EquipmentTypeListQuery extends PageQuery {
   /** Matches code or name. */
   @OptionalText(200)
   q?: string;
+
+  @OptionalExternalRef()
+  externalRef?: string;
 }
 
 export class QualificationRef {
@@ -45,6 +52,7 @@ export class EquipmentTypeView {
   @ApiProperty() code: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: [QualificationRef] }) requiredQualifications: QualificationRef[];
+  @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -65,6 +73,7 @@ export function toEquipmentTypeView(type: EquipmentType): EquipmentTypeView {
         required.qualification ? [toQualificationRef(required.qualification)] : [],
       )
       .sort((a, b) => a.code.localeCompare(b.code)),
+    externalRef: type.externalRef,
     createdAt: type.createdAt.toISOString(),
     updatedAt: type.updatedAt.toISOString(),
   };

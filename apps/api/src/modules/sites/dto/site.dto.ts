@@ -3,6 +3,7 @@ import { IsLatitude, IsLongitude, IsNumber } from 'class-validator';
 import type { Site } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
+import { OptionalExternalRef } from '../../../core/http/external-ref';
 
 export class CreateSiteDto {
   @RequiredText(200, 'North Harbour Depot')
@@ -20,6 +21,9 @@ export class CreateSiteDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsLongitude()
   longitude: number;
+
+  @OptionalExternalRef("The site's key in your ERP (unique): work orders may name the site by it")
+  externalRef?: string | null;
 }
 
 export class UpdateSiteDto extends PartialType(CreateSiteDto) {}
@@ -28,6 +32,9 @@ export class SiteListQuery extends PageQuery {
   /** Matches name or address. */
   @OptionalText(200)
   q?: string;
+
+  @OptionalExternalRef()
+  externalRef?: string;
 }
 
 export class SiteView {
@@ -36,6 +43,7 @@ export class SiteView {
   @ApiProperty() address: string;
   @ApiProperty() latitude: number;
   @ApiProperty() longitude: number;
+  @ApiProperty({ type: String, nullable: true }) externalRef: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -49,6 +57,7 @@ export function toSiteView(site: Site): SiteView {
     address: site.address,
     latitude: site.latitude,
     longitude: site.longitude,
+    externalRef: site.externalRef,
     createdAt: site.createdAt.toISOString(),
     updatedAt: site.updatedAt.toISOString(),
   };

@@ -1,19 +1,25 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsDefined,
   IsEnum,
+  IsIn,
   IsISO8601,
   IsOptional,
+  IsString,
   IsUUID,
   Matches,
+  MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { DispatchStatus, Priority, type WorkOrder, WorkOrderStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
 import { OptionalText, RequiredText, OptionalUuid } from '../../../core/http/dto-rules';
+import { NotTogetherWith, OptionalExternalRef } from '../../../core/http/external-ref';
 
 const OFFSET_DATE_TIME = /(Z|[+-]\d{2}:\d{2})$/;
 
@@ -33,13 +39,28 @@ export class CreateWorkOrderDto {
   @RequiredText(200, 'Lift HVAC units onto roof')
   title: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The site; or name it by siteExternalRef' })
+  @ValidateIf((order: CreateWorkOrderDto) => order.siteExternalRef == null)
+  @IsDefined({ message: 'siteId or siteExternalRef is required' })
   @IsUUID('all')
-  siteId: string;
+  siteId?: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @OptionalExternalRef('The site by its externalRef, instead of siteId')
+  @NotTogetherWith('siteId')
+  siteExternalRef?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The equipment type; or name it by equipmentTypeExternalRef',
+  })
+  @ValidateIf((order: CreateWorkOrderDto) => order.equipmentTypeExternalRef == null)
+  @IsDefined({ message: 'equipmentTypeId or equipmentTypeExternalRef is required' })
   @IsUUID('all')
-  equipmentTypeId: string;
+  equipmentTypeId?: string;
+
+  @OptionalExternalRef('The equipment type by its externalRef, instead of equipmentTypeId')
+  @NotTogetherWith('equipmentTypeId')
+  equipmentTypeExternalRef?: string;
 
   @ApiProperty({ enum: Priority })
   @IsEnum(Priority)
@@ -66,13 +87,24 @@ export class CreateWorkOrderDto {
   @OptionalText(4000)
   notes?: string | null;
 
-  @OptionalText(100, 'SAP-4711')
+  @OptionalExternalRef(
+    "The order's key in your ERP: unique among the open (queued or dispatched) orders, free again once the order is completed or cancelled",
+  )
   externalRef?: string | null;
 }
+
+/**
+ * `PUT /work-orders/by-external-ref/{externalRef}`: the whole order as the ERP has it (the key is
+ * in the path). Creates it, or replaces the open order's fields: what is left out is cleared
+ * (no window, no notes, no extra qualifications).
+ */
+export class PutWorkOrderDto extends OmitType(CreateWorkOrderDto, ['externalRef'] as const) {}
 
 export class UpdateWorkOrderDto extends PartialType(
   OmitType(CreateWorkOrderDto, ['externalRef'] as const),
 ) {}
+
+export const WORK_ORDER_SORTS = ['createdAt', 'updatedAt'] as const;
 
 export class WorkOrderListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: WorkOrderStatus })
@@ -91,12 +123,55 @@ export class WorkOrderListQuery extends PageQuery {
   @OptionalUuid()
   equipmentTypeId?: string;
 
-  @OptionalText(100)
+  @OptionalExternalRef()
   externalRef?: string;
 
   /** Matches title or number (e.g. `WO-000012`). */
   @OptionalText(200)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: WORK_ORDER_SORTS,
+    default: 'createdAt',
+    description: [
+      '`createdAt` (default): newest first, paged by `limit` and `offset`, answered as a WorkOrderPage.',
+      '',
+      '`updatedAt`: the change feed for incremental sync, answered as a WorkOrderChangePage and paged',
+      'by `cursor`. Orders come in the order their changes committed, which follows `updatedAt` to',
+      "within a transaction's length (`updatedAt` is when the changing transaction started). An order",
+      'changed again later comes again later, with its new state. A change appears once every',
+      'transaction that was running when it committed has ended, and from then on it is never',
+      'behind a cursor already handed out: resuming from the last `nextCursor` misses nothing.',
+    ].join('\n'),
+  })
+  @IsOptional()
+  @IsIn(WORK_ORDER_SORTS)
+  sort?: (typeof WORK_ORDER_SORTS)[number];
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-11-23T08:00:00Z',
+    description:
+      'With sort=updatedAt: where a new walk starts (changes of orders with updatedAt at or after it); ignored once a cursor is given. Without: a filter. Encode a `+` offset as %2B.',
+  })
+  @IsOptional()
+  // An unencoded `+` of the offset arrives as a space.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value,
+  )
+  @IsISO8601({ strict: true })
+  @Matches(OFFSET_DATE_TIME, { message: 'updatedSince must carry a time-zone offset' })
+  updatedSince?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'With sort=updatedAt: the nextCursor of the previous page, to continue the walk (opaque; keep it to resume later)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a nextCursor this API handed out' })
+  cursor?: string;
 }
 
 export class TimeWindowView {
@@ -170,6 +245,35 @@ export class WorkOrderDetailView extends WorkOrderView {
 }
 
 export const WorkOrderPage = PageOf(WorkOrderView);
+
+/** A page of the change feed (`sort=updatedAt`). */
+export class WorkOrderChangePage {
+  @ApiProperty({
+    type: [WorkOrderView],
+    description:
+      "Orders in the order their changes committed (which follows updatedAt to within a transaction's length); an order changed again later comes again later",
+  })
+  items: WorkOrderView[];
+
+  @ApiProperty({
+    description:
+      'Pass as cursor to continue; never null: once caught up, keep it and ask again later for what changed since',
+  })
+  nextCursor: string;
+
+  @ApiProperty({
+    description: 'More changes are ready now: ask again with nextCursor at once (else: caught up)',
+  })
+  hasMore: boolean;
+
+  @ApiProperty()
+  limit: number;
+}
+
+/** Where a work order is read: the `Location` of an order a PUT created, the link of a 409. */
+export function workOrderLocation(id: string): string {
+  return `/api/v1/work-orders/${id}`;
+}
 
 export function formatWorkOrderNumber(number: number): string {
   return `WO-${String(number).padStart(6, '0')}`;

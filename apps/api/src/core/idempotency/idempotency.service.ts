@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor';
+import { AppConfig } from '../config/app-config';
+import { TenantDatabase } from '../tenancy/tenant-database.service';
+
+/** A first attempt that died before committing holds its key this long before a retry may run. */
+export const IDEMPOTENCY_LEASE_SECONDS = 30;
+
+interface KeyRow {
+  claim: string;
+  fingerprint: string;
+  committed: boolean;
+  response_status: number | null;
+  response_location: string | null;
+  response_body: unknown;
+}
+
+/** What a request with an Idempotency-Key is to do. */
+export type IdempotencyDecision =
+  | { kind: 'run'; claim: string }
+  | {
+      kind: 'replay';
+      /** null when the first attempt committed but its answer was never recorded. */
+      status: number | null;
+      location: string | null;
+      body: unknown;
+    }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+/** The request as the key's first use saw it: same key, other request → 422. */
+export function requestFingerprint(parts: {
+  method: string;
+  path: string;
+  subject: string;
+  body: unknown;
+}): string {
+  return createHash('sha256')
+    .update(JSON.stringify([parts.method, parts.path, parts.subject, parts.body ?? null]))
+    .digest('hex');
+}
+
+/**
+ * Idempotency keys per tenant (IETF draft "The Idempotency-Key HTTP Header Field"): a key is
+ * claimed before the work, marked done by the transaction that commits the work
+ * (TenantDatabase), and completed with the answer. Each step is one statement.
+ */
+@Injectable()
+export class IdempotencyKeys {
+  constructor(
+    private readonly db: TenantDatabase,
+    private readonly config: AppConfig,
+  ) {}
+
+  async begin(actor: Actor, key: string, fingerprint: string): Promise<IdempotencyDecision> {
+    const claim = randomUUID();
+    const [claimed] = await this.db.statement<{ claim: string }>(
+      actor,
+      (schema) => `
+        INSERT INTO ${schema}.idempotency_keys AS k (key, fingerprint, claim, locked_until, expires_at)
+        VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(hours => $5))
+        ON CONFLICT (key) DO UPDATE
+           SET fingerprint = EXCLUDED.fingerprint, claim = EXCLUDED.claim, committed = false,
+               response_status = NULL, response_location = NULL, response_body = NULL,
+               locked_until = EXCLUDED.locked_until, created_at = now(), expires_at = EXCLUDED.expires_at
+         -- An expired key starts afresh; so does one whose first attempt died before committing.
+         WHERE k.expires_at < now()
+            OR (NOT k.committed AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)
+        RETURNING claim`,
+      [key, fingerprint, claim, IDEMPOTENCY_LEASE_SECONDS, this.config.IDEMPOTENCY_KEY_HOURS],
+    );
+    if (claimed?.claim === claim) return { kind: 'run', claim };
+    const [existing] = await this.db.statement<KeyRow>(
+      actor,
+      (schema) => `SELECT * FROM ${schema}.idempotency_keys WHERE key = $1`,
+      [key],
+    );
+    // Expired and purged between the two statements: rare enough to ask for a retry.
+    if (!existing) return { kind: 'in_progress' };
+    if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    if (existing.response_status !== null || existing.committed) {
+      return {
+        kind: 'replay',
+        status: existing.response_status,
+        location: existing.response_location,
+        body: existing.response_body,
+      };
+    }
+    return { kind: 'in_progress' };
+  }
+
+  /** Records the first answer, to be replayed for the key's lifetime. */
+  async complete(
+    actor: Actor,
+    key: string,
+    claim: string,
+    answer: { status: number; location: string | null; body: unknown },
+  ): Promise<void> {
+    await this.db.statement(
+      actor,
+      (schema) => `
+        UPDATE ${schema}.idempotency_keys
+           SET response_status = $3, response_location = $4, response_body = $5::jsonb, committed = true
+         WHERE key = $1 AND claim = $2`,
+      [key, claim, answer.status, answer.location, JSON.stringify(answer.body ?? null)],
+    );
+  }
+
+  /** The work failed before committing anything: the key is free for a retry at once. */
+  async release(actor: Actor, key: string, claim: string): Promise<void> {
+    await this.db.statement(
+      actor,
+      (schema) =>
+        `DELETE FROM ${schema}.idempotency_keys WHERE key = $1 AND claim = $2 AND NOT committed`,
+      [key, claim],
+    );
+  }
+
+  /** Drops keys past their lifetime (each tenant, now and then). */
+  async purgeExpired(actor: Pick<Actor, 'tenant'>): Promise<void> {
+    await this.db.statement(
+      actor,
+      (schema) => `DELETE FROM ${schema}.idempotency_keys WHERE expires_at < now()`,
+      [],
+    );
+  }
+}

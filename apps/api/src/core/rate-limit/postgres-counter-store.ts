@@ -1,0 +1,44 @@
+import { PLATFORM_SCHEMA } from '@dispatch/domain';
+import type { Pool } from 'pg';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { LimitScope, SharedCounterStore } from './shared-rate-limiter';
+
+/** The platform table the migration RateLimits1795249300000 creates (the library's own layout). */
+export const RATE_LIMIT_TABLE = 'rate_limits';
+
+/**
+ * The shared counters as rate-limiter-flexible's RateLimiterPostgres keeps them: one row per key
+ * (`client:<tenant>:<azp>:<sub>`, `tenant:<slug>`), an atomic upsert that adds hits and starts a new
+ * window once the last has expired, and a sweep (every 5 minutes) of rows expired an hour ago.
+ */
+export class PostgresCounterStore implements SharedCounterStore {
+  private readonly limiters: Record<LimitScope, RateLimiterPostgres>;
+
+  constructor(pool: Pool, limits: Readonly<Record<LimitScope, number>>, windowSeconds: number) {
+    const limiter = (scope: LimitScope) =>
+      new RateLimiterPostgres({
+        storeClient: pool,
+        storeType: 'pool',
+        schemaName: PLATFORM_SCHEMA,
+        tableName: RATE_LIMIT_TABLE,
+        // The migration created it; the API's role may not create tables.
+        tableCreated: true,
+        keyPrefix: scope,
+        points: limits[scope],
+        duration: windowSeconds,
+        // The sweep deletes from the whole table: one limiter runs it.
+        clearExpiredByTimeout: scope === 'tenant',
+      });
+    this.limiters = { client: limiter('client'), tenant: limiter('tenant') };
+  }
+
+  async add(
+    scope: LimitScope,
+    key: string,
+    hits: number,
+  ): Promise<{ total: number; msBeforeReset: number }> {
+    // `penalty` adds points without refusing: the decision is the instance's, on the total.
+    const answer = await this.limiters[scope].penalty(key, hits);
+    return { total: answer.consumedPoints, msBeforeReset: answer.msBeforeNext };
+  }
+}

@@ -1,0 +1,415 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { domainEvent, Organization } from '@dispatch/domain';
+import { randomUUID } from 'node:crypto';
+import type { Subscription } from 'rxjs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { systemActor } from '../../core/auth/actor';
+import { AppConfig } from '../../core/config/app-config';
+import { EventOutbox } from '../../core/events/event-outbox.service';
+import { returnedRows } from '../../core/tenancy/returned-rows';
+import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
+import { EventHub } from '../events/event-hub.service';
+import type { AuditEventRow } from '../events/event-row';
+import { type AttemptOutcome, postWebhook } from './webhook-sender';
+import { eventMessage, messageIdOf } from './webhook-message';
+import { signedHeaders } from './webhook-signing';
+
+/** 86400 → "24 h", 90 → "90 s": how long an endpoint may fail, as the reason states it. */
+function spanOf(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** A delivery this instance has claimed, with what sending it needs. */
+interface ClaimedDelivery {
+  id: string;
+  subscription_id: string;
+  event_id: string | null;
+  test_payload: Record<string, unknown> | null;
+  attempts: number;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_valid: boolean;
+  event: AuditEventRow | null;
+}
+
+/** Deliveries one tenant may have in flight on one instance. */
+const CONCURRENCY_PER_TENANT = 16;
+/** Tenants are checked for subscriptions (and due retries) this often, on every instance. */
+const SWEEP_MILLISECONDS = 15_000;
+/** Delivered and failed deliveries (and their attempts) are kept this long. */
+const RETENTION_DAYS = 30;
+const PURGE_MILLISECONDS = 3_600_000;
+
+/**
+ * Sends webhook deliveries after their events commit. Every instance may work; a delivery is
+ * claimed with a lease (`locked_until`) in a short transaction, sent with no transaction open, and
+ * its outcome recorded under the claim, so an instance that dies mid-delivery only delays it until
+ * the lease ends and another instance sends it again: at least once, never lost. Deliveries of one
+ * work order go out one at a time, in event order. Each tenant has its own pump, so a slow or dead
+ * receiver never holds up another tenant.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveryWorker.name);
+  private readonly pumps = new Map<string, TenantPump>();
+  /** Tenant slug of each schema, and which tenants have subscriptions at all. */
+  private readonly slugOfSchema = new Map<string, string>();
+  private readonly subscribed = new Set<string>();
+  private readonly subscriptions: Subscription[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private lastPurge = 0;
+  private closed = false;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: TenantDatabase,
+    private readonly outbox: EventOutbox,
+    private readonly hub: EventHub,
+    private readonly config: AppConfig,
+  ) {}
+
+  get retrySchedule(): number[] {
+    return this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS.split(',').map((value) => Number(value));
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WEBHOOK_DELIVERY) return;
+    const onCommit = (schema: string) => {
+      const slug = this.slugOfSchema.get(schema);
+      if (slug && this.subscribed.has(slug)) this.wake(slug);
+    };
+    this.subscriptions.push(this.outbox.committed$.subscribe(onCommit));
+    this.subscriptions.push(this.hub.remoteCommits$.subscribe(onCommit));
+    this.sweepSoon();
+    this.sweepTimer = setInterval(() => this.sweepSoon(), SWEEP_MILLISECONDS);
+    this.sweepTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    await this.sweeping;
+    await Promise.all([...this.pumps.values()].map((pump) => pump.stop()));
+  }
+
+  /** Sends what is due in a tenant now (after a subscription change, a test, a redelivery). */
+  wake(slug: string): void {
+    if (this.closed || !this.config.WEBHOOK_DELIVERY) return;
+    this.subscribed.add(slug);
+    let pump = this.pumps.get(slug);
+    if (!pump) {
+      pump = new TenantPump(slug, this, this.logger);
+      this.pumps.set(slug, pump);
+    }
+    pump.wake();
+  }
+
+  private sweepSoon(): void {
+    this.sweeping ??= this.sweep()
+      .catch((error: unknown) => this.logger.warn(`Webhook sweep failed: ${String(error)}`))
+      .finally(() => (this.sweeping = undefined));
+  }
+
+  /** Finds the tenants with subscriptions and wakes their pumps (retries due, missed wake-ups). */
+  private async sweep(): Promise<void> {
+    const organizations = await this.dataSource
+      .getRepository(Organization)
+      .find({ select: { slug: true, schemaName: true } });
+    const purge = Date.now() - this.lastPurge > PURGE_MILLISECONDS;
+    if (purge) this.lastPurge = Date.now();
+    for (const { slug, schemaName } of organizations) {
+      if (this.closed) return;
+      this.slugOfSchema.set(schemaName, slug);
+      const hasSubscriptions = await this.db.transaction(systemActor(slug), async (manager) => {
+        if (purge) await this.purge(manager);
+        const [row] = (await manager.query(
+          `SELECT EXISTS (SELECT 1 FROM webhook_subscriptions) AS some`,
+        )) as { some: boolean }[];
+        return row.some;
+      });
+      if (hasSubscriptions) this.wake(slug);
+      else this.subscribed.delete(slug);
+    }
+  }
+
+  private async purge(manager: EntityManager): Promise<void> {
+    await manager.query(
+      `DELETE FROM webhook_deliveries
+        WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)`,
+      [RETENTION_DAYS],
+    );
+  }
+
+  /** Claims up to `limit` due deliveries of a tenant, each the next of its work order. */
+  async claim(slug: string, claim: string, limit: number): Promise<ClaimedDelivery[]> {
+    const leaseSeconds = this.config.WEBHOOK_TIMEOUT_MILLISECONDS / 1000 + 5;
+    return this.db.transaction(systemActor(slug), async (manager) => {
+      return returnedRows<ClaimedDelivery>(
+        await manager.query(
+          `WITH due AS (
+           SELECT d.id, d.subscription_id, d.event_id FROM webhook_deliveries d
+             JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
+            WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+              AND (d.locked_until IS NULL OR d.locked_until < now())
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                               WHERE p.subscription_id = d.subscription_id
+                                 AND p.ordering_key = d.ordering_key
+                                 AND p.status = 'pending' AND p.event_id < d.event_id)
+            ORDER BY d.next_attempt_at, d.event_id
+            LIMIT $1
+              FOR UPDATE OF d SKIP LOCKED)
+         UPDATE webhook_deliveries d
+            SET claim = $2, locked_until = now() + make_interval(secs => $3),
+                attempts = d.attempts + 1, last_attempt_at = now()
+           FROM due
+           JOIN webhook_subscriptions s ON s.id = due.subscription_id
+           LEFT JOIN audit_events e ON e.id = due.event_id
+          WHERE d.id = due.id
+        RETURNING d.id, d.subscription_id, d.event_id::text, d.test_payload, d.attempts,
+                  s.url, s.secret, s.previous_secret,
+                  coalesce(s.previous_secret_expires_at > now(), false) AS previous_secret_valid,
+                  to_jsonb(e) AS event`,
+          [limit, claim, leaseSeconds],
+        ),
+      );
+    });
+  }
+
+  /** When the next delivery of a tenant falls due (retries, leases of other instances), if any. */
+  async nextDue(slug: string): Promise<Date | null> {
+    return this.db.transaction(systemActor(slug), async (manager) => {
+      const [row] = (await manager.query(
+        `SELECT min(greatest(d.next_attempt_at, coalesce(d.locked_until, d.next_attempt_at))) AS due
+           FROM webhook_deliveries d
+           JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
+          WHERE d.status = 'pending'`,
+      )) as { due: Date | null }[];
+      return row.due;
+    });
+  }
+
+  /** Signs and sends one claimed delivery, then records the attempt. */
+  async deliver(slug: string, claim: string, delivery: ClaimedDelivery): Promise<void> {
+    const message = delivery.test_payload ?? (delivery.event && eventMessage(delivery.event));
+    const startedAt = new Date();
+    let outcome: AttemptOutcome;
+    if (!message) {
+      outcome = {
+        statusCode: null,
+        error: 'the event is not in the catalogue',
+        durationMs: 0,
+        responseExcerpt: null,
+        ok: false,
+      };
+    } else {
+      const body = JSON.stringify(message);
+      const secrets = [delivery.secret];
+      if (delivery.previous_secret && delivery.previous_secret_valid)
+        secrets.push(delivery.previous_secret);
+      outcome = await postWebhook(
+        delivery.url,
+        signedHeaders(secrets, messageIdOf(delivery), startedAt, body),
+        body,
+        {
+          timeoutMs: this.config.WEBHOOK_TIMEOUT_MILLISECONDS,
+          policy: { allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS },
+        },
+      );
+    }
+    await this.record(slug, claim, delivery, startedAt, outcome, message ? undefined : 'final');
+  }
+
+  private async record(
+    slug: string,
+    claim: string,
+    delivery: ClaimedDelivery,
+    startedAt: Date,
+    outcome: AttemptOutcome,
+    final?: 'final',
+  ): Promise<void> {
+    const schedule = this.retrySchedule;
+    const exhausted = final !== undefined || delivery.attempts > schedule.length;
+    // Some spread, so retries of many deliveries to one receiver do not arrive in one burst.
+    const delaySeconds = exhausted
+      ? 0
+      : (schedule[delivery.attempts - 1] ?? 0) * (0.9 + Math.random() * 0.2);
+    const actor = systemActor(slug);
+    await this.db.transaction(actor, async (manager) => {
+      await manager.query(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          delivery.id,
+          delivery.attempts,
+          startedAt,
+          outcome.durationMs,
+          outcome.statusCode,
+          outcome.error,
+          outcome.responseExcerpt,
+        ],
+      );
+      // Under the claim only: had the lease run out and another instance taken over, its outcome counts.
+      const [updated] = returnedRows<{ status: string }>(
+        await manager.query(
+          `UPDATE webhook_deliveries
+            SET status = CASE WHEN $3 THEN 'delivered' WHEN $4 THEN 'failed' ELSE 'pending' END,
+                delivered_at = CASE WHEN $3 THEN now() END,
+                next_attempt_at = now() + make_interval(secs => $5),
+                claim = NULL, locked_until = NULL,
+                last_status_code = $6, last_error = $7, last_duration_ms = $8
+          WHERE id = $1 AND claim = $2
+          RETURNING status`,
+          [
+            delivery.id,
+            claim,
+            outcome.ok,
+            exhausted,
+            delaySeconds,
+            outcome.statusCode,
+            outcome.error,
+            outcome.durationMs,
+          ],
+        ),
+      );
+      if (!updated) return;
+      if (outcome.ok) {
+        await manager.query(
+          `UPDATE webhook_subscriptions SET failing_since = NULL
+            WHERE id = $1 AND failing_since IS NOT NULL`,
+          [delivery.subscription_id],
+        );
+        return;
+      }
+      const [subscription] = returnedRows<{
+        id: string;
+        url: string;
+        event_types: string[];
+        enabled: boolean;
+        failing_since: Date;
+        failed_too_long: boolean;
+      }>(
+        await manager.query(
+          `UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, now())
+          WHERE id = $1
+          RETURNING id, url, event_types, enabled, failing_since,
+                    failing_since <= now() - make_interval(secs => $2) AS failed_too_long`,
+          [delivery.subscription_id, this.config.WEBHOOK_DISABLE_AFTER_SECONDS],
+        ),
+      );
+      if (subscription?.enabled && subscription.failed_too_long) {
+        const last = outcome.statusCode
+          ? `HTTP ${outcome.statusCode}`
+          : (outcome.error ?? 'no answer');
+        const reason = `Every delivery failed for ${spanOf(this.config.WEBHOOK_DISABLE_AFTER_SECONDS)} (last: ${last}); re-enable it once the receiver works`;
+        await manager.query(
+          `UPDATE webhook_subscriptions
+              SET enabled = false, disabled_at = now(), disabled_by = 'failures', disabled_reason = $2,
+                  updated_at = now()
+            WHERE id = $1`,
+          [subscription.id, reason],
+        );
+        this.outbox.append(
+          manager,
+          actor,
+          domainEvent('webhook.disabled', subscription.id, {
+            webhook: {
+              id: subscription.id,
+              url: subscription.url,
+              events: subscription.event_types,
+            },
+            reason,
+            failingSince: new Date(subscription.failing_since).toISOString(),
+          }),
+        );
+        this.logger.warn(`Webhook ${subscription.id} of ${slug} disabled: ${reason}`);
+      }
+    });
+  }
+}
+
+/** One tenant's deliveries on this instance: claims what is due and keeps a bounded number in flight. */
+class TenantPump {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly slug: string,
+    private readonly worker: WebhookDeliveryWorker,
+    private readonly logger: Logger,
+  ) {}
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.run()
+      .catch((error: unknown) =>
+        this.logger.warn(`Webhook delivery of ${this.slug} failed: ${String(error)}`),
+      )
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else {
+          this.scheduleNext().catch(() => undefined);
+        }
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await Promise.all(this.inFlight);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const free = CONCURRENCY_PER_TENANT - this.inFlight.size;
+      const claim = randomUUID();
+      const batch = free > 0 ? await this.worker.claim(this.slug, claim, free) : [];
+      for (const delivery of batch) {
+        const sending: Promise<void> = this.worker
+          .deliver(this.slug, claim, delivery)
+          .catch((error: unknown) =>
+            this.logger.warn(`Webhook delivery ${delivery.id} not recorded: ${String(error)}`),
+          )
+          .finally(() => this.inFlight.delete(sending));
+        this.inFlight.add(sending);
+      }
+      if (batch.length === 0 && this.inFlight.size === 0) return;
+      // A finished delivery may let the next one of its work order go.
+      if (batch.length === 0 || this.inFlight.size >= CONCURRENCY_PER_TENANT)
+        await Promise.race(this.inFlight);
+    }
+  }
+
+  /** Wakes again when the next retry (or another instance's lease) falls due. */
+  private async scheduleNext(): Promise<void> {
+    if (this.stopped) return;
+    const due = await this.worker.nextDue(this.slug);
+    if (!due || this.stopped || this.running) return;
+    const wait = Math.min(Math.max(new Date(due).getTime() - Date.now(), 20), SWEEP_MILLISECONDS);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.wake(), wait);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,30 @@
+import { getWebhooksListQueryOptions } from '@dispatch/api-client';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiClientsPanel } from './ApiClientsPanel';
+import { DeliveriesPanel } from './DeliveriesPanel';
+import { WEBHOOK_LIST_PARAMS, WebhooksPanel } from './WebhooksPanel';
+
+/**
+ * How ERP systems connect (admins only): API clients that call the API with their own tokens, and
+ * webhooks through which Dispatch tells them what happened, with each endpoint's delivery log.
+ */
+export function IntegrationsPage() {
+  const [selectedId, setSelectedId] = useState<string>();
+  // The same query the webhooks panel shows (one request): the selected endpoint's current state.
+  const webhooks = useQuery(getWebhooksListQueryOptions(WEBHOOK_LIST_PARAMS));
+  const selected = webhooks.data?.items.find((webhook) => webhook.id === selectedId);
+  return (
+    <div className="integrations" data-testid="integrations">
+      <ApiClientsPanel />
+      <WebhooksPanel selectedId={selectedId} onSelect={setSelectedId} />
+      {selected && (
+        <DeliveriesPanel
+          key={selected.id}
+          webhook={selected}
+          onClose={() => setSelectedId(undefined)}
+        />
+      )}
+    </div>
+  );
+}
