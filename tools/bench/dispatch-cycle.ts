@@ -13,7 +13,9 @@
  * 5. The API's peak resident memory over the run.
  *
  * `--sql-only` skips 1, 4 and 5 (the API still runs, to set up the tenant's data); `--http-only`
- * stops after 1.
+ * stops after 1. `--idempotency-keys` sends every write of 1 with a fresh Idempotency-Key;
+ * `--webhooks` subscribes a local receiver to the cycle's events during 1 and prints the delivery
+ * latency (event → receiver) and how long the deliveries took to drain after the run.
  *
  * Starts its own embedded PostgreSQL (or uses the server TEST_DATABASE_URL names) and in-memory
  * Keycloak (as the tests do) and the built API (`npx nx run api:build` first) as a separate
@@ -21,6 +23,9 @@
  */
 import autocannon from 'autocannon';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +47,10 @@ function option(name: string, fallback: number): number {
 const SECONDS = option('seconds', 20);
 const ONLY_HTTP = process.argv.includes('--http-only');
 const SQL_ONLY = process.argv.includes('--sql-only');
+/** An ERP's webhook endpoint (on this machine) subscribes to the cycle's events during 1. */
+const WEBHOOKS = process.argv.includes('--webhooks');
+/** Every write carries a fresh Idempotency-Key, as a careful ERP client sends them (its cost). */
+const IDEMPOTENCY_KEYS = process.argv.includes('--idempotency-keys');
 const WORKERS = option('workers', 16);
 const POOL = option('pool', 20);
 const ROUNDS = option('rounds', 3);
@@ -62,6 +71,65 @@ function peakRss(pid: number): number {
   }
 }
 
+const CYCLE_EVENTS = [
+  'work_order.created',
+  'dispatch.assigned',
+  'dispatch.acknowledged',
+  'dispatch.en_route',
+  'dispatch.on_site',
+  'dispatch.completed',
+  'work_order.completed',
+];
+
+/** A local webhook endpoint that records each event's delay after its time (its transaction). */
+async function startReceiver(): Promise<{
+  url: string;
+  latencies: number[];
+  drain(expected: number, timeoutMs: number): Promise<number>;
+  close(): Promise<void>;
+}> {
+  const latencies: number[] = [];
+  const seen = new Set<string>();
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const id = String(request.headers['webhook-id']);
+      if (!seen.has(id)) {
+        seen.add(id);
+        const message = JSON.parse(Buffer.concat(chunks).toString()) as { timestamp: string };
+        latencies.push(Date.now() - Date.parse(message.timestamp));
+      }
+      response.statusCode = 204;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    latencies,
+    async drain(expected, timeoutMs) {
+      const started = Date.now();
+      while (latencies.length < expected && Date.now() - started < timeoutMs) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return Date.now() - started;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function write(api: ApiClient, path: string, body: unknown) {
+  return IDEMPOTENCY_KEYS
+    ? api.request('POST', path, body, { 'Idempotency-Key': randomUUID() })
+    : api.post(path, body);
+}
+
 async function httpCycles(
   api: ApiClient,
   siteId: string,
@@ -72,7 +140,7 @@ async function httpCycles(
   const deadline = Date.now() + SECONDS * 1000;
   const worker = async () => {
     while (Date.now() < deadline) {
-      const order = await api.post('/work-orders', {
+      const order = await write(api, '/work-orders', {
         title: 'Bench',
         siteId,
         equipmentTypeId: typeId,
@@ -85,7 +153,7 @@ async function httpCycles(
       }
       let ok = true;
       for (const to of STEPS) {
-        const step = await api.post(`/dispatches/${dispatchId}/transitions`, { to });
+        const step = await write(api, `/dispatches/${dispatchId}/transitions`, { to });
         if (step.status !== 200) {
           ok = false;
           errors += 1;
@@ -191,6 +259,7 @@ async function main(): Promise<void> {
       PORT: String(await freePort()),
       LOG_LEVEL: 'warn',
       SCHEDULE_SWEEP_SECONDS: '0',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     },
     process.env.BENCH_CPU_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
@@ -242,12 +311,27 @@ async function main(): Promise<void> {
     let http: number | undefined;
     let cyclesRss = 0;
     if (!SQL_ONLY) {
+      const receiver = WEBHOOKS ? await startReceiver() : undefined;
+      if (receiver) {
+        await createdId(admin.post('/webhooks', { url: receiver.url, events: CYCLE_EVENTS }));
+      }
       const result = await httpCycles(dispatcher, siteId, typeId);
       http = result.perSecond;
       cyclesRss = peakRss(api.pid);
       console.log(
         `  HTTP API:       ${result.perSecond.toFixed(1)} cycles/s (${result.cycles} cycles, ${result.errors} errors; ${(result.perSecond * 5).toFixed(0)} requests/s)`,
       );
+      if (receiver) {
+        const expected = result.cycles * CYCLE_EVENTS.length;
+        const drained = await receiver.drain(expected, 120_000);
+        const latencies = [...receiver.latencies].sort((a, b) => a - b);
+        const at = (p: number) =>
+          latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+        console.log(
+          `  webhooks:       ${receiver.latencies.length} of ≥${expected} events received, event → receiver p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms; all in ${(drained / 1000).toFixed(1)} s after the run`,
+        );
+        await receiver.close();
+      }
     }
     if (!ONLY_HTTP) {
       // The statements alone: the API (its audit sealer, its sweeps) stops before they are measured.
