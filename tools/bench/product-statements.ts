@@ -24,7 +24,7 @@ function commitWith(sql: string): string {
   return `${sql.replace(/\s*\n\s*/g, ' ').trim()} \\; COMMIT;`;
 }
 
-/** The outbox insert of EventOutbox.flushStatement (with its webhook fan-out), then COMMIT. */
+/** The outbox insert of EventOutbox.flushStatement, then COMMIT. */
 function outbox(events: { action: string; entity: string; id: string; payload: object }[]): string {
   const rows = events.map((event) => ({
     actor_kind: 'person',
@@ -41,15 +41,11 @@ function outbox(events: { action: string; entity: string; id: string; payload: o
     request_id: 'bench-request-0000000000',
   }));
   const json = JSON.stringify(rows).replace(/'/g, "''");
-  return commitWith(`WITH events AS (INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
+  return commitWith(`INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
     SELECT actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id
       FROM jsonb_to_recordset('${json}'::jsonb) AS x(actor_kind text, actor_subject text, actor_name text, actor_role text, action text,
            entity_type text, entity_id uuid, payload jsonb, before jsonb, after jsonb, request_id text)
-     WHERE pg_current_xact_id() IS NOT NULL
-    RETURNING id, action, entity_id, payload)
-    INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, ordering_key)
-    SELECT s.id, e.id, e.action, coalesce(e.payload #>> '{workOrder,id}', e.entity_id::text, e.action)
-      FROM events e JOIN webhook_subscriptions s ON s.enabled AND e.action = ANY (s.event_types)`);
+     WHERE pg_current_xact_id() IS NOT NULL`);
 }
 
 const PARTIES = {

@@ -8,6 +8,8 @@ import {
   type TestDatabase,
   tokenFor,
 } from '@dispatch/testing';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -257,6 +259,41 @@ describe('webhooks', () => {
       `webhook delivery latency (event → receiver), ${latencies.length} deliveries: p50 ${percentile(0.5)} ms, p95 ${percentile(0.95)} ms, max ${latencies[latencies.length - 1]} ms\n`,
     );
     expect(percentile(0.5)).toBeLessThan(1_000);
+  });
+
+  it('waits for an event still committing under a lower outbox id, and then sends it too', async () => {
+    const hooks = await receiver();
+    await subscribe(admin, hooks.url, ['site.created']);
+    // A transaction takes an outbox id and holds it while a later one commits.
+    const slow = new Client({ connectionString: database.apiUrl });
+    await slow.connect();
+    try {
+      const lateSite = randomUUID();
+      await slow.query(`BEGIN; SET LOCAL search_path = tenant_acme`);
+      await slow.query(
+        `INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload)
+         VALUES ('person', 'test', 'test', 'admin', 'site.created', 'site', $1, $2)`,
+        [lateSite, JSON.stringify({ site: { id: lateSite, name: 'Late' } })],
+      );
+      const quick = await admin.post('/sites', {
+        name: `Quick ${lateSite}`,
+        address: 'Here 1',
+        latitude: 3,
+        longitude: 3,
+      });
+      expect(quick.status).toBe(201);
+      // Nothing after the hole goes out while it may still fill …
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(hooks.received).toEqual([]);
+      await slow.query('COMMIT');
+      // … and once it has, both are sent: the late event is not skipped.
+      await hooks.waitFor((received) => received.length >= 2, 10_000, 'both site events');
+      expect(hooks.received.map((entry) => entry.message.data.entity.id).sort()).toEqual(
+        [lateSite, quick.body.id].sort(),
+      );
+    } finally {
+      await slow.end();
+    }
   });
 
   it('refuses bad subscriptions and non-admins', async () => {

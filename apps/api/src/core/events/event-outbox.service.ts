@@ -9,14 +9,6 @@ function snapshot(value: object | null | undefined): unknown {
   return value ? (JSON.parse(JSON.stringify(value)) as unknown) : null;
 }
 
-/**
- * What orders an event's webhook deliveries: the events of one work order (its dispatches'
- * included) go out one after the other; other events per entity.
- */
-export function webhookOrderingKey(event: string): string {
-  return `coalesce(${event}.payload #>> '{workOrder,id}', ${event}.entity_id::text, ${event}.action)`;
-}
-
 /** The columns of an outbox (audit_events) row that an event writes; readers add id and time. */
 export interface OutboxRow {
   actor_kind: ActorKind | null;
@@ -80,19 +72,12 @@ export class EventOutbox {
     const rows = this.pending.get(manager) ?? [];
     this.pending.delete(manager);
     if (rows.length === 0) return '';
-    return `WITH events AS (
-      INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
+    return `INSERT INTO audit_events (actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id)
        SELECT actor_kind, actor_subject, actor_name, actor_role, action, entity_type, entity_id, payload, before, after, request_id
          FROM jsonb_to_recordset(${literal(JSON.stringify(rows))}::jsonb) AS x(actor_kind text, actor_subject text, actor_name text, actor_role text, action text,
               entity_type text, entity_id uuid, payload jsonb, before jsonb, after jsonb, request_id text)
         -- The transaction has its id before the events take theirs: readers rely on it (EventHub).
-        WHERE pg_current_xact_id() IS NOT NULL
-       RETURNING id, action, entity_id, payload)
-      -- Fan-out to webhook subscriptions in the same statement: a delivery exists exactly when its
-      -- event committed. Deliveries of one work order are sent in event order (ordering_key).
-      INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, ordering_key)
-      SELECT s.id, e.id, e.action, ${webhookOrderingKey('e')}
-        FROM events e JOIN webhook_subscriptions s ON s.enabled AND e.action = ANY (s.event_types)`;
+        WHERE pg_current_xact_id() IS NOT NULL`;
   }
 
   discard(manager: EntityManager): void {

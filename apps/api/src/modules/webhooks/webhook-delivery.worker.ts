@@ -20,6 +20,14 @@ import { type AttemptOutcome, postWebhook } from './webhook-sender';
 import { eventMessage, messageIdOf } from './webhook-message';
 import { signedHeaders } from './webhook-signing';
 
+/**
+ * What orders an event's webhook deliveries: the events of one work order (its dispatches'
+ * included) go out one after the other; other events per entity.
+ */
+function webhookOrderingKey(event: string): string {
+  return `coalesce(${event}.payload #>> '{workOrder,id}', ${event}.entity_id::text, ${event}.action)`;
+}
+
 /** 86400 → "24 h", 90 → "90 s": how long an endpoint may fail, as the reason states it. */
 function spanOf(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
@@ -45,12 +53,15 @@ interface ClaimedDelivery {
 const CONCURRENCY_PER_TENANT = 16;
 /** Tenants are checked for subscriptions (and due retries) this often, on every instance. */
 const SWEEP_MILLISECONDS = 15_000;
+/** Outbox rows read per fan-out step. */
+const FANOUT_BATCH = 1_000;
 /** Delivered and failed deliveries (and their attempts) are kept this long. */
 const RETENTION_DAYS = 30;
 const PURGE_MILLISECONDS = 3_600_000;
 
 /**
- * Sends webhook deliveries after their events commit. Every instance may work; a delivery is
+ * Fans committed events out of the outbox to the subscriptions (`fanOut`), then sends the
+ * deliveries; business transactions do nothing for webhooks. Every instance may work; a delivery is
  * claimed with a lease (`locked_until`) in a short transaction, sent with no transaction open, and
  * its outcome recorded under the claim, so an instance that dies mid-delivery only delays it until
  * the lease ends and another instance sends it again: at least once, never lost. Deliveries of one
@@ -64,6 +75,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   /** Tenant slug of each schema, and which tenants have subscriptions at all. */
   private readonly slugOfSchema = new Map<string, string>();
   private readonly subscribed = new Set<string>();
+  /** A hole in a tenant's outbox ids seen by the fan-out, with the snapshot's xmax then. */
+  private readonly gaps = new Map<string, { after: bigint; xmax: bigint }>();
   private readonly subscriptions: Subscription[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private lastPurge = 0;
@@ -149,6 +162,62 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
         WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)`,
       [RETENTION_DAYS],
     );
+  }
+
+  /**
+   * Queues a delivery per matching subscription for the events committed since the last step,
+   * moving the tenant's fan-out position (one instance at a time: the others skip while it is
+   * locked). Ids come from a sequence, so a lower id may still be committing: the position stops
+   * before a hole until every transaction running when the hole was seen has ended (the
+   * snapshot's xmin passes the xmax seen then), as the live stream does, but never gives up on
+   * one. Returns whether it stopped at a hole.
+   */
+  async fanOut(slug: string): Promise<boolean> {
+    return this.db.transaction(systemActor(slug), async (manager) => {
+      const [cursor] = (await manager.query(
+        `SELECT position::text, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+                pg_snapshot_xmax(pg_current_snapshot())::text AS xmax
+           FROM webhook_fanout FOR UPDATE SKIP LOCKED`,
+      )) as { position: string; xmin: string; xmax: string }[];
+      if (!cursor) return false;
+      const ids = (
+        (await manager.query(
+          `SELECT id::text FROM audit_events WHERE id > $1 ORDER BY id LIMIT ${FANOUT_BATCH}`,
+          [cursor.position],
+        )) as { id: string }[]
+      ).map(({ id }) => BigInt(id));
+      let upTo = BigInt(cursor.position);
+      let blocked = false;
+      for (const id of ids) {
+        if (id !== upTo + 1n) {
+          const gap = this.gaps.get(slug);
+          if (!gap || gap.after !== upTo) {
+            this.gaps.set(slug, { after: upTo, xmax: BigInt(cursor.xmax) });
+            blocked = true;
+            break;
+          }
+          if (BigInt(cursor.xmin) < gap.xmax) {
+            blocked = true;
+            break;
+          }
+        }
+        this.gaps.delete(slug);
+        upTo = id;
+      }
+      if (upTo === BigInt(cursor.position)) return blocked;
+      await manager.query(
+        `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, ordering_key)
+         SELECT s.id, e.id, e.action, ${webhookOrderingKey('e')}
+           FROM audit_events e
+           JOIN webhook_subscriptions s ON e.action = ANY (s.event_types) AND e.id > s.from_position
+          WHERE e.id > $1 AND e.id <= $2 AND e.payload IS NOT NULL
+          ORDER BY e.id
+         ON CONFLICT (subscription_id, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+        [cursor.position, upTo.toString()],
+      );
+      await manager.query(`UPDATE webhook_fanout SET position = $1`, [upTo.toString()]);
+      return blocked;
+    });
   }
 
   /** Claims up to `limit` due deliveries of a tenant, each the next of its work order. */
@@ -344,6 +413,8 @@ class TenantPump {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** The last fan-out stopped before a transaction still committing: look again shortly. */
+  private holeInOutbox = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -383,6 +454,7 @@ class TenantPump {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      this.holeInOutbox = await this.worker.fanOut(this.slug);
       const free = CONCURRENCY_PER_TENANT - this.inFlight.size;
       const claim = randomUUID();
       const batch = free > 0 ? await this.worker.claim(this.slug, claim, free) : [];
@@ -405,7 +477,9 @@ class TenantPump {
   /** Wakes again when the next retry (or another instance's lease) falls due. */
   private async scheduleNext(): Promise<void> {
     if (this.stopped) return;
-    const due = await this.worker.nextDue(this.slug);
+    const due = this.holeInOutbox
+      ? new Date(Date.now() + 50)
+      : await this.worker.nextDue(this.slug);
     if (!due || this.stopped || this.running) return;
     const wait = Math.min(Math.max(new Date(due).getTime() - Date.now(), 20), SWEEP_MILLISECONDS);
     clearTimeout(this.timer);

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/actor';
 import { AppConfig } from '../../core/config/app-config';
 import { changedKeys } from '../../core/events/changed-keys';
-import { EventOutbox, webhookOrderingKey } from '../../core/events/event-outbox.service';
+import { EventOutbox } from '../../core/events/event-outbox.service';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { returnedRows } from '../../core/tenancy/returned-rows';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
@@ -157,8 +157,8 @@ export class WebhooksService {
     return this.db
       .transaction(actor, async (manager) => {
         const [row] = (await manager.query(
-          `INSERT INTO webhook_subscriptions (url, event_types, description, secret, created_by, created_by_name)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+          `INSERT INTO webhook_subscriptions (url, event_types, description, secret, created_by, created_by_name, from_position)
+           VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(id), 0) FROM audit_events)) RETURNING *`,
           [input.url, input.events, input.description ?? null, secret, actor.subject, actor.name],
         )) as WebhookRow[];
         this.outbox.append(
@@ -201,20 +201,8 @@ export class WebhooksService {
             ],
           ),
         );
-        if (changes.enabled === true && !before.enabled && before.disabled_at) {
-          // What happened while the endpoint was off is queued now, in event order, behind what
-          // was already waiting (the outbox keeps every event; the margin covers transactions
-          // that were committing as it was disabled, and the unique index drops doubles).
-          await manager.query(
-            `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, ordering_key)
-             SELECT $1, e.id, e.action, ${webhookOrderingKey('e')}
-               FROM audit_events e
-              WHERE e.occurred_at >= $2::timestamptz - interval '1 minute'
-                AND e.payload IS NOT NULL AND e.action = ANY ($3)
-              ORDER BY e.id
-             ON CONFLICT (subscription_id, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
-            [id, before.disabled_at, row.event_types],
-          );
+        if (changes.enabled === true && !before.enabled) {
+          // What waited while the endpoint was off (events keep being queued for it) goes now.
           await manager.query(
             `UPDATE webhook_deliveries SET next_attempt_at = now()
               WHERE subscription_id = $1 AND status = 'pending'`,

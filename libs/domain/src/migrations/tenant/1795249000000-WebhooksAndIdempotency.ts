@@ -5,16 +5,17 @@ const TABLES = [
   'webhook_subscriptions',
   'webhook_deliveries',
   'webhook_attempts',
+  'webhook_fanout',
   'idempotency_keys',
 ];
 
 /**
  * What ERP systems need from a tenant's schema:
  *
- * - Webhook subscriptions, and one delivery row per (subscription, event): the outbox insert fans
- *   out to the subscriptions in the same statement, so a delivery exists exactly when its event
- *   committed. Deliveries are sent after commit, in event order per work order (`ordering_key`),
- *   and every attempt is kept.
+ * - Webhook subscriptions, and one delivery row per (subscription, event): the delivery worker
+ *   reads the outbox after commit, from the position in `webhook_fanout`, and queues a delivery
+ *   for each subscription an event matches (business transactions do nothing for webhooks).
+ *   Deliveries are sent in event order per work order (`ordering_key`); every attempt is kept.
  * - Idempotency keys: a POST or PATCH with an `Idempotency-Key` runs at most once per key, and its
  *   first answer is kept for replays.
  */
@@ -36,6 +37,8 @@ export class WebhooksAndIdempotency1795249000000 implements MigrationInterface {
         disabled_by varchar(10) CONSTRAINT webhook_subscriptions_disabled_by_valid CHECK (disabled_by IN ('admin', 'failures')),
         disabled_reason varchar(500),
         failing_since timestamptz,
+        -- Events after this outbox position (those committed after the subscription) are sent.
+        from_position bigint NOT NULL,
         created_by varchar(64) NOT NULL,
         created_by_name varchar(200) NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -69,8 +72,7 @@ export class WebhooksAndIdempotency1795249000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX webhook_deliveries_in_order_idx ON webhook_deliveries (subscription_id, ordering_key, event_id) WHERE status = 'pending'`,
     );
-    // One delivery per event and subscription (redeliveries reuse it): what was missed while an
-    // endpoint was disabled is queued again on re-enabling without doubling what was not.
+    // One delivery per event and subscription (a redelivery reuses it), however often fanned out.
     await queryRunner.query(
       `CREATE UNIQUE INDEX webhook_deliveries_one_per_event ON webhook_deliveries (subscription_id, event_id) WHERE event_id IS NOT NULL`,
     );
@@ -90,6 +92,11 @@ export class WebhooksAndIdempotency1795249000000 implements MigrationInterface {
       )`);
     await queryRunner.query(
       `CREATE INDEX webhook_attempts_delivery_idx ON webhook_attempts (delivery_id, id)`,
+    );
+    // How far the outbox has been fanned out to the subscriptions (one row; locked while it moves).
+    await queryRunner.query(`CREATE TABLE webhook_fanout (position bigint NOT NULL)`);
+    await queryRunner.query(
+      `INSERT INTO webhook_fanout (position) SELECT coalesce(max(id), 0) FROM audit_events`,
     );
     await queryRunner.query(`
       CREATE TABLE idempotency_keys (
