@@ -1,11 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError, tenantSchemaName } from '@dispatch/domain';
 import type { Readable } from 'node:stream';
-import type { PoolClient, QueryResult } from 'pg';
+import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { returnedRows } from './returned-rows';
 import { EventOutbox } from '../events/event-outbox.service';
 import { currentIdempotencyClaim } from '../idempotency/idempotency-context';
 
@@ -21,6 +20,9 @@ export interface QueueServer {
   afterWork(manager: EntityManager, trigger: Pick<Actor, 'tenant' | 'requestId'>): Promise<void>;
 }
 
+/** Connections for bookkeeping statements (idempotency keys), beside the application's pool. */
+const BOOKKEEPING_POOL_SIZE = 4;
+
 /** node-postgres answers a multi-statement query with one result per statement. */
 function toResultList(result: QueryResult | QueryResult[]): QueryResult[] {
   return Array.isArray(result) ? result : [result];
@@ -34,6 +36,11 @@ export interface TransactionOptions {
   servesQueue?: boolean;
   /** More statements to send with BEGIN (e.g. the engine's fast-path savepoint). */
   opening?: readonly string[];
+  /**
+   * Bookkeeping that may be lost in a database crash without harm (webhook delivery state: at
+   * worst a message is sent again): the commit does not wait for the WAL flush.
+   */
+  asyncCommit?: boolean;
 }
 
 /**
@@ -42,8 +49,9 @@ export interface TransactionOptions {
  * pooled connection never carries one tenant's schema into another tenant's request.
  */
 @Injectable()
-export class TenantDatabase {
+export class TenantDatabase implements OnApplicationShutdown {
   private queueServer: QueueServer | undefined;
+  private bookkeeping: Pool | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -83,6 +91,7 @@ export class TenantDatabase {
       const opening = [`BEGIN`, `SELECT set_config('search_path', '"${schema}"', true)`];
       if (server) opening.push(...server.openingStatements);
       opening.push(...(options.opening ?? []));
+      if (options.asyncCommit) opening.push(`SET LOCAL synchronous_commit = off`);
       const results = toResultList(await client.query(opening.join('; ')));
       open = true;
       // typeorm's own writes (save) must join this transaction instead of starting their own.
@@ -135,8 +144,11 @@ export class TenantDatabase {
   }
 
   /**
-   * One statement on its own (autocommit: one round trip), for bookkeeping outside business
-   * transactions. `sql` receives the tenant's quoted schema name to qualify its tables with.
+   * One statement on its own, for bookkeeping around business transactions (idempotency keys):
+   * autocommit, one round trip, on a small pool of its own whose commits do not wait for the WAL
+   * flush. Safe where a record lost in a database crash does no harm because the business
+   * transaction that matters commits durably after it (its flush carries the earlier record too)
+   * or rewrites it. `sql` receives the tenant's quoted schema name to qualify its tables with.
    */
   async statement<T>(
     actor: Pick<Actor, 'tenant'>,
@@ -144,8 +156,26 @@ export class TenantDatabase {
     parameters: unknown[],
   ): Promise<T[]> {
     const schema = `"${tenantSchemaName(actor.tenant)}"`;
-    const result: unknown = await this.dataSource.query(sql(schema), parameters);
-    return returnedRows<T>(result);
+    return (await this.bookkeepingPool().query(sql(schema), parameters)).rows as T[];
+  }
+
+  private bookkeepingPool(): Pool {
+    if (!this.bookkeeping) {
+      // The application's own pool (typeorm's driver) knows where and how to connect.
+      const application = (this.dataSource.driver as unknown as { master: Pool }).master;
+      this.bookkeeping = new Pool({
+        ...application.options,
+        max: BOOKKEEPING_POOL_SIZE,
+        application_name: 'dispatch-bookkeeping',
+        options: '-c synchronous_commit=off',
+      });
+      this.bookkeeping.on('error', () => undefined); // an idle connection lost: the pool replaces it
+    }
+    return this.bookkeeping;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bookkeeping?.end();
   }
 
   /**

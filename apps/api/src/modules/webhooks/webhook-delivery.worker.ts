@@ -53,6 +53,8 @@ interface ClaimedDelivery {
 const CONCURRENCY_PER_TENANT = 16;
 /** Tenants are checked for subscriptions (and due retries) this often, on every instance. */
 const SWEEP_MILLISECONDS = 15_000;
+/** Delivery state lost in a database crash only means a message sent again: no WAL flush wait. */
+const ASYNC_COMMIT = { asyncCommit: true } as const;
 /** Outbox rows read per fan-out step. */
 const FANOUT_BATCH = 1_000;
 /** Delivered and failed deliveries (and their attempts) are kept this long. */
@@ -170,63 +172,71 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
    * locked). Ids come from a sequence, so a lower id may still be committing: the position stops
    * before a hole until every transaction running when the hole was seen has ended (the
    * snapshot's xmin passes the xmax seen then), as the live stream does, but never gives up on
-   * one. Returns whether it stopped at a hole.
+   * one. Says whether it stopped at a hole, or read a full batch (more may follow).
    */
-  async fanOut(slug: string): Promise<boolean> {
-    return this.db.transaction(systemActor(slug), async (manager) => {
-      const [cursor] = (await manager.query(
-        `SELECT position::text, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+  async fanOut(slug: string): Promise<{ hole: boolean; more: boolean }> {
+    return this.db.transaction(
+      systemActor(slug),
+      async (manager) => {
+        const [cursor] = (await manager.query(
+          `SELECT position::text, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
                 pg_snapshot_xmax(pg_current_snapshot())::text AS xmax
            FROM webhook_fanout FOR UPDATE SKIP LOCKED`,
-      )) as { position: string; xmin: string; xmax: string }[];
-      if (!cursor) return false;
-      const ids = (
-        (await manager.query(
-          `SELECT id::text FROM audit_events WHERE id > $1 ORDER BY id LIMIT ${FANOUT_BATCH}`,
-          [cursor.position],
-        )) as { id: string }[]
-      ).map(({ id }) => BigInt(id));
-      let upTo = BigInt(cursor.position);
-      let blocked = false;
-      for (const id of ids) {
-        if (id !== upTo + 1n) {
-          const gap = this.gaps.get(slug);
-          if (!gap || gap.after !== upTo) {
-            this.gaps.set(slug, { after: upTo, xmax: BigInt(cursor.xmax) });
-            blocked = true;
-            break;
+        )) as { position: string; xmin: string; xmax: string }[];
+        // Another instance is moving it: that instance fans out.
+        if (!cursor) return { hole: false, more: false };
+        const ids = (
+          (await manager.query(
+            `SELECT id::text FROM audit_events WHERE id > $1 ORDER BY id LIMIT ${FANOUT_BATCH}`,
+            [cursor.position],
+          )) as { id: string }[]
+        ).map(({ id }) => BigInt(id));
+        let upTo = BigInt(cursor.position);
+        let blocked = false;
+        for (const id of ids) {
+          if (id !== upTo + 1n) {
+            const gap = this.gaps.get(slug);
+            if (!gap || gap.after !== upTo) {
+              this.gaps.set(slug, { after: upTo, xmax: BigInt(cursor.xmax) });
+              blocked = true;
+              break;
+            }
+            if (BigInt(cursor.xmin) < gap.xmax) {
+              blocked = true;
+              break;
+            }
           }
-          if (BigInt(cursor.xmin) < gap.xmax) {
-            blocked = true;
-            break;
-          }
+          this.gaps.delete(slug);
+          upTo = id;
         }
-        this.gaps.delete(slug);
-        upTo = id;
-      }
-      if (upTo === BigInt(cursor.position)) return blocked;
-      await manager.query(
-        `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, ordering_key)
+        const more = !blocked && ids.length === FANOUT_BATCH;
+        if (upTo === BigInt(cursor.position)) return { hole: blocked, more };
+        await manager.query(
+          `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, ordering_key)
          SELECT s.id, e.id, e.action, ${webhookOrderingKey('e')}
            FROM audit_events e
            JOIN webhook_subscriptions s ON e.action = ANY (s.event_types) AND e.id > s.from_position
           WHERE e.id > $1 AND e.id <= $2 AND e.payload IS NOT NULL
           ORDER BY e.id
          ON CONFLICT (subscription_id, event_id) WHERE event_id IS NOT NULL DO NOTHING`,
-        [cursor.position, upTo.toString()],
-      );
-      await manager.query(`UPDATE webhook_fanout SET position = $1`, [upTo.toString()]);
-      return blocked;
-    });
+          [cursor.position, upTo.toString()],
+        );
+        await manager.query(`UPDATE webhook_fanout SET position = $1`, [upTo.toString()]);
+        return { hole: blocked, more };
+      },
+      ASYNC_COMMIT,
+    );
   }
 
   /** Claims up to `limit` due deliveries of a tenant, each the next of its work order. */
   async claim(slug: string, claim: string, limit: number): Promise<ClaimedDelivery[]> {
     const leaseSeconds = this.config.WEBHOOK_TIMEOUT_MILLISECONDS / 1000 + 5;
-    return this.db.transaction(systemActor(slug), async (manager) => {
-      return returnedRows<ClaimedDelivery>(
-        await manager.query(
-          `WITH due AS (
+    return this.db.transaction(
+      systemActor(slug),
+      async (manager) => {
+        return returnedRows<ClaimedDelivery>(
+          await manager.query(
+            `WITH due AS (
            SELECT d.id, d.subscription_id, d.event_id FROM webhook_deliveries d
              JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
@@ -249,10 +259,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
                   s.url, s.secret, s.previous_secret,
                   coalesce(s.previous_secret_expires_at > now(), false) AS previous_secret_valid,
                   to_jsonb(e) AS event`,
-          [limit, claim, leaseSeconds],
-        ),
-      );
-    });
+            [limit, claim, leaseSeconds],
+          ),
+        );
+      },
+      ASYNC_COMMIT,
+    );
   }
 
   /** When the next delivery of a tenant falls due (retries, leases of other instances), if any. */
@@ -314,96 +326,85 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       ? 0
       : (schedule[delivery.attempts - 1] ?? 0) * (0.9 + Math.random() * 0.2);
     const actor = systemActor(slug);
-    await this.db.transaction(actor, async (manager) => {
-      await manager.query(
-        `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          delivery.id,
-          delivery.attempts,
-          startedAt,
-          outcome.durationMs,
-          outcome.statusCode,
-          outcome.error,
-          outcome.responseExcerpt,
-        ],
-      );
-      // Under the claim only: had the lease run out and another instance taken over, its outcome counts.
-      const [updated] = returnedRows<{ status: string }>(
-        await manager.query(
-          `UPDATE webhook_deliveries
-            SET status = CASE WHEN $3 THEN 'delivered' WHEN $4 THEN 'failed' ELSE 'pending' END,
-                delivered_at = CASE WHEN $3 THEN now() END,
-                next_attempt_at = now() + make_interval(secs => $5),
-                claim = NULL, locked_until = NULL,
-                last_status_code = $6, last_error = $7, last_duration_ms = $8
-          WHERE id = $1 AND claim = $2
-          RETURNING status`,
-          [
-            delivery.id,
-            claim,
-            outcome.ok,
-            exhausted,
-            delaySeconds,
-            outcome.statusCode,
-            outcome.error,
-            outcome.durationMs,
-          ],
-        ),
-      );
-      if (!updated) return;
-      if (outcome.ok) {
-        await manager.query(
-          `UPDATE webhook_subscriptions SET failing_since = NULL
-            WHERE id = $1 AND failing_since IS NOT NULL`,
-          [delivery.subscription_id],
+    await this.db.transaction(
+      actor,
+      async (manager) => {
+        // One statement: the attempt is logged; the delivery moves on under the claim only (had
+        // the lease run out and another instance taken over, that one's outcome counts); the
+        // endpoint's failure clock stops on a success and starts on a first failure.
+        const [subscription] = returnedRows<{
+          id: string;
+          url: string;
+          event_types: string[];
+          enabled: boolean;
+          failing_since: Date | null;
+          failed_too_long: boolean;
+        }>(
+          await manager.query(
+            `WITH attempt AS (
+               INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+               VALUES ($1, $9, $10, $8, $6, $7, $11)),
+             moved AS (
+               UPDATE webhook_deliveries
+                  SET status = CASE WHEN $3 THEN 'delivered' WHEN $4 THEN 'failed' ELSE 'pending' END,
+                      delivered_at = CASE WHEN $3 THEN now() END,
+                      next_attempt_at = now() + make_interval(secs => $5),
+                      claim = NULL, locked_until = NULL,
+                      last_status_code = $6, last_error = $7, last_duration_ms = $8
+                WHERE id = $1 AND claim = $2
+                RETURNING subscription_id)
+             UPDATE webhook_subscriptions s
+                SET failing_since = CASE WHEN $3 THEN NULL ELSE coalesce(s.failing_since, now()) END
+               FROM moved
+              WHERE s.id = moved.subscription_id AND (NOT $3 OR s.failing_since IS NOT NULL)
+             RETURNING s.id, s.url, s.event_types, s.enabled, s.failing_since,
+                       (NOT $3 AND s.failing_since <= now() - make_interval(secs => $12)) AS failed_too_long`,
+            [
+              delivery.id,
+              claim,
+              outcome.ok,
+              exhausted,
+              delaySeconds,
+              outcome.statusCode,
+              outcome.error,
+              outcome.durationMs,
+              delivery.attempts,
+              startedAt,
+              outcome.responseExcerpt,
+              this.config.WEBHOOK_DISABLE_AFTER_SECONDS,
+            ],
+          ),
         );
-        return;
-      }
-      const [subscription] = returnedRows<{
-        id: string;
-        url: string;
-        event_types: string[];
-        enabled: boolean;
-        failing_since: Date;
-        failed_too_long: boolean;
-      }>(
-        await manager.query(
-          `UPDATE webhook_subscriptions SET failing_since = coalesce(failing_since, now())
-          WHERE id = $1
-          RETURNING id, url, event_types, enabled, failing_since,
-                    failing_since <= now() - make_interval(secs => $2) AS failed_too_long`,
-          [delivery.subscription_id, this.config.WEBHOOK_DISABLE_AFTER_SECONDS],
-        ),
-      );
-      if (subscription?.enabled && subscription.failed_too_long) {
-        const last = outcome.statusCode
-          ? `HTTP ${outcome.statusCode}`
-          : (outcome.error ?? 'no answer');
-        const reason = `Every delivery failed for ${spanOf(this.config.WEBHOOK_DISABLE_AFTER_SECONDS)} (last: ${last}); re-enable it once the receiver works`;
-        await manager.query(
-          `UPDATE webhook_subscriptions
+        if (subscription?.enabled && subscription.failed_too_long) {
+          const last = outcome.statusCode
+            ? `HTTP ${outcome.statusCode}`
+            : (outcome.error ?? 'no answer');
+          const reason = `Every delivery failed for ${spanOf(this.config.WEBHOOK_DISABLE_AFTER_SECONDS)} (last: ${last}); re-enable it once the receiver works`;
+          await manager.query(
+            `UPDATE webhook_subscriptions
               SET enabled = false, disabled_at = now(), disabled_by = 'failures', disabled_reason = $2,
                   updated_at = now()
             WHERE id = $1`,
-          [subscription.id, reason],
-        );
-        this.outbox.append(
-          manager,
-          actor,
-          domainEvent('webhook.disabled', subscription.id, {
-            webhook: {
-              id: subscription.id,
-              url: subscription.url,
-              events: subscription.event_types,
-            },
-            reason,
-            failingSince: new Date(subscription.failing_since).toISOString(),
-          }),
-        );
-        this.logger.warn(`Webhook ${subscription.id} of ${slug} disabled: ${reason}`);
-      }
-    });
+            [subscription.id, reason],
+          );
+          this.outbox.append(
+            manager,
+            actor,
+            domainEvent('webhook.disabled', subscription.id, {
+              webhook: {
+                id: subscription.id,
+                url: subscription.url,
+                events: subscription.event_types,
+              },
+              reason,
+              failingSince: new Date(subscription.failing_since ?? Date.now()).toISOString(),
+            }),
+          );
+          this.logger.warn(`Webhook ${subscription.id} of ${slug} disabled: ${reason}`);
+        }
+      },
+      ASYNC_COMMIT,
+    );
   }
 }
 
@@ -415,6 +416,8 @@ class TenantPump {
   private stopped = false;
   /** The last fan-out stopped before a transaction still committing: look again shortly. */
   private holeInOutbox = false;
+  /** Events may have committed since the outbox was last read. */
+  private outboxToRead = true;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -425,6 +428,7 @@ class TenantPump {
 
   wake(): void {
     if (this.stopped) return;
+    this.outboxToRead = true;
     if (this.running) {
       this.again = true;
       return;
@@ -454,7 +458,13 @@ class TenantPump {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      this.holeInOutbox = await this.worker.fanOut(this.slug);
+      // The outbox is read when woken (events committed), while it has more, or after a hole.
+      if (this.outboxToRead || this.holeInOutbox) {
+        this.outboxToRead = false;
+        const read = await this.worker.fanOut(this.slug);
+        this.holeInOutbox = read.hole;
+        this.outboxToRead = read.more;
+      }
       const free = CONCURRENCY_PER_TENANT - this.inFlight.size;
       const claim = randomUUID();
       const batch = free > 0 ? await this.worker.claim(this.slug, claim, free) : [];
