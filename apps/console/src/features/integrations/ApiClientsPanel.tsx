@@ -13,6 +13,7 @@ import { type FormEvent, useState } from 'react';
 import { config } from '../../config';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { problemText } from '../board/problem-text';
+import { confirmationOf } from './confirmation';
 import {
   formatDate,
   formatDateTime,
@@ -243,13 +244,8 @@ export function ApiClientsPanel() {
         <ConfirmDialog
           title={`Rotate the secret of “${pending.client.name}”?`}
           confirmLabel="Rotate secret"
-          pending={rotate.isPending}
-          error={rotate.isError ? problemText(rotate.error) : undefined}
+          {...confirmationOf(rotate, () => setPending(undefined))}
           onConfirm={confirm}
-          onCancel={() => {
-            setPending(undefined);
-            rotate.reset();
-          }}
         >
           <p>
             A new secret is made and shown once.{' '}
@@ -263,13 +259,8 @@ export function ApiClientsPanel() {
         <ConfirmDialog
           title={`Delete the API client “${pending.client.name}”?`}
           confirmLabel={`Delete “${pending.client.name}”`}
-          pending={remove.isPending}
-          error={remove.isError ? problemText(remove.error) : undefined}
+          {...confirmationOf(remove, () => setPending(undefined))}
           onConfirm={confirm}
-          onCancel={() => {
-            setPending(undefined);
-            remove.reset();
-          }}
         >
           <p>
             <code className="mono">{pending.client.clientId}</code> can no longer get tokens, and

@@ -15,6 +15,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ButtonHTMLAttributes, Fragment, useState } from 'react';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { problemText } from '../board/problem-text';
+import { confirmationOf } from './confirmation';
 import { SUBSCRIBABLE_EVENTS } from './EventPicker';
 import {
   eventSummary,
@@ -306,13 +307,8 @@ export function WebhooksPanel({
         <ConfirmDialog
           title={`Rotate the signing secret of ${confirming.webhook.url}?`}
           confirmLabel="Rotate secret"
-          pending={rotate.isPending}
-          error={rotate.isError ? problemText(rotate.error) : undefined}
+          {...confirmationOf(rotate, () => setConfirming(undefined))}
           onConfirm={confirm}
-          onCancel={() => {
-            setConfirming(undefined);
-            rotate.reset();
-          }}
         >
           <p>
             A new secret is made and shown once. For a while messages are signed with both the new
@@ -324,13 +320,8 @@ export function WebhooksPanel({
         <ConfirmDialog
           title={`Delete the webhook to ${confirming.webhook.url}?`}
           confirmLabel="Delete webhook"
-          pending={remove.isPending}
-          error={remove.isError ? problemText(remove.error) : undefined}
+          {...confirmationOf(remove, () => setConfirming(undefined))}
           onConfirm={confirm}
-          onCancel={() => {
-            setConfirming(undefined);
-            remove.reset();
-          }}
         >
           <p>
             No more events are sent to it, deliveries still waiting are dropped, and its delivery
