@@ -39,6 +39,7 @@ function spanOf(seconds: number): string {
 interface ClaimedDelivery {
   id: string;
   subscription_id: string;
+  ordering_key: string;
   event_id: string | null;
   test_payload: Record<string, unknown> | null;
   attempts: number;
@@ -229,7 +230,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   }
 
   /** Claims up to `limit` due deliveries of a tenant, each the next of its work order. */
-  async claim(slug: string, claim: string, limit: number): Promise<ClaimedDelivery[]> {
+  async claim(
+    slug: string,
+    claim: string,
+    limit: number,
+    /** Only the next delivery in this order (a chain of one work order's events). */
+    after?: Pick<ClaimedDelivery, 'subscription_id' | 'ordering_key'>,
+  ): Promise<ClaimedDelivery[]> {
     const leaseSeconds = this.config.WEBHOOK_TIMEOUT_MILLISECONDS / 1000 + 5;
     return this.db.transaction(
       systemActor(slug),
@@ -241,6 +248,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
              JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
               AND (d.locked_until IS NULL OR d.locked_until < now())
+              AND ($4::uuid IS NULL OR (d.subscription_id = $4 AND d.ordering_key = $5))
               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
                                WHERE p.subscription_id = d.subscription_id
                                  AND p.ordering_key = d.ordering_key
@@ -255,11 +263,17 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
            JOIN webhook_subscriptions s ON s.id = due.subscription_id
            LEFT JOIN audit_events e ON e.id = due.event_id
           WHERE d.id = due.id
-        RETURNING d.id, d.subscription_id, d.event_id::text, d.test_payload, d.attempts,
+        RETURNING d.id, d.subscription_id, d.ordering_key, d.event_id::text, d.test_payload, d.attempts,
                   s.url, s.secret, s.previous_secret,
                   coalesce(s.previous_secret_expires_at > now(), false) AS previous_secret_valid,
                   to_jsonb(e) AS event`,
-            [limit, claim, leaseSeconds],
+            [
+              limit,
+              claim,
+              leaseSeconds,
+              after?.subscription_id ?? null,
+              after?.ordering_key ?? null,
+            ],
           ),
         );
       },
@@ -281,7 +295,20 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   }
 
   /** Signs and sends one claimed delivery, then records the attempt. */
-  async deliver(slug: string, claim: string, delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * Sends a claimed delivery and, while they succeed, the next ones of its work order right
+   * after (without waiting for the pump's next turn): one chain per work order in flight.
+   */
+  async deliverInOrder(slug: string, claim: string, first: ClaimedDelivery): Promise<void> {
+    let next: ClaimedDelivery | undefined = first;
+    while (next && !this.closed) {
+      const delivered = await this.deliver(slug, claim, next);
+      [next] = delivered ? await this.claim(slug, claim, 1, next) : [];
+    }
+  }
+
+  /** Sends one claimed delivery and records the attempt; true when the receiver took it. */
+  async deliver(slug: string, claim: string, delivery: ClaimedDelivery): Promise<boolean> {
     const message = delivery.test_payload ?? (delivery.event && eventMessage(delivery.event));
     const startedAt = new Date();
     let outcome: AttemptOutcome;
@@ -309,6 +336,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
       );
     }
     await this.record(slug, claim, delivery, startedAt, outcome, message ? undefined : 'final');
+    return outcome.ok;
   }
 
   private async record(
@@ -470,7 +498,7 @@ class TenantPump {
       const batch = free > 0 ? await this.worker.claim(this.slug, claim, free) : [];
       for (const delivery of batch) {
         const sending: Promise<void> = this.worker
-          .deliver(this.slug, claim, delivery)
+          .deliverInOrder(this.slug, claim, delivery)
           .catch((error: unknown) =>
             this.logger.warn(`Webhook delivery ${delivery.id} not recorded: ${String(error)}`),
           )
