@@ -319,8 +319,9 @@ describe('webhooks', () => {
   });
 
   it('disables an endpoint that keeps failing, tells the admins, and resumes in order once re-enabled', async () => {
+    // An instance of its own, on a database of its own: no other instance's worker (with other
+    // retry settings) may take these deliveries.
     const failing = await startTestApp({
-      database,
       config: {
         WEBHOOK_RETRY_SCHEDULE_SECONDS: '0.3,0.3,0.3,0.3,0.3,0.3,0.3,0.3',
         WEBHOOK_DISABLE_AFTER_SECONDS: '1',
