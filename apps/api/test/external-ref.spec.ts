@@ -266,9 +266,12 @@ describe('externalRef: upsert by the ERP key, sites and types by theirs', () => 
       externalRef: null,
     });
     expect(cleared.body.externalRef).toBeNull();
-    expect(
-      (await admin.patch(`/sites/${site.body.id}`, { externalRef: `${siteRef}` })).status,
-    ).toBe(200);
+    const resited = await admin.patch(`/sites/${site.body.id}`, { externalRef: `${siteRef}-Z` });
+    expect(resited.status).toBe(200);
+    expect(resited.body.externalRef).toBe(`${siteRef}-Z`);
+    expect((await admin.patch(`/sites/${site.body.id}`, { externalRef: siteRef })).status).toBe(
+      200,
+    );
 
     // A work order names them by the ERP's keys, on POST and on PUT.
     const posted = await dispatcher.post('/work-orders', {

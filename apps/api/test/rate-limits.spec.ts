@@ -164,10 +164,11 @@ describe('rate limits shared by two API instances', () => {
 
   it('counts neither the health endpoints nor the live stream’s connection', async () => {
     await freshWindow();
-    for (let index = 0; index < CLIENT_LIMIT + SLACK + 5; index += 1) {
-      expect((await either(index).root.get('/health/live')).status).toBe(200);
-    }
     const viewer = await tokenFor('acme', 'viewer');
+    // With a token: a request without one is never counted anyway.
+    for (let index = 0; index < CLIENT_LIMIT + SLACK + 5; index += 1) {
+      expect((await either(index).root.as(viewer).get('/health/live')).status).toBe(200);
+    }
     const streams: AbortController[] = [];
     try {
       for (let index = 0; index < CLIENT_LIMIT + SLACK + 5; index += 1) {

@@ -284,6 +284,25 @@ describe('incremental sync of work orders (sort=updatedAt, keyset cursor)', () =
     expect(driver.body.items.map((item: { id: string }) => item.id)).not.toContain(first.id);
   });
 
+  it("brings an order into a driver's feed when it is reassigned to that driver", async () => {
+    const world = await Scenario.create(admin);
+    await world.unit();
+    await world.driver();
+    const order = await world.order('urgent');
+    expect(order.status).toBe('dispatched');
+    const driverApi = testApp.api.as(await tokenFor('acme', 'driver'));
+    const walker = new Walker(driverApi, new Date(Date.now() - 60_000).toISOString(), 50);
+    await walker.catchUp();
+    expect(walker.latest.has(order.id)).toBe(false);
+
+    const own = await world.driver({ username: 'acme-driver' });
+    const moved = await dispatcher.post(`/dispatches/${order.dispatch?.id}/reassign`, {
+      driverId: own.id,
+    });
+    expect(moved.status).toBe(200);
+    await walker.until(() => walker.latest.has(order.id), 'the order reassigned to the driver');
+  });
+
   it('refuses a garbage cursor and paging that does not fit the feed with 400', async () => {
     const forged = (text: string) => Buffer.from(text).toString('base64url');
     for (const [query, field] of [

@@ -11,14 +11,13 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { RequestValidationException } from '../errors/validation';
+import { trim } from './dto-rules';
 
 /** An ERP's key of a record (`externalRef`): at most this many characters. */
 export const EXTERNAL_REF_MAX_LENGTH = 100;
 
 /** Printable text: no control characters (line breaks, tabs, NUL …). */
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
  * The problem with an ERP key, or null if it is a good one: trimmed, 1 to 100 characters, no

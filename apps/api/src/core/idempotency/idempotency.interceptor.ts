@@ -1,16 +1,13 @@
 import {
   type CallHandler,
   type ExecutionContext,
-  HttpStatus,
   Injectable,
   Logger,
   type NestInterceptor,
 } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
 import { DomainError } from '@dispatch/domain';
 import type { Request, Response } from 'express';
-import { defer, from, mergeMap, Observable, of } from 'rxjs';
+import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import type { Actor } from '../auth/actor';
 import { RequestValidationException } from '../errors/validation';
 import { withIdempotencyClaim, type IdempotencyClaim } from './idempotency-context';
@@ -52,10 +49,7 @@ function keyOf(header: string | string[] | undefined): string | undefined {
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger(IdempotencyInterceptor.name);
 
-  constructor(
-    private readonly keys: IdempotencyKeys,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly keys: IdempotencyKeys) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -71,10 +65,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
       subject: actor.subject,
       body: request.body as unknown,
     });
-    const defaultStatus =
-      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
-      (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
-
     return from(this.keys.begin(actor, key, fingerprint)).pipe(
       mergeMap((decision) => {
         switch (decision.kind) {
@@ -90,12 +80,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
               { retryAfterSeconds: 1, leaseSeconds: IDEMPOTENCY_LEASE_SECONDS },
             );
           case 'replay':
-            response.status(decision.status ?? defaultStatus);
+            // Without a recorded answer (the first attempt died after committing), the route's status.
+            if (decision.status !== null) response.status(decision.status);
             response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
             if (decision.location) response.setHeader('Location', decision.location);
             return of(decision.body);
           case 'run':
-            return this.run(actor, key, decision.claim, response, defaultStatus, next);
+            return this.run(actor, key, decision.claim, response, next);
         }
       }),
     );
@@ -106,7 +97,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     key: string,
     claimId: string,
     response: Response,
-    defaultStatus: number,
     next: CallHandler,
   ): Observable<unknown> {
     const claim: IdempotencyClaim = { key, claim: claimId, committed: false };
@@ -114,38 +104,26 @@ export class IdempotencyInterceptor implements NestInterceptor {
       withIdempotencyClaim(claim, () => next.handle().subscribe(subscriber)),
     );
     return handled.pipe(
-      mergeMap((body) =>
-        defer(async () => {
-          // A handler that chose its status (201 or 200 for an upsert) has set it already.
-          const status =
-            response.statusCode !== HttpStatus.OK ? response.statusCode : defaultStatus;
-          const location = response.getHeader('Location');
-          await this.keys.complete(actor, key, claimId, {
-            status,
-            location: typeof location === 'string' ? location : null,
-            body,
+      // Nest set the route's status before interceptors run; a handler may have changed it (an
+      // upsert's 201 or 200) and set a Location.
+      mergeMap(async (body) => {
+        const location = response.getHeader('Location');
+        await this.keys.complete(actor, key, claimId, {
+          status: response.statusCode,
+          location: typeof location === 'string' ? location : null,
+          body,
+        });
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        // Nothing committed: the key is free again, so the client may simply retry.
+        if (!claim.committed) {
+          await this.keys.release(actor, key, claimId).catch((releaseError: unknown) => {
+            this.logger.warn(`Idempotency-Key not released: ${String(releaseError)}`);
           });
-          return body;
-        }),
-      ),
-      (source) =>
-        new Observable<unknown>((subscriber) =>
-          source.subscribe({
-            next: (value) => subscriber.next(value),
-            complete: () => subscriber.complete(),
-            error: (error: unknown) => {
-              // Nothing committed: the key is free again, so the client may simply retry.
-              const settle = claim.committed
-                ? Promise.resolve()
-                : this.keys.release(actor, key, claimId);
-              settle
-                .catch((releaseError: unknown) =>
-                  this.logger.warn(`Idempotency-Key not released: ${String(releaseError)}`),
-                )
-                .finally(() => subscriber.error(error));
-            },
-          }),
-        ),
+        }
+        throw error;
+      }),
     );
   }
 }

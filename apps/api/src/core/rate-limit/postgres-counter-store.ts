@@ -14,7 +14,7 @@ export const RATE_LIMIT_TABLE = 'rate_limits';
 export class PostgresCounterStore implements SharedCounterStore {
   private readonly limiters: Record<LimitScope, RateLimiterPostgres>;
 
-  constructor(pool: Pool, limits: Readonly<Record<LimitScope, number>>, windowSeconds: number) {
+  constructor(pool: Pool, windowSeconds: number) {
     const limiter = (scope: LimitScope) =>
       new RateLimiterPostgres({
         storeClient: pool,
@@ -24,7 +24,8 @@ export class PostgresCounterStore implements SharedCounterStore {
         // The migration created it; the API's role may not create tables.
         tableCreated: true,
         keyPrefix: scope,
-        points: limits[scope],
+        // Never consulted: the instance decides against the shared total (SharedRateLimiter).
+        points: 1,
         duration: windowSeconds,
         // The sweep deletes from the whole table: one limiter runs it.
         clearExpiredByTimeout: scope === 'tenant',

@@ -3,6 +3,7 @@ import {
   assertTransition,
   BookingStatements,
   countAssignmentSql,
+  CURRENT_CHANGE_XID_SQL,
   type Dispatch,
   DispatchStatus,
   domainEvent,
@@ -447,7 +448,11 @@ export class DispatchEngine implements QueueServer {
          UPDATE dispatches SET equipment_id = $2, driver_id = $3, updated_at = now() WHERE id = $1
          RETURNING id, work_order_id, equipment_id, driver_id),
        booked_driver AS (
-         UPDATE drivers d SET active_dispatch_id = $1, ${countAssignmentSql('d')}, updated_at = now() WHERE $4 AND d.id = $3)
+         UPDATE drivers d SET active_dispatch_id = $1, ${countAssignmentSql('d')}, updated_at = now() WHERE $4 AND d.id = $3),
+       -- The order changed hands: it moves in the change feed (a driver who now sees it gets it).
+       touched_order AS (
+         UPDATE work_orders SET updated_at = now(), change_xid = ${CURRENT_CHANGE_XID_SQL}
+          WHERE id IN (SELECT work_order_id FROM moved))
        SELECT moved.id, wo.number, wo.external_ref, moved.work_order_id, e.id AS unit_id, e.code AS unit_code, d.id AS driver_id, d.name AS driver_name
          FROM moved JOIN work_orders wo ON wo.id = moved.work_order_id
          JOIN equipment e ON e.id = $2 JOIN drivers d ON d.id = $3`,

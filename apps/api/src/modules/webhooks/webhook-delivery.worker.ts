@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { domainEvent, Organization } from '@dispatch/domain';
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'rxjs';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { systemActor } from '../../core/auth/actor';
 import { AppConfig } from '../../core/config/app-config';
 import { EventOutbox } from '../../core/events/event-outbox.service';
@@ -94,7 +94,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     private readonly config: AppConfig,
   ) {}
 
-  get retrySchedule(): number[] {
+  /** Seconds before each retry, from WEBHOOK_RETRY_SCHEDULE_SECONDS. */
+  private get retrySchedule(): number[] {
     return this.config.WEBHOOK_RETRY_SCHEDULE_SECONDS.split(',').map((value) => Number(value));
   }
 
@@ -147,24 +148,23 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     for (const { slug, schemaName } of organizations) {
       if (this.closed) return;
       this.slugOfSchema.set(schemaName, slug);
-      const hasSubscriptions = await this.db.transaction(systemActor(slug), async (manager) => {
-        if (purge) await this.purge(manager);
-        const [row] = (await manager.query(
-          `SELECT EXISTS (SELECT 1 FROM webhook_subscriptions) AS some`,
-        )) as { some: boolean }[];
-        return row.some;
-      });
+      const tenant = { tenant: slug };
+      if (purge) {
+        await this.db.statement(
+          tenant,
+          (schema) => `DELETE FROM ${schema}.webhook_deliveries
+            WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)`,
+          [RETENTION_DAYS],
+        );
+      }
+      const [{ some: hasSubscriptions }] = await this.db.statement<{ some: boolean }>(
+        tenant,
+        (schema) => `SELECT EXISTS (SELECT 1 FROM ${schema}.webhook_subscriptions) AS some`,
+        [],
+      );
       if (hasSubscriptions) this.wake(slug);
       else this.subscribed.delete(slug);
     }
-  }
-
-  private async purge(manager: EntityManager): Promise<void> {
-    await manager.query(
-      `DELETE FROM webhook_deliveries
-        WHERE status <> 'pending' AND created_at < now() - make_interval(days => $1)`,
-      [RETENTION_DAYS],
-    );
   }
 
   /**
@@ -283,15 +283,16 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
 
   /** When the next delivery of a tenant falls due (retries, leases of other instances), if any. */
   async nextDue(slug: string): Promise<Date | null> {
-    return this.db.transaction(systemActor(slug), async (manager) => {
-      const [row] = (await manager.query(
-        `SELECT min(greatest(d.next_attempt_at, coalesce(d.locked_until, d.next_attempt_at))) AS due
-           FROM webhook_deliveries d
-           JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
-          WHERE d.status = 'pending'`,
-      )) as { due: Date | null }[];
-      return row.due;
-    });
+    const [row] = await this.db.statement<{ due: Date | null }>(
+      { tenant: slug },
+      (schema) => `
+        SELECT min(greatest(d.next_attempt_at, coalesce(d.locked_until, d.next_attempt_at))) AS due
+          FROM ${schema}.webhook_deliveries d
+          JOIN ${schema}.webhook_subscriptions s ON s.id = d.subscription_id AND s.enabled
+         WHERE d.status = 'pending'`,
+      [],
+    );
+    return row.due;
   }
 
   /** Signs and sends one claimed delivery, then records the attempt. */

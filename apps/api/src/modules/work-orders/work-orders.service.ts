@@ -357,11 +357,14 @@ export class WorkOrdersService {
         );
         let order: WorkOrder | undefined;
         if (!dispatch) {
-          await this.resolveReferences(manager, {
-            siteId: fields.siteId,
-            equipmentTypeId: fields.equipmentTypeId,
-            requiredQualificationIds: requirements,
-          });
+          // Ids the fast path did not take are checked here (those named by key already were).
+          if (!byExternalRef) {
+            await this.resolveReferences(manager, {
+              siteId: fields.siteId,
+              equipmentTypeId: fields.equipmentTypeId,
+              requiredQualificationIds: requirements,
+            });
+          }
           order = await manager.save(
             manager.create(WorkOrder, {
               ...fields,

@@ -15,9 +15,7 @@ import {
 import { EVENT_NAMES } from '@dispatch/domain';
 import { CreatorView } from '../../../core/http/creator-view';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
-import { OptionalText } from '../../../core/http/dto-rules';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { OptionalText, trim } from '../../../core/http/dto-rules';
 
 /** Event types a subscription may choose: the domain event catalogue. */
 export const SUBSCRIBABLE_EVENTS: readonly string[] = EVENT_NAMES;
