@@ -21,7 +21,10 @@ export interface RunningPostgres {
   /** Connection URL of the server's `postgres` database. */
   url: string;
   port: number;
+  /** Fast shutdown (sessions are terminated); a persistent server can be started again. */
   stop(): Promise<void>;
+  /** Starts a stopped persistent server again, on the same port and data. */
+  start(): Promise<void>;
 }
 
 const USER = 'postgres';
@@ -66,5 +69,6 @@ export async function startEmbeddedPostgres(
     url: serverUrl(options.port),
     port: options.port,
     stop: () => server.stop(),
+    start: () => server.start(),
   };
 }

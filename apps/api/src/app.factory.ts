@@ -1,5 +1,5 @@
 import { eventCatalogueSchemas } from '@dispatch/domain';
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/app-config';
 import { createValidationPipe } from './core/errors/validation';
+import { admissionControl } from './core/http/admission-control';
 import { RATE_LIMIT_HEADERS } from './core/rate-limit/rate-limit.guard';
 
 export const API_PREFIX = 'api/v1';
@@ -33,6 +34,22 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
+/** Logs refusals for a full instance at most every 10 s, with how many there were. */
+function refusalReporter(): (inFlight: number) => void {
+  const logger = new NestLogger('AdmissionControl');
+  let refused = 0;
+  let reportedAt = 0;
+  return (inFlight) => {
+    refused += 1;
+    if (Date.now() - reportedAt < 10_000) return;
+    logger.warn(
+      `At capacity (${inFlight} requests in progress): ${refused} request(s) refused with 503`,
+    );
+    refused = 0;
+    reportedAt = Date.now();
+  };
+}
+
 /** Builds the API (not listening yet): the same wiring serves main.ts, the tests and the OpenAPI export. */
 export async function createApp(
   config: AppConfig,
@@ -53,6 +70,13 @@ export async function createApp(
       .filter(Boolean),
     exposedHeaders: ['X-Request-Id', 'Content-Disposition', ...RATE_LIMIT_HEADERS],
   });
+  app.use(
+    admissionControl({
+      maxInFlight: config.MAX_IN_FLIGHT_REQUESTS,
+      retryAfterSeconds: config.UNAVAILABLE_RETRY_AFTER_SECONDS,
+      onRefused: refusalReporter(),
+    }),
+  );
   app.useBodyParser('json', { limit: '256kb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());

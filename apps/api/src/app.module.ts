@@ -16,6 +16,7 @@ import { EventsCoreModule } from './core/events/events-core.module';
 import { IdempotencyModule } from './core/idempotency/idempotency.module';
 import { MachineClientGuard } from './core/auth/machine-client.guard';
 import { RouteAccessGuard } from './core/auth/route-access.guard';
+import { VerifiedTokenCache } from './core/auth/verified-token-cache';
 import { AppConfig } from './core/config/app-config';
 import { ProblemFilter } from './core/errors/problem.filter';
 import { RateLimitGuard } from './core/rate-limit/rate-limit.guard';
@@ -60,6 +61,17 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             genReqId: requestIdOf,
+            // Every request binds its `req` to a child logger, serialized at once whatever the
+            // level: the line names the request, it does not copy its headers (serializing and
+            // redacting them took ~14 % of the API's CPU per request).
+            serializers: {
+              req: (request: IncomingMessage & { id?: unknown }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+              }),
+              res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
+            },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             customProps: (request) => ({
               tenant: (request as { actor?: { tenant?: string } }).actor?.tenant,
@@ -113,6 +125,7 @@ export class AppModule {
       ],
       providers: [
         { provide: AppConfig, useValue: config },
+        VerifiedTokenCache,
         // Order matters: authenticate (401; a deleted API client's token too), then authorize by
         // declared roles (deny by default, 403), then resolve the tenant.
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -123,7 +136,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: TenantGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [AppConfig],
+      exports: [AppConfig, VerifiedTokenCache],
     };
   }
 }

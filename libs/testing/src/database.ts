@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { DEV_API_LOGIN } from '@dispatch/domain';
+import { DEV_API_LOGIN, ensureApiLogin, provisionTenant } from '@dispatch/domain';
 import { Client } from 'pg';
+import { DEMO_TENANTS } from './tokens';
 import { testEnvironment } from './test-environment';
 
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -67,6 +68,27 @@ export async function queryDatabase<T extends Record<string, unknown>>(
       await client.query(`SELECT set_config('search_path', $1, false)`, [options.searchPath]);
     return (await client.query<T>(sql, params)).rows;
   });
+}
+
+/**
+ * Creates (or re-creates) a database on a server with the API's login role and the demo tenants
+ * `acme` and `globex` provisioned, no data: the suite's template, or a test's database on a server
+ * of its own.
+ */
+export async function createDemoDatabase(serverUrl: string, name: string): Promise<string> {
+  await withServer(serverUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+  const url = databaseUrl(serverUrl, name);
+  await ensureApiLogin(url);
+  for (const slug of DEMO_TENANTS) {
+    await provisionTenant(
+      { url },
+      { slug, name: slug === 'acme' ? 'Acme Construction' : 'Globex Utilities' },
+    );
+  }
+  return url;
 }
 
 export { withServer };

@@ -4,7 +4,6 @@
  * schemas, and a Keycloak with the repo's realm (its own, in memory, unless TEST_KEYCLOAK_URL names
  * a running one).
  */
-import { ensureApiLogin, provisionTenant } from '@dispatch/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +11,9 @@ import path from 'node:path';
 import { isKeycloakReady, startKeycloak } from '../../../tools/keycloak/keycloak';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the test harness drives the repo's own dev tooling
 import { freePort, startEmbeddedPostgres } from '../../../tools/postgres/embedded-postgres';
-import { databaseUrl, withServer } from './database';
+import { createDemoDatabase, withServer } from './database';
 import { publishTestEnvironment, type TestEnvironment } from './test-environment';
-import { DEMO_TENANTS, publishDemoTokens } from './tokens';
+import { publishDemoTokens } from './tokens';
 
 export interface TestInfrastructure {
   environment: TestEnvironment;
@@ -23,18 +22,7 @@ export interface TestInfrastructure {
 
 async function templateDatabase(serverUrl: string): Promise<string> {
   const name = `dispatch_test_template_${process.pid}`;
-  await withServer(serverUrl, async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  });
-  const url = databaseUrl(serverUrl, name);
-  await ensureApiLogin(url);
-  for (const slug of DEMO_TENANTS) {
-    await provisionTenant(
-      { url },
-      { slug, name: slug === 'acme' ? 'Acme Construction' : 'Globex Utilities' },
-    );
-  }
+  await createDemoDatabase(serverUrl, name);
   return name;
 }
 

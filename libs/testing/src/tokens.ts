@@ -48,10 +48,11 @@ export async function passwordToken(
   password = DEMO_PASSWORD,
   clientId = 'dispatch-cli',
   realm = 'dispatch',
+  keycloakUrl = testEnvironment().keycloakUrl,
 ): Promise<string> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await requestPasswordToken(username, password, clientId, realm);
+      return await requestPasswordToken(username, password, clientId, realm, keycloakUrl);
     } catch (error) {
       // A concurrent login elsewhere may have tripped the brute-force lock: it lifts after a few seconds.
       if (attempt >= 3 || !String(error).includes('Invalid user credentials')) throw error;
@@ -62,24 +63,22 @@ export async function passwordToken(
 
 async function requestPasswordToken(
   username: string,
-  password = DEMO_PASSWORD,
-  clientId = 'dispatch-cli',
-  realm = 'dispatch',
+  password: string,
+  clientId: string,
+  realm: string,
+  keycloakUrl: string,
 ): Promise<string> {
-  const response = await fetch(
-    `${testEnvironment().keycloakUrl}/realms/${realm}/protocol/openid-connect/token`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        client_id: clientId,
-        username,
-        password,
-        scope: 'openid',
-      }),
-    },
-  );
+  const response = await fetch(`${keycloakUrl}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: clientId,
+      username,
+      password,
+      scope: 'openid',
+    }),
+  });
   const body = (await response.json()) as { access_token?: string; error_description?: string };
   if (!response.ok || !body.access_token) {
     throw new Error(

@@ -36,7 +36,11 @@ export function applicationDataSourceOptions(options: DatabaseConnectionOptions)
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'dispatch-api',
     ...(options.ssl ? { ssl: options.ssl } : {}),
-    extra: { options: `-c search_path=${PLATFORM_SCHEMA}` },
+    extra: {
+      options: `-c search_path=${PLATFORM_SCHEMA}`,
+      // A server that does not answer fails the request (503) instead of holding it.
+      connectionTimeoutMillis: 5_000,
+    },
   };
 }
 

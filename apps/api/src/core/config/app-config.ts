@@ -188,6 +188,24 @@ export class AppConfig {
   @Max(10_000)
   RATE_LIMIT_SYNC_MILLISECONDS = 100;
 
+  /**
+   * Requests this instance works on at once; beyond that a request is refused at once with 503 and
+   * Retry-After instead of queuing behind the others (health checks and live streams are not
+   * counted). 0 admits everything.
+   */
+  @Transform(({ value }) => (value === undefined ? 64 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  MAX_IN_FLIGHT_REQUESTS = 64;
+
+  /** Retry-After (seconds) of a 503 for a full instance or an unreachable database. */
+  @Transform(({ value }) => (value === undefined ? 1 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -82,3 +82,61 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
       return undefined;
   }
 }
+
+/** SQLSTATEs of a server that is gone, going or full: the request may succeed when retried. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '58030']);
+/** Socket errors of a server that cannot be reached. */
+const UNREACHABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** What node-postgres says when its connection died or never came (it sets no code then). */
+const UNREACHABLE_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /Client has encountered a connection error and is not queryable/,
+  /Client was closed and is not queryable/,
+  /Connection is not established/,
+];
+
+/**
+ * Whether an error means PostgreSQL cannot be reached or is shutting down (rather than refusing
+ * this request): a connection exception (SQLSTATE class 08), a terminated session, too many
+ * connections, a refused or broken socket. TypeORM wraps the driver's error (`driverError`) and
+ * pg-pool may wrap it again (`cause`): the whole chain is looked at.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if (typeof current !== 'object') return false;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') {
+      if (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || UNREACHABLE_ERRNOS.has(code))
+        return true;
+    }
+    if (
+      typeof message === 'string' &&
+      UNREACHABLE_MESSAGES.some((pattern) => pattern.test(message))
+    )
+      return true;
+    const next = current as { driverError?: unknown; cause?: unknown; errors?: unknown[] };
+    // An AggregateError (a refused connection to each of localhost's addresses) holds the errnos.
+    current = next.driverError ?? next.cause ?? next.errors?.[0];
+  }
+  return false;
+}
+
+export function databaseUnavailableProblem(retryAfterSeconds: number): ProblemDetails {
+  return {
+    type: problemType('database-unavailable'),
+    title: 'Service unavailable',
+    status: 503,
+    detail: `The database cannot be reached at the moment; nothing was changed. Retry after ${retryAfterSeconds} s.`,
+    retryAfterSeconds,
+  };
+}

@@ -15,7 +15,12 @@ import {
   problemType,
   type ProblemDetails,
 } from './problem';
-import { problemFromDatabaseError } from './database-errors';
+import {
+  databaseUnavailableProblem,
+  isDatabaseUnavailable,
+  problemFromDatabaseError,
+} from './database-errors';
+import { AppConfig } from '../config/app-config';
 import { RequestValidationException } from './validation';
 
 interface BodyParserError {
@@ -52,6 +57,17 @@ function slugOfStatus(status: number): string {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  private outageReportedAt = 0;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** An outage fails every request alike: one line every 5 s, not one per request. */
+  private reportOutage(exception: unknown): void {
+    if (Date.now() - this.outageReportedAt < 5_000) return;
+    this.outageReportedAt = Date.now();
+    this.logger.warn(`Database unavailable: ${String(exception)}; answering 503`);
+  }
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
     const request = context.getRequest<Request & { id?: string }>();
@@ -59,7 +75,8 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     problem.requestId = request.id;
-    if (problem.status >= 500) {
+    if (problem.status === 503) this.reportOutage(exception);
+    else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
     }
     if (response.headersSent) return;
@@ -116,6 +133,9 @@ export class ProblemFilter implements ExceptionFilter {
         detail: exception.message,
       };
     }
+    // An outage is 503 whichever query met it (TypeORM's wrapper or pg-pool's bare error).
+    if (isDatabaseUnavailable(exception))
+      return databaseUnavailableProblem(this.config.UNAVAILABLE_RETRY_AFTER_SECONDS);
     if (exception instanceof QueryFailedError) {
       const problem = problemFromDatabaseError(exception);
       if (problem) return problem;

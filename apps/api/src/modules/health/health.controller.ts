@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { AppConfig } from '../../core/config/app-config';
 import { PublicRoute } from '../../core/auth/route-access';
+import { VerifiedTokenCache } from '../../core/auth/verified-token-cache';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly config: AppConfig,
+    private readonly tokens: VerifiedTokenCache,
   ) {}
 
   /** The process is up and serving HTTP. */
@@ -27,7 +29,11 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** The API can do its work: the database answers and the identity provider publishes its realm. */
+  /**
+   * The API can do its work: the database answers, and tokens can be verified — the realm's
+   * signing keys are in memory (Keycloak being down then only stops new logins: it is reported,
+   * not failed on, so a Keycloak outage does not take every instance out of the load balancer).
+   */
   @Get('ready')
   @PublicRoute()
   @HealthCheck()
@@ -41,11 +47,21 @@ export class HealthController {
 
   private async keycloakCheck(realmDocument: string) {
     const indicator = this.indicators.check('keycloak');
+    let reachable: { reachable: boolean; message?: string };
     try {
       const response = await fetch(realmDocument, { signal: AbortSignal.timeout(3000) });
-      return response.ok ? indicator.up() : indicator.down({ httpStatus: response.status });
+      reachable = response.ok
+        ? { reachable: true }
+        : { reachable: false, message: `HTTP ${response.status}` };
     } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+      reachable = {
+        reachable: false,
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
+    const signingKeysKnown = this.tokens.signingKeysKnown;
+    return reachable.reachable || signingKeysKnown
+      ? indicator.up({ ...reachable, signingKeysKnown })
+      : indicator.down({ ...reachable, signingKeysKnown });
   }
 }

@@ -1,0 +1,59 @@
+import { passwordToken, testEnvironment } from '@dispatch/testing';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/**
+ * Keycloak is reached through a proxy the test controls (the API and the logins both use it, so
+ * the tokens' issuer is the proxy's address); closing the proxy takes Keycloak off the network.
+ */
+describe('Keycloak unreachable', () => {
+  let proxy: TcpProxy;
+  let app: TestApp;
+  const login = (username: string) =>
+    passwordToken(username, undefined, undefined, undefined, proxy.url);
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy(Number(new URL(testEnvironment().keycloakUrl).port));
+    app = await startTestApp({ config: { KEYCLOAK_URL: proxy.url } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+  });
+
+  it('keeps verifying tokens with the realm keys it holds; only new logins fail', async () => {
+    const dispatcherToken = await login('acme-dispatcher');
+    // Issued before the outage but never shown to the API: verified with the held keys, not remembered.
+    const viewerToken = await login('acme-viewer');
+    const dispatcher = app.api.as(dispatcherToken);
+    expect((await dispatcher.get('/qualifications')).status).toBe(200);
+
+    await proxy.close();
+    await expect(login('acme-admin')).rejects.toThrow();
+
+    expect((await dispatcher.get('/work-orders?limit=5')).status).toBe(200);
+    const created = await dispatcher.post('/qualifications', {
+      code: 'KC-DOWN',
+      name: 'Made while Keycloak was down',
+    });
+    expect(created.status).toBe(403); // a dispatcher may not: authorization still applies
+    const viewer = app.api.as(viewerToken);
+    expect((await viewer.get('/work-orders?limit=5')).status).toBe(200);
+    expect((await viewer.post('/work-orders', {})).status).toBe(403);
+
+    // A forged signature is still refused: nothing is taken on trust while Keycloak is away.
+    const [header, payload, signature] = dispatcherToken.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, -4)}AAAA`;
+    expect((await app.api.as(forged).get('/work-orders')).status).toBe(401);
+
+    // Ready: the instance can still do its work, and says Keycloak is unreachable.
+    const ready = await app.root.get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.keycloak).toMatchObject({
+      status: 'up',
+      reachable: false,
+      signingKeysKnown: true,
+    });
+  });
+});
