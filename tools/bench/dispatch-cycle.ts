@@ -9,12 +9,15 @@
  *    (tools/bench/limit, minimal-limit.ts), in a throw-away database on the same PostgreSQL server.
  * 3. The product's statements and transactions as raw SQL through pgbench on the same server.
  *    Printed with the ratios product statements / limit and HTTP / product statements.
- * 4. p50/p99 latency of work-order creation at 50 and 500 concurrent connections.
+ * 4. p50/p99 latency of work-order creation at 100 and 1000 concurrent connections
+ *    (`--latency-connections 100,1000`), refusals by admission control (503) counted apart.
  * 5. The API's peak resident memory over the run.
  *
  * `--sql-only` skips 1, 4 and 5 (the API still runs, to set up the tenant's data); `--http-only`
  * stops after 1. `--idempotency-keys` sends every write of 1 with a fresh Idempotency-Key;
- * `--webhooks` subscribes a local receiver to the cycle's events during 1 and prints the delivery
+ * `--peer` also drives the API and the seeds' Flask peer (tools/bench/peer-flask; needs Debian's
+ * python3-flask python3-psycopg2 python3-jwt gunicorn and psql) with one load generator
+ * (tools/bench/cycles.mjs) and prints the ratio. `--webhooks` subscribes a local receiver to the cycle's events during 1 and prints the delivery
  * latency (event → receiver) and how long the deliveries took to drain after the run.
  *
  * Starts its own embedded PostgreSQL (or uses the server TEST_DATABASE_URL names) and in-memory
@@ -52,6 +55,13 @@ const WEBHOOKS = process.argv.includes('--webhooks');
 /** Every write carries a fresh Idempotency-Key, as a careful ERP client sends them (its cost). */
 const IDEMPOTENCY_KEYS = process.argv.includes('--idempotency-keys');
 const WORKERS = option('workers', 16);
+/** Also run the seeds' Flask peer (tools/bench/peer-flask) and the API through the same load generator. */
+const PEER = process.argv.includes('--peer');
+const LATENCY_CONNECTIONS = (
+  process.argv[process.argv.indexOf('--latency-connections') + 1] ?? ''
+).includes(',')
+  ? process.argv[process.argv.indexOf('--latency-connections') + 1].split(',').map(Number)
+  : [100, 1000];
 const POOL = option('pool', 20);
 const ROUNDS = option('rounds', 3);
 
@@ -209,6 +219,17 @@ function rawSqlCycles(
   return { perSecond: tps, output };
 }
 
+/** p-th percentile (0–1) of sorted milliseconds, or NaN when there are none. */
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/**
+ * Work-order creation at `connections` concurrent connections for 10 s: latency of the admitted
+ * (2xx) answers and of the refusals (503, admission control) counted apart, and anything else.
+ */
 async function creationLatency(
   baseUrl: string,
   token: string,
@@ -216,7 +237,10 @@ async function creationLatency(
   typeId: string,
   connections: number,
 ) {
-  const result = await autocannon({
+  const admitted: number[] = [];
+  const refused: number[] = [];
+  const other = new Map<number, number>();
+  const instance = autocannon({
     url: `${baseUrl}/api/v1/work-orders`,
     method: 'POST',
     connections,
@@ -224,12 +248,23 @@ async function creationLatency(
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ title: 'Latency', siteId, equipmentTypeId: typeId, priority: 'low' }),
   });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
+    if (statusCode >= 200 && statusCode < 300) admitted.push(ms);
+    else if (statusCode === 503) refused.push(ms);
+    else other.set(statusCode, (other.get(statusCode) ?? 0) + 1);
+  });
+  const result = await instance;
+  admitted.sort((a, b) => a - b);
+  refused.sort((a, b) => a - b);
   return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requestsPerSecond: result.requests.average,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    admitted: admitted.length,
+    p50: percentile(admitted, 0.5),
+    p99: percentile(admitted, 0.99),
+    createdPerSecond: admitted.length / 10,
+    refused: refused.length,
+    refusedP99: percentile(refused, 0.99),
+    other: Object.fromEntries(other),
+    errors: result.errors + result.timeouts,
   };
 }
 
@@ -269,7 +304,9 @@ async function main(): Promise<void> {
   let typeId = '';
   let keptScript = '';
   try {
+    const spawnedAt = performance.now();
     await api.start();
+    const coldStartMs = performance.now() - spawnedAt;
     const admin = new ApiClient(`${api.baseUrl}/api/v1`, await passwordToken('acme-admin'));
     const dispatcherToken = await passwordToken('acme-dispatcher');
     const dispatcher = admin.as(dispatcherToken);
@@ -333,6 +370,44 @@ async function main(): Promise<void> {
         await receiver.close();
       }
     }
+    if (PEER) {
+      // One load generator (tools/bench/cycles.mjs, a separate process) for both, back to back.
+      const through = (script: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+        const run = spawnSync(script, args, { encoding: 'utf8', env });
+        const output = `${run.stdout}${run.stderr}`;
+        return { rate: Number(/cycles_per_s ([\d.]+)/.exec(output)?.[1] ?? NaN), output };
+      };
+      const product = through(process.execPath, [
+        path.join(__dirname, 'cycles.mjs'),
+        ...['--base', `${api.baseUrl}/api/v1`, '--token', dispatcherToken],
+        ...['--c', String(WORKERS), '--s', String(SECONDS), '--profile', 'dispatch'],
+        ...['--body', JSON.stringify({ siteId, equipmentTypeId: typeId })],
+        ...['--steps', STEPS.join(',')],
+      ]);
+      const server = new URL(infrastructure.environment.databaseServerUrl);
+      const peer = through(
+        'bash',
+        [path.join(__dirname, 'peer-flask/run.sh'), String(WORKERS), String(SECONDS)],
+        {
+          ...process.env,
+          PROFILE: 'flask5',
+          PEER_PORT: String(await freePort()),
+          PGHOST: server.hostname,
+          PGPORT: server.port || '5432',
+          PGUSER: decodeURIComponent(server.username),
+          PGPASSWORD: decodeURIComponent(server.password),
+        },
+      );
+      console.log(
+        `\nThe same five-step cycle through one load generator (cycles.mjs), ${WORKERS} workers`,
+      );
+      console.log(`  API: ${product.rate.toFixed(1)} cycles/s`);
+      console.log(
+        `  the seeds' Flask peer (Flask + gunicorn + psycopg2): ${peer.rate.toFixed(1)} cycles/s`,
+      );
+      console.log(`  API / Flask peer: ${ratio(product.rate, peer.rate)}`);
+      if (Number.isNaN(peer.rate)) console.log(peer.output.slice(-2000));
+    }
     if (!ONLY_HTTP) {
       // The statements alone: the API (its audit sealer, its sweeps) stops before they are measured.
       await api.stop();
@@ -376,8 +451,10 @@ async function main(): Promise<void> {
     if (!SQL_ONLY) {
       // After the SQL rounds (which ran without it), on a fresh API process.
       if (!ONLY_HTTP) await api.start();
-      console.log('\nWork-order creation latency (10s each; orders queue once units run out)');
-      for (const connections of [50, 500]) {
+      console.log(
+        '\nWork-order creation latency (10s each; orders queue once units run out; 503 = refused by admission control)',
+      );
+      for (const connections of LATENCY_CONNECTIONS) {
         const latency = await creationLatency(
           api.baseUrl,
           dispatcherToken,
@@ -386,9 +463,13 @@ async function main(): Promise<void> {
           connections,
         );
         console.log(
-          `  ${String(connections).padStart(3)} connections: p50 ${latency.p50} ms, p99 ${latency.p99} ms, ${latency.requestsPerSecond.toFixed(0)} req/s, non-2xx ${latency.non2xx}, errors ${latency.errors}`,
+          `  ${String(connections).padStart(4)} connections: created ${latency.admitted} (${latency.createdPerSecond.toFixed(0)}/s) p50 ${latency.p50} ms, p99 ${latency.p99} ms; refused 503 ${latency.refused} (p99 ${latency.refusedP99} ms); other ${JSON.stringify(latency.other)}, errors ${latency.errors}`,
         );
       }
+      const readyIn = /ready in ([\d.]+)s/.exec(api.output)?.[1];
+      console.log(
+        `\nAPI cold start: first answer ${coldStartMs.toFixed(0)} ms after spawn (it reports ready in ${readyIn ?? '?'} s)`,
+      );
       console.log(
         `\nAPI peak RSS: ${Math.max(cyclesRss, peakRss(api.pid)).toFixed(0)} MB (the HTTP cycles' process and the latency runs')`,
       );

@@ -10,7 +10,10 @@ describe('dispatch engine under concurrency', () => {
   let dispatcher: ApiClient;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({
+      // 200 simultaneous orders on purpose: the engine under contention, not admission control.
+      config: { MAX_IN_FLIGHT_REQUESTS: '0' },
+    });
     admin = testApp.api.as(await tokenFor('acme', 'admin'));
     dispatcher = testApp.api.as(await tokenFor('acme', 'dispatcher'));
   });

@@ -95,6 +95,10 @@ const UNREACHABLE_ERRNOS = new Set([
   'ENETUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'ECONNABORTED',
+  // A write on a socket the server has just closed, before the client noticed.
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
 ]);
 /** What node-postgres says when its connection died or never came (it sets no code then). */
 const UNREACHABLE_MESSAGES = [
@@ -136,7 +140,7 @@ export function databaseUnavailableProblem(retryAfterSeconds: number): ProblemDe
     type: problemType('database-unavailable'),
     title: 'Service unavailable',
     status: 503,
-    detail: `The database cannot be reached at the moment; nothing was changed. Retry after ${retryAfterSeconds} s.`,
+    detail: `The database cannot be reached at the moment; retry after ${retryAfterSeconds} s (with the same Idempotency-Key, a write is then done exactly once).`,
     retryAfterSeconds,
   };
 }

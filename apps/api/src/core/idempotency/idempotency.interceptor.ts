@@ -117,13 +117,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
       catchError(async (error: unknown) => {
         // Nothing committed: the key is free again, so the client may simply retry.
-        if (!claim.committed) {
-          await this.keys.release(actor, key, claimId).catch((releaseError: unknown) => {
-            this.logger.warn(`Idempotency-Key not released: ${String(releaseError)}`);
-          });
-        }
+        if (!claim.committed) await this.release(actor, key, claimId);
         throw error;
       }),
     );
+  }
+
+  /**
+   * Frees the key of work that did not commit. When that fails too (the database went away
+   * mid-request), it is tried again every second until it works or the claim's lease has run out
+   * anyway, so a client retrying after an outage is not told "in progress" for the whole lease.
+   * Only this claim, and only if its work did not commit after all, is released.
+   */
+  private async release(actor: Actor, key: string, claimId: string, attempt = 1): Promise<void> {
+    try {
+      await this.keys.release(actor, key, claimId);
+    } catch (error) {
+      if (attempt === 1) this.logger.warn(`Idempotency-Key not released yet: ${String(error)}`);
+      if (attempt >= IDEMPOTENCY_LEASE_SECONDS) return;
+      setTimeout(() => void this.release(actor, key, claimId, attempt + 1), 1_000).unref();
+    }
   }
 }

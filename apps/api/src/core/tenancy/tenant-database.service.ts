@@ -44,6 +44,19 @@ export interface TransactionOptions {
 }
 
 /**
+ * The transaction's connection closed under it (PostgreSQL stopped, the network cut): the
+ * transaction is gone with it — PostgreSQL rolls back what a lost session had not committed.
+ * SQLSTATE 08006, connection failure, so it is answered as the database being unavailable.
+ */
+export class DatabaseConnectionLost extends Error {
+  readonly code = '08006';
+
+  constructor(cause: unknown) {
+    super(`The database connection was lost mid-transaction: ${String(cause)}`, { cause });
+  }
+}
+
+/**
  * The only door to tenant data: runs work in one transaction whose search_path is the caller's
  * tenant schema. `SET LOCAL` semantics (set_config(..., true)) end with the transaction, so a
  * pooled connection never carries one tenant's schema into another tenant's request.
@@ -86,6 +99,11 @@ export class TenantDatabase implements OnApplicationShutdown {
     const client = (await runner.connect()) as PoolClient;
     const manager = runner.manager;
     let open = false;
+    // typeorm gives up a runner whose connection fails, and the work's next query then fails
+    // with its own error: knowing the connection went lets the caller hear "unavailable" (503).
+    let connectionLost = false;
+    const onConnectionLost = () => (connectionLost = true);
+    client.on('error', onConnectionLost).on('end', onConnectionLost);
     this.outbox.open(manager);
     try {
       const opening = [`BEGIN`, `SELECT set_config('search_path', '"${schema}"', true)`];
@@ -111,9 +129,11 @@ export class TenantDatabase implements OnApplicationShutdown {
       if (flush) this.outbox.announce(schema);
       return value;
     } catch (error) {
+      if (connectionLost) throw new DatabaseConnectionLost(error);
       if (open) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      client.off('error', onConnectionLost).off('end', onConnectionLost);
       (runner as { isTransactionActive: boolean }).isTransactionActive = false;
       this.outbox.discard(manager);
       await runner.release();
