@@ -38,6 +38,13 @@ export class PostgresCounterStore implements SharedCounterStore {
     key: string,
     hits: number,
   ): Promise<{ total: number; msBeforeReset: number }> {
+    if (hits === 0) {
+      // A read of the shared total (a key near its limit that had no new hits here).
+      const current = await this.limiters[scope].get(key);
+      return current
+        ? { total: current.consumedPoints, msBeforeReset: current.msBeforeNext }
+        : { total: 0, msBeforeReset: 0 };
+    }
     // `penalty` adds points without refusing: the decision is the instance's, on the total.
     const answer = await this.limiters[scope].penalty(key, hits);
     return { total: answer.consumedPoints, msBeforeReset: answer.msBeforeNext };

@@ -51,7 +51,8 @@ interface Counter {
  *
  * Precision: a key may pass its limit by what the other instances admitted for it that this one
  * has not seen yet — their hits of the last one to two reconciliation intervals (not yet reported
- * by them, or reported after this instance last read the total). One instance alone is exact.
+ * by them, or reported after this instance last read the total; a key past half its limit is read
+ * every interval, new hits or not). One instance alone is exact.
  * When the store fails, each instance goes on counting alone: the limits then hold per instance.
  */
 export class SharedRateLimiter {
@@ -92,7 +93,13 @@ export class SharedRateLimiter {
   }
 
   private async reconcileOnce(): Promise<void> {
-    const due = [...this.counters.values()].filter((counter) => counter.unsent > 0);
+    const now = this.now();
+    // Keys with new hits report them; keys past half their limit read the shared total even
+    // without, so an instance learns within one interval that the others used a key up.
+    const due = [...this.counters.values()].filter(
+      (counter) =>
+        counter.unsent > 0 || (counter.resetAt > now && this.used(counter) * 2 >= counter.limit),
+    );
     const failures: unknown[] = [];
     await Promise.all(
       due.map(async (counter) => {

@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isDatabaseUnavailable } from '../../core/errors/database-errors';
 import { type ChainedEvent, GENESIS_HASH, Organization, sealHash } from '@dispatch/domain';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Actor, systemActor } from '../../core/auth/actor';
@@ -61,7 +62,12 @@ export class AuditChain implements OnApplicationBootstrap, OnApplicationShutdown
     this.timer = setInterval(() => {
       this.running ??= this.sealAll()
         .then(() => undefined)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Audit sealing failed'))
+        .catch((error: unknown) =>
+          // An outage is reported by every part that meets it; this one only says it waits.
+          isDatabaseUnavailable(error)
+            ? this.logger.warn(`Audit sealing waits for the database: ${String(error)}`)
+            : this.logger.error({ err: error }, 'Audit sealing failed'),
+        )
         .finally(() => (this.running = undefined));
     }, this.config.AUDIT_SEAL_MILLISECONDS);
     this.timer.unref();

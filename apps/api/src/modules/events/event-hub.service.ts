@@ -198,6 +198,9 @@ export class EventHub implements OnApplicationBootstrap, OnApplicationShutdown {
         : {}),
     });
     client.on('notification', (message) => {
+      // Its own wake-ups (sent on this connection) come back too: this instance read already.
+      // (@types/pg omits the backend's process id that node-postgres keeps on the client.)
+      if (message.processId === (client as Client & { processID?: number }).processID) return;
       const schema = message.payload ?? '';
       if (!SCHEMA_PATTERN.test(schema)) return;
       this.read(schema);

@@ -84,12 +84,27 @@ describe('shared rate limiter', () => {
     expect(second.take([CLIENT])).toMatchObject({ allowed: true, remaining: 0 });
     expect(second.take([CLIENT]).allowed).toBe(false);
     await second.reconcile();
+    // The first had admitted nothing since, but its key is past half the limit: it reads the
+    // shared total all the same, and refuses.
     await first.reconcile();
-    // The first learns only when it reports again: until then it may admit one interval's worth.
+    expect(first.take([CLIENT]).allowed).toBe(false);
+    expect(store.rows.get('client:acme:dispatch-cli:u1')?.total).toBe(5);
+  });
+
+  it('reads a key that is not near its limit only when it has hits to report', async () => {
+    const first = instance();
+    const second = instance();
+    first.take([CLIENT]);
+    await first.reconcile();
+    const calls = store.calls;
+    for (let index = 0; index < 4; index += 1) second.take([CLIENT]);
+    await second.reconcile();
+    // 1 of 5 seen here: no read; it may admit what the other used up until it reports again.
+    await first.reconcile();
+    expect(store.calls).toBe(calls + 1);
     expect(first.take([CLIENT]).allowed).toBe(true);
     await first.reconcile();
     expect(first.take([CLIENT]).allowed).toBe(false);
-    expect(store.rows.get('client:acme:dispatch-cli:u1')?.total).toBe(6);
   });
 
   it('reports nothing when nothing was admitted, and forgets counters whose window ended', async () => {
