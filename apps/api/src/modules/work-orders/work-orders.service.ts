@@ -356,6 +356,7 @@ export class WorkOrdersService {
           (row) => created(workOrderFromRow(manager, row)),
         );
         let order: WorkOrder | undefined;
+        let blockedBy: WorkOrderDetailView['blockedBy'] = [];
         if (!dispatch) {
           // Ids the fast path did not take are checked here (those named by key already were).
           if (!byExternalRef) {
@@ -374,6 +375,10 @@ export class WorkOrdersService {
           );
           await this.insertRequirements(manager, order.id, requirements);
           created(order);
+          // What it would wait for, read before the decide lock that the engine's last look
+          // takes: every other order about to be queued waits while that lock is held, and the
+          // explanation is advice (stale only if that look dispatches it, and then unused).
+          blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
           dispatch = await this.engine.queueOrDispatch(manager, actor, order.id);
         }
         const result = view as WorkOrderDetailView;
@@ -386,7 +391,7 @@ export class WorkOrdersService {
             status: dispatch.status,
           };
         } else if (order) {
-          result.blockedBy = (await this.explainer.explain(manager, [order])).get(order.id) ?? [];
+          result.blockedBy = blockedBy;
           this.outbox.append(
             manager,
             actor,
