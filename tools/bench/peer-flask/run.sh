@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); c=${1:-8}; s=${2:-15}
 work=$(mktemp -d)
 psql -q -d postgres -c "DROP DATABASE IF EXISTS dispatch_peer" -c "CREATE DATABASE dispatch_peer" >/dev/null
-psql -q -d dispatch_peer -f "$here/schema.sql" >/dev/null 2>&1
+psql -q -d dispatch_peer -f "$here/../limit/schema.sql" >/dev/null 2>&1
 openssl genrsa -out "$work/key.pem" 2048 2>/dev/null; openssl rsa -in "$work/key.pem" -pubout -out "$work/pub.pem" 2>/dev/null
 tok=$(node -e '
 const c=require("crypto"),k=require("fs").readFileSync(process.argv[1]);
