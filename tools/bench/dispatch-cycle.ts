@@ -375,9 +375,13 @@ async function main(): Promise<void> {
       SCHEDULE_SWEEP_SECONDS: '0',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     },
-    process.env.BENCH_CPU_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
-      : [],
+    [
+      ...(process.env.BENCH_CPU_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+        : []),
+      // BENCH_NODE_ARGS="--trace-gc …": more flags for the API's node (its output: BENCH_API_LOG).
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   );
   let siteId = '';
   let typeId = '';
@@ -559,6 +563,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await api.stop();
+    if (process.env.BENCH_API_LOG) writeFileSync(process.env.BENCH_API_LOG, api.output);
     // BENCH_KEEP=<file>: keep the database and write the product's pgbench script there, to
     // measure changes to the statements with pgbench alone (TEST_DATABASE_URL servers only).
     keptScript = productCycleScript({ agingSeconds: 30 * 60, leadMinutes: 60 }, siteId, typeId);
