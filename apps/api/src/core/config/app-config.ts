@@ -191,13 +191,14 @@ export class AppConfig {
   /**
    * Requests this instance works on at once; beyond that a request is refused at once with 503 and
    * Retry-After instead of queuing behind the others (health checks and live streams are not
-   * counted). 0 admits everything.
+   * counted). 0 admits everything. About three per database connection: more would only wait
+   * for one (measured: at 1000 clients, p99 0.8 s with 32, 1.5 s with 64, similar throughput).
    */
-  @Transform(({ value }) => (value === undefined ? 64 : Number(value)))
+  @Transform(({ value }) => (value === undefined ? 32 : Number(value)))
   @IsInt()
   @Min(0)
   @Max(100_000)
-  MAX_IN_FLIGHT_REQUESTS = 64;
+  MAX_IN_FLIGHT_REQUESTS = 32;
 
   /** Retry-After (seconds) of a 503 for a full instance or an unreachable database. */
   @Transform(({ value }) => (value === undefined ? 1 : Number(value)))
