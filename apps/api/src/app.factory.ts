@@ -74,6 +74,7 @@ export async function createApp(
     admissionControl({
       maxInFlight: config.MAX_IN_FLIGHT_REQUESTS,
       retryAfterSeconds: config.UNAVAILABLE_RETRY_AFTER_SECONDS,
+      streamPath: `/${API_PREFIX}/events`,
       onRefused: refusalReporter(),
     }),
   );

@@ -1,6 +1,7 @@
 import { type HttpResult, queryDatabase, tokenFor } from '@dispatch/testing';
 import { Client } from 'pg';
 import { Fixtures } from './support/fixtures';
+import { EventStream } from './support/sse';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const MAX_IN_FLIGHT = 4;
@@ -19,7 +20,8 @@ describe('admission control: a bounded number of requests in flight', () => {
 
   it('refuses a burst beyond the bound at once with 503 and Retry-After, and every admitted request succeeds', async () => {
     const admin = app.api.as(await tokenFor('acme', 'admin'));
-    const dispatcher = app.api.as(await tokenFor('acme', 'dispatcher'));
+    const dispatcherToken = await tokenFor('acme', 'dispatcher');
+    const dispatcher = app.api.as(dispatcherToken);
     const fixtures = new Fixtures(admin);
     const site = await fixtures.site();
     const type = await fixtures.equipmentType();
@@ -59,8 +61,11 @@ describe('admission control: a bounded number of requests in flight', () => {
       );
       refused = answered.filter((result): result is HttpResult & { ms: number } => !!result);
       expect(refused).toHaveLength(BURST - MAX_IN_FLIGHT);
-      // Health probes are not counted: the instance still says it is alive.
+      // Health probes and the live stream are not counted: they still get through.
       expect((await app.root.get('/health/live')).status).toBe(200);
+      const stream = await EventStream.open(`${app.api.baseUrl}/events`, dispatcherToken);
+      expect(stream.status).toBe(200);
+      stream.close();
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();

@@ -5,24 +5,25 @@ export interface AdmissionOptions {
   /** Requests worked on at once; 0 admits everything. */
   maxInFlight: number;
   retryAfterSeconds: number;
+  /** The live stream's path (`GET`): not counted, it stays open for hours. */
+  streamPath: string;
   /** Called for each refusal (to count and log them). */
   onRefused?: (inFlight: number) => void;
 }
 
-/** Not counted: probes must answer under load, and a live stream stays open for hours. */
-function isExempt(request: Request): boolean {
-  const path = request.path;
-  return path.startsWith('/health/') || (request.method === 'GET' && path === '/api/v1/events');
-}
-
 /**
- * Admission control, the first middleware of the app: at most `maxInFlight` requests are worked
- * on at once, and one more is answered at once with 503 problem+json and Retry-After, before its
- * token, body or database is touched, so it writes nothing and costs next to nothing. Queuing it
- * instead would only lengthen every admitted request's wait (for a database connection, mostly).
+ * Admission control, right after CORS (so a browser can read a refusal) and before anything else:
+ * at most `maxInFlight` requests are worked on at once, and one more is answered at once with 503
+ * problem+json and Retry-After, before its token, body or database is touched, so it writes
+ * nothing and costs next to nothing. Queuing it instead would only lengthen every admitted
+ * request's wait (for a database connection, mostly). Health probes are not counted: they must
+ * answer under load.
  */
 export function admissionControl(options: AdmissionOptions) {
   let inFlight = 0;
+  const isExempt = (request: Request) =>
+    request.path.startsWith('/health/') ||
+    (request.method === 'GET' && request.path === options.streamPath);
   return (request: Request, response: Response, next: NextFunction): void => {
     if (options.maxInFlight <= 0 || isExempt(request)) return next();
     if (inFlight >= options.maxInFlight) {
