@@ -24,14 +24,21 @@ describe('Keycloak unreachable', () => {
 
   it('keeps verifying tokens with the realm keys it holds; only new logins fail', async () => {
     const dispatcherToken = await login('acme-dispatcher');
-    // Issued before the outage but never shown to the API: verified with the held keys, not remembered.
     const viewerToken = await login('acme-viewer');
+    // No token has been shown to the API yet: the keys it holds are the ones it fetched at start.
+    for (let waited = 0; ; waited += 100) {
+      const ready = await app.root.get('/health/ready');
+      if (ready.body?.info?.keycloak?.signingKeysKnown === true) break;
+      if (waited > 10_000) throw new Error('the API did not fetch the realm keys at start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const dispatcher = app.api.as(dispatcherToken);
-    expect((await dispatcher.get('/qualifications')).status).toBe(200);
 
     await proxy.close();
     await expect(login('acme-admin')).rejects.toThrow();
 
+    // Verified with the keys fetched at start, then remembered.
+    expect((await dispatcher.get('/qualifications')).status).toBe(200);
     expect((await dispatcher.get('/work-orders?limit=5')).status).toBe(200);
     const created = await dispatcher.post('/qualifications', {
       code: 'KC-DOWN',

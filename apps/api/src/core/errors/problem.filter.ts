@@ -75,7 +75,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     problem.requestId = request.id;
-    if (problem.status === 503) this.reportOutage(exception);
+    if (problem.type === problemType('database-unavailable')) this.reportOutage(exception);
     else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
     }
