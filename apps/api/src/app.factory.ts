@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { eventCatalogueSchemas } from '@dispatch/domain';
 import { type INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -56,6 +57,14 @@ export async function createApp(
   options: { logs?: boolean; connectDatabase?: boolean } = {},
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? {
+          httpsOptions: {
+            cert: readFileSync(config.TLS_CERT_FILE),
+            key: readFileSync(config.TLS_KEY_FILE),
+          },
+        }
+      : {}),
     bufferLogs: true,
     abortOnError: false,
     // JSON only: Nest's default parsers would also try urlencoded bodies on every request.

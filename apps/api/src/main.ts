@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   await app.listen(config.PORT, '0.0.0.0');
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
   console.log(
-    `Dispatch API listening on http://localhost:${config.PORT}/api/v1 (docs /api/docs), ready in ${seconds}s`,
+    `Dispatch API listening on ${config.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${config.PORT}/api/v1 (docs /api/docs), ready in ${seconds}s`,
   );
 }
 

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { KEYCLOAK_INSTANCE } from 'nest-keycloak-connect';
+import { AppConfig, keycloakBackchannelUrl } from '../config/app-config';
 
 /** The parts of keycloak-connect's Token this cache reads. */
 interface KeycloakToken {
@@ -19,6 +20,8 @@ interface KeycloakToken {
 interface GrantManager {
   validateToken(token: KeycloakToken | undefined, expectedType: string): Promise<KeycloakToken>;
   rotation: {
+    /** The realm URL the keys are fetched from (the issuer is checked against the grant manager's own). */
+    realmUrl: string;
     jwks: unknown[];
     lastTimeRequesTime: number;
     retrieveJWKs(): Promise<{ keys: unknown[] }>;
@@ -43,6 +46,8 @@ const KEY_PREFETCH_RETRY_MS = 5_000;
  * - The realm's signing keys are fetched at start (and retried until they are), and keycloak-connect
  *   keeps them in memory: with Keycloak down, tokens signed by a known key keep being verified;
  *   only new logins (and a key the API has never seen) fail.
+ * - Behind a reverse proxy the keys are fetched from KEYCLOAK_INTERNAL_URL, while tokens must still
+ *   name the public KEYCLOAK_URL as their issuer.
  */
 @Injectable()
 export class VerifiedTokenCache implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,10 +57,12 @@ export class VerifiedTokenCache implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(KEYCLOAK_INSTANCE) private readonly keycloak: { grantManager: GrantManager },
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     const grantManager = this.keycloak.grantManager;
+    grantManager.rotation.realmUrl = `${keycloakBackchannelUrl(this.config)}/realms/${this.config.KEYCLOAK_REALM}`;
     const verify = grantManager.validateToken.bind(grantManager);
     grantManager.validateToken = async (token, expectedType) => {
       if (!token || token.isExpired()) return verify(token, expectedType);

@@ -47,8 +47,17 @@ export class AppConfig {
   @IsString()
   DATABASE_CA_FILE?: string;
 
+  /** Keycloak's public base URL: every accepted token's issuer is `<KEYCLOAK_URL>/realms/<realm>`. */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   KEYCLOAK_URL = 'http://localhost:8080';
+
+  /**
+   * Where this instance reaches Keycloak itself (signing keys, user administration, health), when
+   * that differs from the public URL: behind a reverse proxy, `https://keycloak:8443/auth` say.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  KEYCLOAK_INTERNAL_URL?: string;
 
   @IsString()
   KEYCLOAK_REALM = 'dispatch';
@@ -210,6 +219,15 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** With both set, the API serves HTTPS with this PEM certificate (chain) and key. */
+  @IsOptional()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  TLS_KEY_FILE?: string;
+
   /** Comma-separated origins allowed to call the API from a browser. */
   @IsString()
   CORS_ORIGINS = 'http://localhost:4200';
@@ -228,6 +246,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'MIGRATION_DATABASE_URL',
     'DATABASE_CA_FILE',
     'KEYCLOAK_CLIENT_SECRET',
+    'KEYCLOAK_INTERNAL_URL',
+    'TLS_CERT_FILE',
+    'TLS_KEY_FILE',
   ])) {
     const fromFile = env[`${key}_FILE`];
     const value = fromFile ? readFileSync(fromFile, 'utf8').trim() : env[key];
@@ -241,5 +262,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
+  if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE))
+    throw new ConfigError('Invalid configuration:\n  - TLS_CERT_FILE and TLS_KEY_FILE go together');
   return config;
+}
+
+/** The base URL this instance calls Keycloak at (the public one unless told otherwise). */
+export function keycloakBackchannelUrl(config: AppConfig): string {
+  return config.KEYCLOAK_INTERNAL_URL ?? config.KEYCLOAK_URL;
 }

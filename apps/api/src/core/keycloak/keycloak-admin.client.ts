@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, DomainError, NotFoundError, Role } from '@dispatch/domain';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, keycloakBackchannelUrl } from '../config/app-config';
 
 export interface KeycloakUser {
   id: string;
@@ -62,7 +62,7 @@ export class KeycloakAdminClient {
   constructor(private readonly config: AppConfig) {}
 
   private get realmAdminUrl(): string {
-    return `${this.config.KEYCLOAK_URL}/admin/realms/${this.config.KEYCLOAK_REALM}`;
+    return `${keycloakBackchannelUrl(this.config)}/admin/realms/${this.config.KEYCLOAK_REALM}`;
   }
 
   private async accessToken(): Promise<string> {
@@ -74,7 +74,7 @@ export class KeycloakAdminClient {
       );
     }
     const response = await fetch(
-      `${this.config.KEYCLOAK_URL}/realms/${this.config.KEYCLOAK_REALM}/protocol/openid-connect/token`,
+      `${keycloakBackchannelUrl(this.config)}/realms/${this.config.KEYCLOAK_REALM}/protocol/openid-connect/token`,
       {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -6,7 +6,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { AppConfig } from '../../core/config/app-config';
+import { AppConfig, keycloakBackchannelUrl } from '../../core/config/app-config';
 import { PublicRoute } from '../../core/auth/route-access';
 import { VerifiedTokenCache } from '../../core/auth/verified-token-cache';
 
@@ -38,7 +38,7 @@ export class HealthController {
   @PublicRoute()
   @HealthCheck()
   ready() {
-    const realm = `${this.config.KEYCLOAK_URL}/realms/${this.config.KEYCLOAK_REALM}/.well-known/openid-configuration`;
+    const realm = `${keycloakBackchannelUrl(this.config)}/realms/${this.config.KEYCLOAK_REALM}/.well-known/openid-configuration`;
     return this.health.check([
       () => this.database.pingCheck('database', { timeout: 3000 }),
       () => this.keycloakCheck(realm),
