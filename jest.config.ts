@@ -11,6 +11,7 @@ const config: Config = {
     '<rootDir>/apps/api/jest.config.ts',
     '<rootDir>/apps/api/jest.integration.config.ts',
     '<rootDir>/apps/console-e2e/jest.config.ts',
+    '<rootDir>/tools/deploy/jest.config.ts',
   ],
 };
 
