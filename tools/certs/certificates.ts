@@ -234,7 +234,10 @@ export function ensureCertificates(options: CertificateOptions): Certificates {
   const services = {} as Record<ServiceName, ServiceCertificate>;
   for (const service of Object.keys(SERVICES) as ServiceName[]) {
     const names = [
-      ...new Set([...SERVICES[service], ...(service === 'nginx' ? (options.publicNames ?? []) : [])]),
+      ...new Set([
+        ...SERVICES[service],
+        ...(service === 'nginx' ? (options.publicNames ?? []) : []),
+      ]),
     ];
     const certFile = path.join(dir, `${service}.crt`);
     const keyFile = path.join(dir, `${service}.key`);

@@ -48,7 +48,9 @@ export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Pr
         response.on('error', reject);
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`timeout after ${options.timeoutMs ?? 10_000} ms: ${url}`)));
+    request.on('timeout', () =>
+      request.destroy(new Error(`timeout after ${options.timeoutMs ?? 10_000} ms: ${url}`)),
+    );
     request.on('error', reject);
     if (options.body !== undefined) request.write(options.body);
     request.end();
@@ -58,7 +60,12 @@ export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Pr
 /** Polls until `url` answers `expectedStatus` (default any 2xx/3xx), or throws with the last error. */
 export async function waitForHttps(
   url: string,
-  options: { ca?: string | Buffer; timeoutMs?: number; isAlive?: () => boolean; name?: string } = {},
+  options: {
+    ca?: string | Buffer;
+    timeoutMs?: number;
+    isAlive?: () => boolean;
+    name?: string;
+  } = {},
 ): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let last = 'no answer';

@@ -243,9 +243,7 @@ export async function startProductionTopology(
     );
     // ensureApiLogin keeps an existing login's password: bring it in line with the secret file.
     await withClient(ownerUrl, (client) =>
-      client.query(
-        `ALTER ROLE ${API_LOGIN} PASSWORD ${quoteLiteral(secrets['api-db-password'])}`,
-      ),
+      client.query(`ALTER ROLE ${API_LOGIN} PASSWORD ${quoteLiteral(secrets['api-db-password'])}`),
     );
     writeSecretFile(path.join(secretsRunDir, 'database-url'), apiUrl.toString());
 

@@ -11,7 +11,10 @@ const origin = typeof window === 'undefined' ? '' : window.location.origin;
 
 export const config = {
   apiUrl: onServingOrigin(import.meta.env.VITE_API_URL ?? 'http://localhost:3000', origin),
-  keycloakUrl: onServingOrigin(import.meta.env.VITE_KEYCLOAK_URL ?? 'http://localhost:8080', origin),
+  keycloakUrl: onServingOrigin(
+    import.meta.env.VITE_KEYCLOAK_URL ?? 'http://localhost:8080',
+    origin,
+  ),
   realm: 'dispatch',
   clientId: 'dispatch-console',
 };

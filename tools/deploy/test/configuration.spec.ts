@@ -74,8 +74,12 @@ describe('docker-compose.yml', () => {
       ['api-1', 'api-2', 'backup', 'keycloak', 'nginx', 'postgres'].sort(),
     );
     for (const [name, service] of Object.entries(services)) {
-      expect({ name, network_mode: service.network_mode }).toEqual({ name, network_mode: undefined });
-      if (name !== 'nginx') expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+      expect({ name, network_mode: service.network_mode }).toEqual({
+        name,
+        network_mode: undefined,
+      });
+      if (name !== 'nginx')
+        expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
     }
     expect(services.nginx?.ports).toEqual(['8443:8443', '8081:8081']);
     expect(services.keycloak?.command?.[0]).toBe('start');
@@ -108,7 +112,13 @@ describe('the repository', () => {
     expect(tracked.filter((file) => file.startsWith('certs/'))).toEqual(['certs/README.md']);
     const ignored = execFileSync(
       'git',
-      ['check-ignore', '.secrets/postgres-password', 'certs/ca.key', 'certs/nginx.crt', 'backups/x'],
+      [
+        'check-ignore',
+        '.secrets/postgres-password',
+        'certs/ca.key',
+        'certs/nginx.crt',
+        'backups/x',
+      ],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(ignored.trim().split('\n')).toHaveLength(4);
