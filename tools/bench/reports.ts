@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     port: await freePort(),
     persistent: true,
   });
-  log(`embedded PostgreSQL on port ${postgres.port} (data in ${DATA_DIR})`);
+  log(`embedded PostgreSQL on port ${postgres.port} (data in ${postgres.dataDir})`);
   const stops: (() => Promise<void>)[] = [() => postgres.stop()];
   try {
     // Keycloak starts while the database is prepared (and the history generated, if need be).

@@ -58,7 +58,11 @@ async function database(): Promise<string> {
     persistent: true,
   });
   stops.push(() => postgres.stop());
-  say(`embedded PostgreSQL on 127.0.0.1:${postgres.port} (data in .data/postgres)`);
+  // Elsewhere than .data/postgres when the postgres user cannot reach the checkout (as root).
+  const dataDir = path.relative(ROOT, postgres.dataDir).startsWith('..')
+    ? postgres.dataDir
+    : path.relative(ROOT, postgres.dataDir);
+  say(`embedded PostgreSQL on 127.0.0.1:${postgres.port} (data in ${dataDir})`);
   return ensureDatabase(postgres.url, 'dispatch');
 }
 

