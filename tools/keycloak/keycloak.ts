@@ -50,14 +50,20 @@ export interface StartKeycloakOptions {
   adminPassword?: string;
   /** How long to wait for the realm to answer; default 180 000 ms. */
   timeoutMs?: number;
-  /** Extra `kc.sh start-dev` arguments, e.g. `--hostname=http://keycloak.local:8080`. */
+  /**
+   * Extra `kc.sh start-dev` arguments, e.g. `--hostname=http://keycloak.local:8080` (which replaces the
+   * default `--hostname=http://localhost:<port>`, as does `KC_HOSTNAME` in `env`).
+   */
   extraArgs?: string[];
   /** Extra environment variables for Keycloak (e.g. `JAVA_OPTS_KC_HEAP`). */
   env?: Record<string, string>;
 }
 
 export interface KeycloakInstance {
-  /** `http://localhost:<port>` (the token issuer is `<baseUrl>/realms/dispatch`). */
+  /**
+   * `http://localhost:<port>`. The token issuer is `<baseUrl>/realms/dispatch` whichever host a token is
+   * requested through (127.0.0.1 as well), unless the caller set another hostname.
+   */
   baseUrl: string;
   /** Process id of `kc.sh`, which is also the id of its process group. */
   pid: number;
@@ -465,6 +471,14 @@ function isDevBuildDone(home: string): boolean {
   }
 }
 
+/** Whether the caller chose Keycloak's hostname itself (`--hostname[=]…` or `KC_HOSTNAME`). */
+function setsHostname(extraArgs: string[], env: NodeJS.ProcessEnv): boolean {
+  return (
+    Boolean(env.KC_HOSTNAME) ||
+    extraArgs.some((arg) => arg === '--hostname' || arg.startsWith('--hostname='))
+  );
+}
+
 /**
  * Starts Keycloak (`kc.sh start-dev --import-realm`) detached in its own process group and waits until the
  * dispatch realm answers. The realm is imported only when it does not exist yet (dev-file keeps it).
@@ -510,7 +524,13 @@ export async function startKeycloak(options: StartKeycloakOptions): Promise<Keyc
   args.push(
     '--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests=true',
   );
-  args.push(...(options.extraArgs ?? []));
+  // Without a fixed hostname Keycloak takes the host of each request for its own: a token fetched from
+  // http://127.0.0.1:<port> names the issuer http://127.0.0.1:<port>/realms/dispatch, and an API expecting
+  // <baseUrl>/realms/dispatch refuses it. (hostname-strict, off in start-dev, is ignored once a hostname is set.)
+  const extraArgs = options.extraArgs ?? [];
+  if (!setsHostname(extraArgs, { ...process.env, ...options.env }))
+    args.push(`--hostname=${baseUrl}`);
+  args.push(...extraArgs);
 
   // The first start of a fresh distribution runs the Quarkus build: let only one process do that at a time.
   let releaseLock: (() => void) | undefined;

@@ -4,8 +4,9 @@
  *   npx tsx tools/keycloak/verify.ts [--port 8180]      starts a fresh dev-mem Keycloak, checks, stops it
  *   npx tsx tools/keycloak/verify.ts --url http://localhost:8080   checks an already running one
  *
- * Checks the tokens of demo users (issuer, audience, realm roles, tenant claim) and the client-credentials
- * token of dispatch-api. Prints 'N passed, N failed' and exits non-zero on any failure.
+ * Checks the tokens of demo users (issuer, audience, realm roles, tenant claim), that the issuer does not
+ * follow the host a token is requested through (127.0.0.1 for localhost and back), and the
+ * client-credentials token of dispatch-api. Prints 'N passed, N failed' and exits non-zero on any failure.
  */
 import {
   REALM_NAME,
@@ -47,6 +48,32 @@ async function checkUser(baseUrl: string, tenant: string, role: string): Promise
   check(`${username}: azp dispatch-cli`, claims.azp === 'dispatch-cli', String(claims.azp));
 }
 
+const OTHER_LOOPBACK_NAME: Record<string, string> = {
+  localhost: '127.0.0.1',
+  '127.0.0.1': 'localhost',
+};
+
+/** The same Keycloak through its other loopback name: localhost ⇄ 127.0.0.1 (undefined for other hosts). */
+function otherLoopbackUrl(baseUrl: string): string | undefined {
+  const url = new URL(baseUrl);
+  const other = OTHER_LOOPBACK_NAME[url.hostname];
+  if (!other) return undefined;
+  url.hostname = other;
+  return url.toString().replace(/\/$/, '');
+}
+
+async function checkIssuerIsFixed(baseUrl: string): Promise<void> {
+  const through = otherLoopbackUrl(baseUrl);
+  if (!through) return;
+  const name = `token requested through ${through}: iss is ${baseUrl}/realms/${REALM_NAME}`;
+  try {
+    const claims = decodeJwtPayload(await fetchPasswordToken(through, 'acme-viewer', 'demo'));
+    check(name, claims.iss === `${baseUrl}/realms/${REALM_NAME}`, `iss ${String(claims.iss)}`);
+  } catch (error) {
+    check(name, false, (error as Error).message);
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const urlIndex = args.indexOf('--url');
@@ -69,6 +96,7 @@ async function main(): Promise<void> {
       for (const role of ['admin', 'dispatcher', 'driver', 'viewer'])
         await checkUser(baseUrl, tenant, role);
     }
+    await checkIssuerIsFixed(baseUrl);
     try {
       await fetchPasswordToken(baseUrl, 'acme-dispatcher', 'wrong-password');
       check('wrong password is rejected', false, 'got a token');
