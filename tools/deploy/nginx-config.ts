@@ -33,6 +33,7 @@ export interface DispatchNginxValues {
   tlsKeyFile: string;
   caFile: string;
   consoleRoot: string;
+  accessLog: string;
 }
 
 export function renderDispatchConf(values: DispatchNginxValues): string {
@@ -49,6 +50,7 @@ export function renderDispatchConf(values: DispatchNginxValues): string {
       TLS_KEY_FILE: values.tlsKeyFile,
       CA_FILE: values.caFile,
       CONSOLE_ROOT: values.consoleRoot,
+      NGINX_ACCESS_LOG: values.accessLog,
     },
   );
 }

@@ -288,6 +288,7 @@ export async function startProductionTopology(
         tlsKeyFile: certificates.services.nginx.keyFile,
         caFile,
         consoleRoot,
+        accessLog: path.join(nginxPrefix, 'logs', 'access.log'),
       },
       runningAsRoot ? { user: 'root' } : {},
     );

@@ -228,6 +228,7 @@ describe('nginx configuration', () => {
         tlsKeyFile: certificates.services.nginx.keyFile,
         caFile: certificates.caFile,
         consoleRoot: path.join(prefix, 'html'),
+        accessLog: path.join(prefix, 'logs', 'access.log'),
       });
       const output = execFileSync('nginx', ['-t', '-p', prefix, '-c', conf], {
         encoding: 'utf8',

@@ -287,12 +287,10 @@ describe('PostgreSQL', () => {
 
 describe('secrets', () => {
   it('are in no service’s environment or command line, and are 0600 files', () => {
-    const secrets = fs
-      .readdirSync(secretsDir)
-      .map((name) => ({
-        name,
-        value: fs.readFileSync(path.join(secretsDir, name), 'utf8').trim(),
-      }));
+    const secrets = fs.readdirSync(secretsDir).map((name) => ({
+      name,
+      value: fs.readFileSync(path.join(secretsDir, name), 'utf8').trim(),
+    }));
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     for (const { name } of secrets)
       expect({ name, mode: fs.statSync(path.join(secretsDir, name)).mode & 0o777 }).toEqual({
@@ -450,6 +448,8 @@ describe('two API instances behind nginx', () => {
     ).open();
     await stream.waitFor(() => true, 15_000).catch(() => undefined);
 
+    const accessLog = path.join(workDir, 'data', 'nginx', 'logs', 'access.log');
+    const linesBefore = fs.readFileSync(accessLog, 'utf8').split('\n').length - 1;
     const run = `kill-${Date.now()}`;
     const operations = Array.from({ length: 160 }, (_, index) => index);
     const failures: string[] = [];
@@ -490,6 +490,15 @@ describe('two API instances behind nginx', () => {
     expect(killed).toBe(true);
     expect(topology.apis[0]?.process.alive()).toBe(false);
     expect(failures).toEqual([]);
+
+    // nginx sent requests on to the survivor (the burst really met the dead instance).
+    const burstLines = fs.readFileSync(accessLog, 'utf8').split('\n').slice(linesBefore);
+    const retried = burstLines.filter((line) => /upstream=\S+, \S+/.test(line));
+    const retriedWrites = retried.filter((line) => line.includes('"POST '));
+    process.stdout.write(
+      `[production] burst: ${burstLines.length - 1} requests, ${retried.length} sent on to the other instance (${retriedWrites.length} idempotent writes)\n`,
+    );
+    expect(retried.length).toBeGreaterThan(0);
 
     // Each write happened exactly once.
     const client = new Client({ connectionString: topology.ownerUrl });
