@@ -3,18 +3,20 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
- * Keycloak is reached through a proxy the test controls (the API and the logins both use it, so
- * the tokens' issuer is the proxy's address); closing the proxy takes Keycloak off the network.
+ * The API reaches Keycloak through a proxy the test controls (KEYCLOAK_INTERNAL_URL) and still
+ * expects the issuer Keycloak names, its public URL (KEYCLOAK_URL; the issuer does not follow the
+ * address a token is requested through). Closing the proxy takes Keycloak off the API's network.
  */
 describe('Keycloak unreachable', () => {
   let proxy: TcpProxy;
   let app: TestApp;
-  const login = (username: string) =>
-    passwordToken(username, undefined, undefined, undefined, proxy.url);
+  const { keycloakUrl } = testEnvironment();
+  const login = (username: string, through = keycloakUrl) =>
+    passwordToken(username, undefined, undefined, undefined, through);
 
   beforeAll(async () => {
-    proxy = await startTcpProxy(Number(new URL(testEnvironment().keycloakUrl).port));
-    app = await startTestApp({ config: { KEYCLOAK_URL: proxy.url } });
+    proxy = await startTcpProxy(Number(new URL(keycloakUrl).port));
+    app = await startTestApp({ config: { KEYCLOAK_INTERNAL_URL: proxy.url } });
   });
 
   afterAll(async () => {
@@ -35,7 +37,7 @@ describe('Keycloak unreachable', () => {
     const dispatcher = app.api.as(dispatcherToken);
 
     await proxy.close();
-    await expect(login('acme-admin')).rejects.toThrow();
+    await expect(login('acme-admin', proxy.url)).rejects.toThrow();
 
     // Verified with the keys fetched at start, then remembered.
     expect((await dispatcher.get('/qualifications')).status).toBe(200);
