@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/app-config';
 import { createValidationPipe } from './core/errors/validation';
 import { admissionControl } from './core/http/admission-control';
+import { HttpMetrics } from './core/metrics/http-metrics';
 import { RATE_LIMIT_HEADERS } from './core/rate-limit/rate-limit.guard';
 
 export const API_PREFIX = 'api/v1';
@@ -73,6 +74,9 @@ export async function createApp(
   if (options.logs !== false) app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const streamPath = `/${API_PREFIX}/events`;
+  // First, so every answer is timed: CORS preflights and admission control's 503s too.
+  app.use(app.get(HttpMetrics).middleware({ streamPath }));
   app.enableCors({
     origin: config.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
@@ -83,12 +87,12 @@ export async function createApp(
     admissionControl({
       maxInFlight: config.MAX_IN_FLIGHT_REQUESTS,
       retryAfterSeconds: config.UNAVAILABLE_RETRY_AFTER_SECONDS,
-      streamPath: `/${API_PREFIX}/events`,
+      streamPath,
       onRefused: refusalReporter(),
     }),
   );
   app.useBodyParser('json', { limit: '256kb' });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {

@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventsCoreModule } from './core/events/events-core.module';
 import { IdempotencyModule } from './core/idempotency/idempotency.module';
+import { METRICS_PATH } from './core/metrics/metrics-path';
+import { MetricsModule } from './core/metrics/metrics.module';
 import { MachineClientGuard } from './core/auth/machine-client.guard';
 import { RouteAccessGuard } from './core/auth/route-access.guard';
 import { VerifiedTokenCache } from './core/auth/verified-token-cache';
@@ -39,6 +41,9 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkOrdersModule } from './modules/work-orders/work-orders.module';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Probes and scrapes, every few seconds: not logged per request. */
+const UNLOGGED_PATHS = ['/health', METRICS_PATH];
 
 /** Reuses a sane caller-supplied X-Request-Id (so ERP logs correlate), otherwise mints one. */
 function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
@@ -76,7 +81,9 @@ export class AppModule {
             customProps: (request) => ({
               tenant: (request as { actor?: { tenant?: string } }).actor?.tenant,
             }),
-            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+            autoLogging: {
+              ignore: (request) => UNLOGGED_PATHS.some((path) => request.url?.startsWith(path)),
+            },
           },
         }),
         TypeOrmModule.forRoot({
@@ -106,6 +113,7 @@ export class AppModule {
         }),
         TenancyModule,
         RateLimitModule,
+        MetricsModule,
         EventsCoreModule,
         IdempotencyModule,
         HealthModule,

@@ -436,7 +436,7 @@ const CASES: RouteCase[] = [
 /** Roles an API client (a machine) may hold: its token must be answered like a person's of that role. */
 const MACHINE_ROLES = ['dispatcher', 'viewer'] as const;
 
-const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready'];
+const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready', 'GET /metrics'];
 /** Streams never end, so their role rules are checked in live-events.spec.ts. */
 const STREAMING_ROUTES = ['GET /api/v1/events'];
 

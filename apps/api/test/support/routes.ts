@@ -11,6 +11,9 @@ export interface DeclaredRoute {
   handler: string;
 }
 
+/** Controllers served at the root, outside the API prefix (see app.factory.ts). */
+const UNPREFIXED = ['/health', '/metrics'];
+
 function joinPath(...parts: string[]): string {
   return `/${parts
     .map((part) => part.replace(/^\/|\/$/g, ''))
@@ -39,8 +42,9 @@ export function declaredRoutes(app: INestApplication): DeclaredRoute[] {
         handler,
         wrapper.metatype,
       ]);
-      const fullPath =
-        prefix === 'health' ? joinPath(prefix, path) : joinPath('api/v1', prefix, path);
+      const fullPath = UNPREFIXED.includes(joinPath(prefix))
+        ? joinPath(prefix, path)
+        : joinPath('api/v1', prefix, path);
       routes.push({
         method: RequestMethod[method],
         path: fullPath,

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, problemType, type ProblemDetails } from '../errors/problem';
+import { METRICS_PATH } from '../metrics/metrics-path';
 
 export interface AdmissionOptions {
   /** Requests worked on at once; 0 admits everything. */
@@ -16,13 +17,14 @@ export interface AdmissionOptions {
  * at most `maxInFlight` requests are worked on at once, and one more is answered at once with 503
  * problem+json and Retry-After, before its token, body or database is touched, so it writes
  * nothing and costs next to nothing. Queuing it instead would only lengthen every admitted
- * request's wait (for a database connection, mostly). Health probes are not counted: they must
- * answer under load.
+ * request's wait (for a database connection, mostly). Health probes and metrics scrapes are not
+ * counted: they must answer under load.
  */
 export function admissionControl(options: AdmissionOptions) {
   let inFlight = 0;
   const isExempt = (request: Request) =>
     request.path.startsWith('/health/') ||
+    request.path === METRICS_PATH ||
     (request.method === 'GET' && request.path === options.streamPath);
   return (request: Request, response: Response, next: NextFunction): void => {
     if (options.maxInFlight <= 0 || isExempt(request)) return next();

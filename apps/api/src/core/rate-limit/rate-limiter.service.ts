@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config';
+import type { PoolStatistics } from '../metrics/database-pools';
 import { PostgresCounterStore } from './postgres-counter-store';
 import { type LimitKey, type RateLimitDecision, SharedRateLimiter } from './shared-rate-limiter';
 
@@ -54,6 +55,11 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
 
   get windowSeconds(): number {
     return this.config.RATE_LIMIT_WINDOW_SECONDS;
+  }
+
+  /** The counters' pool's connections (for metrics), while limits are on. */
+  get counterConnections(): PoolStatistics | undefined {
+    return this.pool;
   }
 
   onModuleInit(): void {

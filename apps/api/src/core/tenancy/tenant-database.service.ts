@@ -7,6 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { EventOutbox } from '../events/event-outbox.service';
 import { currentIdempotencyClaim } from '../idempotency/idempotency-context';
+import type { PoolStatistics } from '../metrics/database-pools';
 
 /**
  * Serves the queue for transactions that free capacity (the dispatch engine): its opening
@@ -177,6 +178,11 @@ export class TenantDatabase implements OnApplicationShutdown {
   ): Promise<T[]> {
     const schema = `"${tenantSchemaName(actor.tenant)}"`;
     return (await this.bookkeepingPool().query(sql(schema), parameters)).rows as T[];
+  }
+
+  /** The bookkeeping pool's connections (for metrics), once a statement opened it. */
+  get bookkeepingConnections(): PoolStatistics | undefined {
+    return this.bookkeeping;
   }
 
   private bookkeepingPool(): Pool {

@@ -22,6 +22,7 @@ import type { EntityManager } from 'typeorm';
 import { type Actor, engineActor } from '../../core/auth/actor';
 import { AppConfig } from '../../core/config/app-config';
 import { EventOutbox } from '../../core/events/event-outbox.service';
+import { DecisionMetrics } from '../../core/metrics/decision-metrics';
 import { type QueueServer, TenantDatabase } from '../../core/tenancy/tenant-database.service';
 
 export interface AssignedDispatch {
@@ -126,6 +127,7 @@ export class DispatchEngine implements QueueServer {
 
   constructor(
     private readonly outbox: EventOutbox,
+    private readonly decisions: DecisionMetrics,
     config: AppConfig,
     db: TenantDatabase,
   ) {
@@ -195,6 +197,15 @@ export class DispatchEngine implements QueueServer {
     order: NewOrderInput,
     created: (row: Record<string, unknown>) => void,
   ): Promise<AssignedDispatch | null> {
+    return this.decisions.time('fast', () => this.insertAndMatch(manager, trigger, order, created));
+  }
+
+  private async insertAndMatch(
+    manager: EntityManager,
+    trigger: Actor,
+    order: NewOrderInput,
+    created: (row: Record<string, unknown>) => void,
+  ): Promise<AssignedDispatch | null> {
     let row: (BookedRow & { work_order: Record<string, unknown> }) | undefined;
     try {
       [row] = (await manager.query(this.sql.createAndMatch, [
@@ -231,8 +242,10 @@ export class DispatchEngine implements QueueServer {
     trigger: Actor,
     workOrderId: string,
   ): Promise<AssignedDispatch | null> {
-    await manager.query(this.sql.decideExclusive);
-    return this.match(manager, trigger, workOrderId, 'recheck');
+    return this.decisions.time('recheck', async () => {
+      await manager.query(this.sql.decideExclusive);
+      return this.match(manager, trigger, workOrderId, 'recheck');
+    });
   }
 
   /**
@@ -256,7 +269,9 @@ export class DispatchEngine implements QueueServer {
     for (const order of queued) {
       if (driversLeft === 0) break;
       if ((freeUnits.get(order.equipment_type_id) ?? 0) === 0) continue;
-      const dispatch = await this.match(manager, trigger, order.id, 'serve');
+      const dispatch = await this.decisions.time('serve', () =>
+        this.match(manager, trigger, order.id, 'serve'),
+      );
       if (!dispatch) continue;
       assigned.push(dispatch);
       driversLeft -= 1;
