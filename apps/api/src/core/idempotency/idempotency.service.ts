@@ -3,8 +3,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
 import { TenantDatabase } from '../tenancy/tenant-database.service';
+import { instanceAliveSql, InstanceLiveness } from './instance-liveness.service';
 
-/** A first attempt that died before committing holds its key this long before a retry may run. */
+/**
+ * The longest a first attempt that did not commit holds its key against a retry. One whose
+ * instance is gone (its liveness lock with it) is taken over at once; the lease is what is left
+ * for claims that name no instance (made while the instance held no lock, or before instances were
+ * recorded) and for an attempt its live instance lost track of (a release that kept failing).
+ */
 export const IDEMPOTENCY_LEASE_SECONDS = 30;
 
 interface KeyRow {
@@ -43,14 +49,16 @@ export function requestFingerprint(parts: {
 
 /**
  * Idempotency keys per tenant (IETF draft "The Idempotency-Key HTTP Header Field"): a key is
- * claimed before the work, marked done by the transaction that commits the work
- * (TenantDatabase), and completed with the answer. Each step is one statement.
+ * claimed before the work (naming this instance, see InstanceLiveness), marked done by the
+ * transaction that commits the work (TenantDatabase), and completed with the answer. Each step is
+ * one statement; a claim that meets an existing key reads it with a second.
  */
 @Injectable()
 export class IdempotencyKeys {
   constructor(
     private readonly db: TenantDatabase,
     private readonly config: AppConfig,
+    private readonly liveness: InstanceLiveness,
   ) {}
 
   async begin(actor: Actor, key: string, fingerprint: string): Promise<IdempotencyDecision> {
@@ -58,17 +66,29 @@ export class IdempotencyKeys {
     const [claimed] = await this.db.statement<{ claim: string }>(
       actor,
       (schema) => `
-        INSERT INTO ${schema}.idempotency_keys AS k (key, fingerprint, claim, locked_until, expires_at)
-        VALUES ($1, $2, $3, now() + make_interval(secs => $4), now() + make_interval(hours => $5))
+        INSERT INTO ${schema}.idempotency_keys AS k
+               (key, fingerprint, claim, instance_id, locked_until, expires_at)
+        VALUES ($1, $2, $3, $6::uuid, now() + make_interval(secs => $4), now() + make_interval(hours => $5))
         ON CONFLICT (key) DO UPDATE
            SET fingerprint = EXCLUDED.fingerprint, claim = EXCLUDED.claim, committed = false,
+               instance_id = EXCLUDED.instance_id,
                response_status = NULL, response_location = NULL, response_body = NULL,
                locked_until = EXCLUDED.locked_until, created_at = now(), expires_at = EXCLUDED.expires_at
-         -- An expired key starts afresh; so does one whose first attempt died before committing.
+         -- An expired key starts afresh; so does one whose first attempt died before committing:
+         -- its lease ran out, or its instance is gone. (pg_locks is read only for such a conflict.)
          WHERE k.expires_at < now()
-            OR (NOT k.committed AND k.locked_until < now() AND k.fingerprint = EXCLUDED.fingerprint)
+            OR (NOT k.committed AND k.fingerprint = EXCLUDED.fingerprint
+                AND (k.locked_until < now()
+                     OR (k.instance_id IS NOT NULL AND NOT ${instanceAliveSql('k.instance_id')})))
         RETURNING claim`,
-      [key, fingerprint, claim, IDEMPOTENCY_LEASE_SECONDS, this.config.IDEMPOTENCY_KEY_HOURS],
+      [
+        key,
+        fingerprint,
+        claim,
+        IDEMPOTENCY_LEASE_SECONDS,
+        this.config.IDEMPOTENCY_KEY_HOURS,
+        this.liveness.liveId ?? null,
+      ],
     );
     if (claimed?.claim === claim) return { kind: 'run', claim };
     const [existing] = await this.db.statement<KeyRow>(

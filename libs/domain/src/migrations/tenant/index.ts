@@ -11,6 +11,7 @@ import { CheaperBookingState1795248000000 } from './1795248000000-CheaperBooking
 import { WebhooksAndIdempotency1795249000000 } from './1795249000000-WebhooksAndIdempotency';
 import { ApiClients1795249200000 } from './1795249200000-ApiClients';
 import { ExternalRefSync1795249400000 } from './1795249400000-ExternalRefSync';
+import { IdempotencyClaimInstance1795249500000 } from './1795249500000-IdempotencyClaimInstance';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   WebhooksAndIdempotency1795249000000,
   ApiClients1795249200000,
   ExternalRefSync1795249400000,
+  IdempotencyClaimInstance1795249500000,
 ];
