@@ -117,7 +117,7 @@ function childrenOf(pid: number): number[] {
 }
 
 beforeAll(async () => {
-  ensureDebianPackages();
+  ensureDebianPackages(undefined, { forTests: true });
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dispatch-production-'));
   secretsDir = path.join(workDir, 'secrets');
   ports = {
