@@ -8,3 +8,4 @@ export * from './keycloak-admin';
 export { freePort } from '../../../tools/net/ports';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the development realm's API client secret
 export { DEV_API_CLIENT_SECRET } from '../../../tools/keycloak/keycloak';
+export * from './chromium';

@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { Client } from 'pg';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '@dispatch/testing';
+import type { Browser } from 'playwright-core';
 import { freePort } from '../../net/ports';
 import { ensureDebianPackages } from '../debian-packages';
 import { httpsRequest, type HttpsAnswer } from '../https-client';
 import { startProductionTopology, type ProductionTopology } from '../production';
 import { HttpsEventStream } from './support/https-event-stream';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let topology: ProductionTopology;
 let ca: Buffer;
@@ -363,20 +362,7 @@ describe('in a browser', () => {
       '-i',
       topology.caFile,
     ]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      env: { ...process.env, HOME: home },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ env: { ...process.env, HOME: home } });
   });
 
   afterAll(async () => {
