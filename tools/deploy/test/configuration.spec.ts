@@ -35,11 +35,16 @@ function compose(): ComposeFile {
   return parse(fs.readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as ComposeFile;
 }
 
-/** The vendored schema names draft-07 by its https address, which Ajv knows as http://…#. */
+/**
+ * The Compose Specification's JSON schema, as `docker compose` validates with it: vendored beside
+ * the repository (../shared/vendor, never copied in), or wherever COMPOSE_SPEC_SCHEMA says.
+ */
+const COMPOSE_SPEC_SCHEMA =
+  process.env.COMPOSE_SPEC_SCHEMA ?? path.join(ROOT, '..', 'shared', 'vendor', 'compose-spec.json');
+
+/** The schema names draft-07 by its https address, which Ajv knows as http://…#. */
 function composeValidator() {
-  const schema = JSON.parse(
-    fs.readFileSync(path.join(__dirname, '..', 'compose-spec.json'), 'utf8'),
-  ) as { $schema: string };
+  const schema = JSON.parse(fs.readFileSync(COMPOSE_SPEC_SCHEMA, 'utf8')) as { $schema: string };
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
   ajv.addMetaSchema({ ...draft07, $id: schema.$schema });
   return ajv.compile(schema);
