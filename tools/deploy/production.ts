@@ -283,7 +283,7 @@ export async function startProductionTopology(
         httpsPort: ports.https,
         publicHttpsPort: ports.https,
         api: [`localhost:${ports.api[0]}`, `localhost:${ports.api[1]}`],
-        keycloak: `localhost:${ports.keycloak}`,
+        keycloak: `127.0.0.1:${ports.keycloak}`,
         tlsCertFile: certificates.services.nginx.certFile,
         tlsKeyFile: certificates.services.nginx.keyFile,
         caFile,
