@@ -59,6 +59,16 @@ export interface DebianPostgresOptions {
    * plain `host`) and `local all postgres peer`. Needs `tls`.
    */
   tlsOnly?: boolean;
+  /**
+   * Further server settings, written (quoted) after ours into the generated settings file, so
+   * they win (e.g. `{ shared_preload_libraries: 'citus', wal_level: 'logical' }`).
+   */
+  settings?: Record<string, string>;
+  /**
+   * The PostgreSQL major version a new data directory is initialised with (default: the newest
+   * installed); an existing one keeps its own and must match it when given.
+   */
+  major?: number;
   log?: (line: string) => void;
 }
 
@@ -225,6 +235,12 @@ function settingsLines(options: DebianPostgresOptions, socketDir: string): strin
   } else {
     lines.push('ssl = off');
   }
+  const extra = Object.entries(options.settings ?? {});
+  if (extra.length > 0) lines.push('# From the caller (DebianPostgresOptions.settings).');
+  for (const [name, value] of extra) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new Error(`Not a setting name: ${name}`);
+    lines.push(`${name} = ${quoteSetting(value)}`);
+  }
   return lines;
 }
 
@@ -361,6 +377,10 @@ export async function startDebianPostgres(
   let binDir: string;
   if (existsSync(versionFile)) {
     const major = Number(readFileSync(versionFile, 'utf8').trim());
+    if (options.major !== undefined && options.major !== major)
+      throw new Error(
+        `${dataDir} holds a PostgreSQL ${major} cluster, not ${options.major}: remove it or use another data directory`,
+      );
     binDir = binDirOf(major);
     if (!existsSync(path.join(binDir, 'postgres')))
       throw new Error(
@@ -369,7 +389,11 @@ export async function startDebianPostgres(
   } else {
     if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
       throw new Error(`${dataDir} is neither empty nor a PostgreSQL data directory`);
-    binDir = findPostgresBinDir();
+    binDir = options.major === undefined ? findPostgresBinDir() : binDirOf(options.major);
+    if (!existsSync(path.join(binDir, 'postgres')))
+      throw new Error(
+        `No PostgreSQL ${options.major} server in ${binDir}: apt-get install postgresql-${options.major}`,
+      );
     await initialise(binDir, dataDir, user, log);
   }
 

@@ -1,0 +1,262 @@
+/**
+ * A Citus cluster on this machine: a coordinator and two workers, each a Debian PostgreSQL 15
+ * server (tools/postgres/debian-postgres.ts: runs as `postgres` when we are root, listens on
+ * 127.0.0.1 only, never outlives us) with Citus 13.2.2 preloaded (built by ./build.ts when
+ * missing).
+ *
+ * - Settings on every node: `shared_preload_libraries = citus`,
+ *   `citus.enable_schema_based_sharding = on` (every schema created from then on is a
+ *   distributed schema: its tables live together on one worker), `wal_level = logical` (schema
+ *   moves copy through logical replication), `max_connections = 300`, `max_worker_processes =
+ *   16`, `citus.node_conninfo = 'sslmode=disable'` and `citus.local_hostname = '127.0.0.1'`.
+ * - Authentication: TCP on 127.0.0.1 without TLS, `scram-sha-256` for every login (no trust).
+ *   The nodes log in to each other as `postgres` with the same password, which Citus reads from
+ *   `pg_dist_authinfo` (one row for all nodes, written on every node at every start). The
+ *   production topology's TLS-only setup is not applied here.
+ * - The database is `dispatch`, created on all three nodes with the extension (Citus needs it in
+ *   the same database everywhere); the `postgres` database stays plain PostgreSQL.
+ * - Data in `<dataDir>/{coordinator,worker-1,worker-2}` (kept between starts), server logs in
+ *   `<dataDir>/logs/<node>.log`, and `<dataDir>/cluster.json` (mode 0600) with the ports and the
+ *   password, so a restarted cluster has the same URLs; starting it on other ports is refused, as
+ *   the nodes are registered by port.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { freePort } from '../net/ports';
+import { type RunningDebianPostgres, startDebianPostgres } from '../postgres/debian-postgres';
+import { ensureCitusInstalled, POSTGRES_MAJOR } from './build';
+
+export interface CitusPorts {
+  coordinator: number;
+  workers: [number, number];
+}
+
+export interface CitusCluster {
+  /** `postgres://postgres:<password>@127.0.0.1:<port>/dispatch` on the coordinator. */
+  coordinatorUrl: string;
+  /** The same database on each worker, in the order of `ports.workers`. */
+  workerUrls: string[];
+  ports: CitusPorts;
+  /** The database the extension and the cluster's metadata live in. */
+  database: string;
+  /** Fast shutdown of all three servers; resolves once they have exited. */
+  stop(): Promise<void>;
+}
+
+export interface StartCitusClusterOptions {
+  dataDir: string;
+  /** Default: free ports, or the ones the data directory was set up with. */
+  ports?: CitusPorts;
+  /** The `postgres` superuser's password; default: the saved one, else a random one. */
+  password?: string;
+  log?: (line: string) => void;
+}
+
+export const CITUS_DATABASE = 'dispatch';
+const HOST = '127.0.0.1';
+const SUPERUSER = 'postgres';
+const STATE_FILE = 'cluster.json';
+
+export const CITUS_SERVER_SETTINGS: Readonly<Record<string, string>> = {
+  shared_preload_libraries: 'citus',
+  'citus.enable_schema_based_sharding': 'on',
+  wal_level: 'logical',
+  max_connections: '300',
+  max_worker_processes: '16',
+  'citus.node_conninfo': 'sslmode=disable',
+  'citus.local_hostname': HOST,
+};
+
+interface SavedState {
+  ports: CitusPorts;
+  password: string;
+}
+
+function readState(file: string): SavedState | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedState>;
+  const ports = parsed.ports;
+  if (
+    typeof parsed.password !== 'string' ||
+    typeof ports?.coordinator !== 'number' ||
+    !Array.isArray(ports.workers) ||
+    ports.workers.length !== 2
+  )
+    throw new Error(`${file} is not what tools/citus/cluster.ts writes: remove it`);
+  return { ports, password: parsed.password };
+}
+
+function samePorts(a: CitusPorts, b: CitusPorts): boolean {
+  return (
+    a.coordinator === b.coordinator &&
+    a.workers[0] === b.workers[0] &&
+    a.workers[1] === b.workers[1]
+  );
+}
+
+async function distinctFreePorts(): Promise<CitusPorts> {
+  const ports = new Set<number>();
+  while (ports.size < 3) ports.add(await freePort());
+  const [coordinator, first, second] = [...ports] as [number, number, number];
+  return { coordinator, workers: [first, second] };
+}
+
+function urlOf(password: string, port: number, database: string): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${HOST}:${port}/${database}`;
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A libpq connection-string value, quoted (Citus parses `authinfo` as one). */
+function conninfoValue(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The `dispatch` database with the extension, and the password Citus uses towards every node. */
+async function prepareNode(password: string, port: number): Promise<void> {
+  await withClient(urlOf(password, port, 'postgres'), async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      CITUS_DATABASE,
+    ]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${CITUS_DATABASE}`);
+  });
+  await withClient(urlOf(password, port, CITUS_DATABASE), async (client) => {
+    await client.query('CREATE EXTENSION IF NOT EXISTS citus');
+    // nodeid 0: every node (and loopback connections); written again as the password may change.
+    await client.query('BEGIN');
+    await client.query('DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1', [
+      SUPERUSER,
+    ]);
+    await client.query(
+      'INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, $1, $2)',
+      [SUPERUSER, `password=${conninfoValue(password)}`],
+    );
+    await client.query('COMMIT');
+  });
+}
+
+/** Registers the coordinator and the workers (those not yet known) on the coordinator. */
+async function registerNodes(
+  password: string,
+  ports: CitusPorts,
+  log: (line: string) => void,
+): Promise<void> {
+  await withClient(urlOf(password, ports.coordinator, CITUS_DATABASE), async (client) => {
+    await client.query('SELECT citus_set_coordinator_host($1, $2)', [HOST, ports.coordinator]);
+    const { rows } = await client.query<{ nodename: string; nodeport: number }>(
+      `SELECT nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0`,
+    );
+    const unknown = rows.filter(
+      (row) => row.nodename !== HOST || !ports.workers.includes(row.nodeport),
+    );
+    if (unknown.length > 0)
+      throw new Error(
+        `The coordinator knows workers this cluster does not start (${unknown.map((row) => `${row.nodename}:${row.nodeport}`).join(', ')}): start it with the ports it was set up with, or remove its data directory`,
+      );
+    for (const port of ports.workers) {
+      if (rows.some((row) => row.nodeport === port)) continue;
+      await client.query('SELECT citus_add_node($1, $2)', [HOST, port]);
+      log(`worker ${HOST}:${port} added`);
+    }
+  });
+}
+
+async function waitForActiveWorkers(
+  password: string,
+  ports: CitusPorts,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await withClient(urlOf(password, ports.coordinator, CITUS_DATABASE), async (client) => {
+    for (;;) {
+      const { rows } = await client.query<{ node_name: string; node_port: string }>(
+        'SELECT node_name, node_port FROM citus_get_active_worker_nodes()',
+      );
+      const active = rows.map((row) => Number(row.node_port));
+      if (ports.workers.every((port) => active.includes(port))) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `citus_get_active_worker_nodes() lists ${active.join(', ') || 'no worker'}, not both of ${ports.workers.join(', ')}, after ${timeoutMs} ms`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
+}
+
+export async function startCitusCluster(options: StartCitusClusterOptions): Promise<CitusCluster> {
+  const log = options.log ?? (() => undefined);
+  await ensureCitusInstalled(log);
+
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  const stateFile = path.join(dataDir, STATE_FILE);
+  const saved = readState(stateFile);
+  const ports = options.ports ?? saved?.ports ?? (await distinctFreePorts());
+  if (saved && !samePorts(saved.ports, ports))
+    throw new Error(
+      `${dataDir} holds a cluster set up on ports ${saved.ports.coordinator} (coordinator) and ${saved.ports.workers.join(', ')} (workers): start it on those, or remove the directory`,
+    );
+  const password = options.password ?? saved?.password ?? randomBytes(18).toString('base64url');
+  writeFileSync(stateFile, `${JSON.stringify({ ports, password }, null, 2)}\n`, { mode: 0o600 });
+
+  const nodes = [
+    { name: 'coordinator', port: ports.coordinator },
+    { name: 'worker-1', port: ports.workers[0] },
+    { name: 'worker-2', port: ports.workers[1] },
+  ];
+  const started = await Promise.allSettled(
+    nodes.map(({ name, port }) => {
+      const logFile = path.join(dataDir, 'logs', `${name}.log`);
+      return startDebianPostgres({
+        dataDir: path.join(dataDir, name),
+        port,
+        superuserPassword: password,
+        major: POSTGRES_MAJOR,
+        settings: CITUS_SERVER_SETTINGS,
+        log: (line) => appendFileSync(logFile, `${line}\n`),
+      });
+    }),
+  );
+  const servers: RunningDebianPostgres[] = started.flatMap((result) =>
+    result.status === 'fulfilled' ? [result.value] : [],
+  );
+  const stop = async (): Promise<void> => {
+    await Promise.all(servers.map((server) => server.stop()));
+  };
+  const failed = started.find(
+    (result): result is PromiseRejectedResult => result.status === 'rejected',
+  );
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  log(
+    `PostgreSQL ${POSTGRES_MAJOR} with Citus started: coordinator on ${ports.coordinator}, workers on ${ports.workers.join(' and ')} (logs in ${path.join(dataDir, 'logs')})`,
+  );
+
+  try {
+    await Promise.all(nodes.map(({ port }) => prepareNode(password, port)));
+    await registerNodes(password, ports, log);
+    await waitForActiveWorkers(password, ports);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    coordinatorUrl: urlOf(password, ports.coordinator, CITUS_DATABASE),
+    workerUrls: ports.workers.map((port) => urlOf(password, port, CITUS_DATABASE)),
+    ports,
+    database: CITUS_DATABASE,
+    stop,
+  };
+}
