@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     demo: values.demo,
     log: say,
   });
+  // Ctrl-C may arrive twice (from the terminal and relayed by tsx): stop once, ignore the rest.
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -44,8 +45,8 @@ async function main(): Promise<void> {
     await topology.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
   const lines = [
