@@ -232,6 +232,22 @@ export function totalOf(counts: Record<string, number>): number {
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
 }
 
+/** Rows of every schema together. */
+export function totalRowsOf(counts: RowCounts): number {
+  return Object.values(counts).reduce((sum, tables) => sum + totalOf(tables), 0);
+}
+
+/** Names a schema for the output: `tenant acme (tenant_acme)` for a tenant's, else `schema platform`. */
+export function schemaLabeller(
+  tenants: Record<string, string> | undefined,
+): (schema: string) => string {
+  const slugs = new Map(Object.entries(tenants ?? {}).map(([slug, schema]) => [schema, slug]));
+  return (schema) => {
+    const slug = slugs.get(schema);
+    return slug ? `tenant ${slug} (${schema})` : `schema ${schema}`;
+  };
+}
+
 export function sha256OfFile(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');

@@ -43,11 +43,12 @@ import {
   MANIFEST_FORMAT,
   PLATFORM_SCHEMA,
   type RoleRecord,
-  type RowCounts,
   runTool,
+  schemaLabeller,
   serverVersion,
   sha256OfFile,
   totalOf,
+  totalRowsOf,
   USER_SCHEMA_CONDITION,
   withDatabase,
   ownerUrlFromEnvironment,
@@ -147,15 +148,11 @@ async function tenantsOf(client: Client): Promise<Record<string, string> | undef
   return Object.fromEntries(organizations.rows.map((row) => [row.slug, row.schema_name]));
 }
 
-interface DatabaseFacts {
-  owner: string;
-  encoding: string;
-  collate: string;
-  ctype: string;
-  tenants?: Record<string, string>;
-  rowCounts: RowCounts;
-  roles: RoleRecord[];
-}
+/** What the manifest records of a database besides its dump, and the roles its objects refer to. */
+type DatabaseFacts = Pick<
+  DatabaseRecord,
+  'owner' | 'encoding' | 'collate' | 'ctype' | 'tenants' | 'rowCounts'
+> & { roles: RoleRecord[] };
 
 async function readFacts(client: Client): Promise<DatabaseFacts> {
   const {
@@ -200,7 +197,7 @@ async function backUpDatabase(
     if (facts.status === 'rejected') throw facts.reason;
     await client.query('COMMIT');
     const { roles, rowCounts, ...rest } = facts.value;
-    const totalRows = Object.values(rowCounts).reduce((sum, tables) => sum + totalOf(tables), 0);
+    const totalRows = totalRowsOf(rowCounts);
     return {
       record: {
         name: database,
@@ -316,14 +313,10 @@ async function main(): Promise<void> {
       say(
         `  ${record.name}: ${formatBytes(record.bytes)}, ${record.totalRows.toLocaleString('en-US')} rows, sha256 ${record.sha256.slice(0, 16)}…`,
       );
-      const tenantSchemas = new Map(
-        Object.entries(record.tenants ?? {}).map(([slug, schema]) => [schema, slug]),
-      );
+      const label = schemaLabeller(record.tenants);
       for (const [schema, tables] of Object.entries(record.rowCounts)) {
-        const slug = tenantSchemas.get(schema);
-        const label = slug ? `tenant ${slug} (${schema})` : `schema ${schema}`;
         say(
-          `    ${label}: ${totalOf(tables).toLocaleString('en-US')} rows${totalOf(tables) > 0 ? ` — ${describeCounts(tables)}` : ''}`,
+          `    ${label(schema)}: ${totalOf(tables).toLocaleString('en-US')} rows${totalOf(tables) > 0 ? ` — ${describeCounts(tables)}` : ''}`,
         );
       }
     }

@@ -38,9 +38,11 @@ import {
   quoteIdentifier,
   type RowCounts,
   runTool,
+  schemaLabeller,
   serverVersion,
   sha256OfFile,
   totalOf,
+  totalRowsOf,
   USER_SCHEMA_CONDITION,
   withDatabase,
 } from './backup-common';
@@ -328,19 +330,13 @@ async function main(): Promise<void> {
       }
       const problems = compareCounts(target.record.rowCounts, counts, target.name);
       mismatches.push(...problems);
-      const total = Object.values(counts).reduce((sum, tables) => sum + totalOf(tables), 0);
+      const total = totalRowsOf(counts);
       say(
         `Restored ${target.record.name} into ${target.name}: ${formatBytes(target.record.bytes)} dump, ${total.toLocaleString('en-US')} rows in ${((Date.now() - restoreStarted) / 1000).toFixed(1)} s — ${problems.length === 0 ? 'every table’s row count equals the backup’s' : `${problems.length} count(s) differ`}`,
       );
-      const tenantSchemas = new Map(
-        Object.entries(target.record.tenants ?? {}).map(([slug, schema]) => [schema, slug]),
-      );
-      for (const [schema, tables] of Object.entries(counts)) {
-        const slug = tenantSchemas.get(schema);
-        say(
-          `    ${slug ? `tenant ${slug} (${schema})` : `schema ${schema}`}: ${totalOf(tables).toLocaleString('en-US')} rows`,
-        );
-      }
+      const label = schemaLabeller(target.record.tenants);
+      for (const [schema, tables] of Object.entries(counts))
+        say(`    ${label(schema)}: ${totalOf(tables).toLocaleString('en-US')} rows`);
     }
     if (mismatches.length > 0)
       throw new Error(`the restored data does not match the backup:\n  ${mismatches.join('\n  ')}`);

@@ -17,7 +17,7 @@ import { ensureCertificates, type Certificates } from '../certs/certificates';
 import { startProductionKeycloak, type ProductionKeycloak } from '../keycloak/production';
 import { startDebianPostgres, type RunningDebianPostgres } from '../postgres/debian-postgres';
 import { ensureSecrets, postgresUrl, writeSecretFile, type Secrets } from '../secrets/secrets';
-import { waitForHttps } from './https-client';
+import { waitForHttps } from '../net/https-client';
 import { startManagedProcess, tail, type ManagedProcess } from './managed-process';
 import { writeNativeNginxConfig } from './nginx-config';
 

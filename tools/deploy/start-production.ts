@@ -10,7 +10,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDebianPackages } from './debian-packages';
-import { DEFAULT_PORTS, DEMO_TENANTS, REPO_ROOT, startProductionTopology } from './production';
+import {
+  DEFAULT_PORTS,
+  DEMO_TENANTS,
+  REPO_ROOT,
+  startProductionTopology,
+  type ProductionTopology,
+} from './production';
 
 const say = (line: string) => process.stdout.write(`[dispatch] ${line}\n`);
 
@@ -27,7 +33,21 @@ async function main(): Promise<void> {
   const databaseUrl = databaseUrlFile
     ? fs.readFileSync(databaseUrlFile, 'utf8').trim()
     : process.env.DATABASE_URL;
-  const topology = await startProductionTopology({
+  // Ctrl-C may arrive twice (from the terminal and relayed by tsx): stop once, ignore the rest.
+  // During the start, exiting runs the exit hooks that stop whatever has been started so far.
+  let topology: ProductionTopology | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    await topology?.stop();
+    process.exit(topology ? 0 : 130);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  topology = await startProductionTopology({
     ports: DEFAULT_PORTS,
     dataDir: path.join(REPO_ROOT, '.data', 'production'),
     certsDir: path.join(REPO_ROOT, 'certs'),
@@ -36,18 +56,6 @@ async function main(): Promise<void> {
     demo: values.demo,
     log: say,
   });
-  // Ctrl-C may arrive twice (from the terminal and relayed by tsx): stop once, ignore the rest.
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping');
-    await topology.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
   const lines = [
     '',

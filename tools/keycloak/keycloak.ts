@@ -10,11 +10,17 @@
  *
  * Used by `tools/keycloak/run.ts` (npm run keycloak) and by integration tests (`database: 'dev-mem'`).
  */
-import { spawn, type SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  acquireLock,
+  assertPortFree,
+  runToCompletion,
+  spawnKeycloak,
+  waitForKeycloak,
+  type RunResult,
+} from './process-group';
 
 /** Newest Keycloak release that runs here (verified with Temurin 25). */
 export const KEYCLOAK_VERSION = '26.7.3';
@@ -188,22 +194,6 @@ export function findJavaHome(minMajor: number): string {
 // ---------------------------------------------------------------------------------------------
 // Distribution
 
-interface RunResult {
-  code: number | null;
-  output: string;
-}
-
-function run(command: string, args: string[], options: SpawnOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 function mavenRepository(): string {
   return process.env.MAVEN_REPO ?? path.join(os.homedir(), '.m2', 'repository');
 }
@@ -223,7 +213,8 @@ export function keycloakHomeDir(version: string = KEYCLOAK_VERSION): string {
   return path.join(KEYCLOAK_CACHE_DIR, `keycloak-${version}`);
 }
 
-function isExtracted(home: string): boolean {
+/** Whether `home` holds an extracted distribution (its launcher and Quarkus runner). */
+export function isExtracted(home: string): boolean {
   return (
     fs.existsSync(path.join(home, 'bin', 'kc.sh')) &&
     fs.existsSync(path.join(home, 'lib', 'quarkus-run.jar'))
@@ -265,7 +256,7 @@ export async function ensureKeycloakDistribution(): Promise<string> {
     if (process.env.MAVEN_REPO) args.push(`-Dmaven.repo.local=${process.env.MAVEN_REPO}`);
     let result: RunResult;
     try {
-      result = await run('mvn', args);
+      result = await runToCompletion('mvn', args);
     } catch (error) {
       throw new Error(
         `Could not run Maven (mvn) to fetch Keycloak ${version}: ${(error as Error).message}`,
@@ -282,7 +273,7 @@ export async function ensureKeycloakDistribution(): Promise<string> {
   removeStaleExtractions();
   const temp = fs.mkdtempSync(path.join(KEYCLOAK_CACHE_DIR, `.extract-${version}-`));
   try {
-    const result = await run('tar', ['-xzf', artifact, '-C', temp]);
+    const result = await runToCompletion('tar', ['-xzf', artifact, '-C', temp]);
     const extracted = path.join(temp, `keycloak-${version}`);
     if (result.code !== 0 || !isExtracted(extracted)) {
       throw new Error(
@@ -303,70 +294,6 @@ export async function ensureKeycloakDistribution(): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 // Server
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `Port ${port} is already in use: stop whatever listens there (another Keycloak?) or pick --port.`,
-            )
-          : error,
-      );
-    });
-    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve()));
-  });
-}
-
-function tailOfFile(file: string, lines = 40): string {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    return text
-      .split('\n')
-      .slice(-lines - 1)
-      .join('\n')
-      .trimEnd();
-  } catch {
-    return '(no log)';
-  }
-}
-
-/** True while the process (or, with a negative id, any process of the group) exists. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  return processAlive(-pgid);
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!groupAlive(pgid)) return true;
-    await sleep(200);
-  }
-  return !groupAlive(pgid);
-}
 
 /** Tests start Keycloak on random ports: drop default-named logs older than a day. */
 function removeOldLogs(): void {
@@ -410,55 +337,6 @@ export async function isKeycloakReady(baseUrl: string): Promise<boolean> {
   }
 }
 
-// Detached process groups still running; signalled when this Node process exits without calling stop().
-const runningGroups = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pgid: number): void {
-  runningGroups.add(pgid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const group of runningGroups) signalGroup(group, 'SIGTERM');
-  });
-}
-
-/**
- * A cross-process lock (an atomically created folder holding the owner's pid). Used around the first start of a
- * freshly extracted distribution, whose Quarkus augmentation writes <home>/lib/quarkus and must not run twice at once.
- */
-async function acquireLock(lockDir: string, timeoutMs: number): Promise<() => void> {
-  const deadline = Date.now() + timeoutMs;
-  const ownerFile = path.join(lockDir, 'owner');
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(ownerFile, String(process.pid));
-      return () => fs.rmSync(lockDir, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let stale = false;
-    try {
-      const owner = Number.parseInt(fs.readFileSync(ownerFile, 'utf8'), 10);
-      stale = !Number.isInteger(owner) || !processAlive(owner);
-    } catch {
-      // owner file not written yet (or lock just released): stale only if old
-      try {
-        stale = Date.now() - fs.statSync(lockDir).mtimeMs > 60_000;
-      } catch {
-        stale = false;
-      }
-    }
-    if (stale) {
-      fs.rmSync(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for lock ${lockDir} (held by another start)`);
-    await sleep(500);
-  }
-}
-
 /** Marker written once a start-dev with our build-time options (`--db=dev-file`) succeeded in this home. */
 const DEV_BUILD_MARKER = '.dispatch-dev-build';
 const DEV_BUILD_KEY = 'db=dev-file';
@@ -497,7 +375,11 @@ export async function startKeycloak(options: StartKeycloakOptions): Promise<Keyc
   const home = await ensureKeycloakDistribution();
   removeOldLogs();
   const javaHome = findJavaHome(KEYCLOAK_MIN_JAVA_MAJOR);
-  await assertPortFree(port);
+  await assertPortFree(
+    port,
+    '0.0.0.0',
+    `Port ${port} is already in use: stop whatever listens there (another Keycloak?) or pick --port.`,
+  );
   installRealmFile(home);
 
   // Both modes run with `--db=dev-file` and differ only in the (runtime) JDBC URL. `db` is a *build-time*
@@ -559,16 +441,9 @@ async function spawnAndWait(
   logFile: string,
   timeoutMs: number,
 ): Promise<KeycloakInstance> {
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const logFd = fs.openSync(logFile, 'w');
-  fs.writeSync(
-    logFd,
-    `# ${new Date().toISOString()} JAVA_HOME=${javaHome}\n# kc.sh ${args.join(' ')}\n`,
-  );
-  const child = spawn(path.join(home, 'bin', 'kc.sh'), args, {
-    cwd: home,
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
+  const keycloak = await spawnKeycloak(home, args, {
+    javaHome,
+    logFile,
     env: {
       ...process.env,
       ...options.env,
@@ -577,60 +452,19 @@ async function spawnAndWait(
       KC_BOOTSTRAP_ADMIN_PASSWORD: options.adminPassword ?? 'admin',
     },
   });
-  fs.closeSync(logFd);
-
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid as number));
-    child.once('error', reject);
-  });
-  trackGroup(pid);
-
-  let exited = false;
-  let exitInfo = '';
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = true;
-      exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-      resolve();
+  try {
+    await waitForKeycloak(keycloak, {
+      isReady: () => isKeycloakReady(baseUrl),
+      started: Date.now(),
+      timeoutMs,
+      waitingFor: `serve ${baseUrl}/realms/${REALM_NAME}`,
+      logFile,
     });
-  });
-
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      signalGroup(pid, 'SIGTERM');
-      let gone = await waitForGroupExit(pid, 20_000);
-      if (!gone) {
-        signalGroup(pid, 'SIGKILL');
-        gone = await waitForGroupExit(pid, 5_000);
-      }
-      if (!exited) await Promise.race([exitPromise, sleep(5_000)]);
-      if (!gone) throw new Error(`Keycloak process group ${pid} did not exit after SIGKILL`);
-      runningGroups.delete(pid);
-    })();
-    return stopping;
-  };
-
-  const started = Date.now();
-  for (;;) {
-    if (exited) {
-      await stop().catch(() => undefined);
-      throw new Error(
-        `Keycloak exited during startup (${exitInfo}). Last lines of ${logFile}:\n${tailOfFile(logFile)}`,
-      );
-    }
-    if (await isKeycloakReady(baseUrl)) break;
-    if (Date.now() - started > timeoutMs) {
-      await stop().catch(() => undefined);
-      throw new Error(
-        `Keycloak did not serve ${baseUrl}/realms/${REALM_NAME} within ${Math.round(timeoutMs / 1000)} s. ` +
-          `Last lines of ${logFile}:\n${tailOfFile(logFile)}`,
-      );
-    }
-    await Promise.race([exitPromise, sleep(500)]);
+  } catch (error) {
+    await keycloak.stop().catch(() => undefined);
+    throw error;
   }
-
-  return { baseUrl, pid, logFile, stop };
+  return { baseUrl, pid: keycloak.pid, logFile, stop: keycloak.stop };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,12 +19,14 @@
  *   (`realm/demo/dispatch-demo.json`) through the admin REST API's partial import (existing ones are
  *   skipped).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import {
+  httpsFormPost,
+  httpsRequest,
+  parseJsonAnswer,
+  type HttpsAnswer,
+} from '../net/https-client';
 import { writeSecretFile } from '../secrets/secrets';
 import {
   KEYCLOAK_CACHE_DIR,
@@ -33,7 +35,15 @@ import {
   REALM_NAME,
   ensureKeycloakDistribution,
   findJavaHome,
+  isExtracted,
 } from './keycloak';
+import {
+  acquireLock,
+  assertPortFree,
+  runToCompletion,
+  spawnKeycloak,
+  waitForKeycloak,
+} from './process-group';
 
 export interface ProductionKeycloakOptions {
   /** Keycloak's own HTTPS port: nginx proxies https://<public>/auth/ to https://127.0.0.1:<httpsPort>/auth/. */
@@ -112,107 +122,6 @@ export function productionHomeDir(): string {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tailOfFile(file: string, lines = 40): string {
-  try {
-    return fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .slice(-lines - 1)
-      .join('\n')
-      .trimEnd();
-  } catch {
-    return '(no log)';
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!processAlive(-pgid)) return true;
-    await sleep(200);
-  }
-  return !processAlive(-pgid);
-}
-
-// Process groups still running; SIGTERMed when this Node process exits without calling stop().
-const runningGroups = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pgid: number): void {
-  runningGroups.add(pgid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const group of runningGroups) signalGroup(group, 'SIGTERM');
-  });
-}
-
-/** A cross-process lock: an atomically created folder holding the owner's pid (stale when it died). */
-async function acquireLock(lockDir: string, timeoutMs: number): Promise<() => void> {
-  const deadline = Date.now() + timeoutMs;
-  const ownerFile = path.join(lockDir, 'owner');
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(ownerFile, String(process.pid));
-      return () => fs.rmSync(lockDir, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let stale: boolean;
-    try {
-      const owner = Number.parseInt(fs.readFileSync(ownerFile, 'utf8'), 10);
-      stale = !Number.isInteger(owner) || !processAlive(owner);
-    } catch {
-      try {
-        stale = Date.now() - fs.statSync(lockDir).mtimeMs > 60_000;
-      } catch {
-        stale = false;
-      }
-    }
-    if (stale) {
-      fs.rmSync(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for lock ${lockDir}`);
-    await sleep(500);
-  }
-}
-
-function assertPortFree(port: number, host: string, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`${what} ${host}:${port} is already in use`)
-          : error,
-      ),
-    );
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
-  });
-}
-
 function keycloakEnv(javaHome: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { JAVA_HOME: javaHome };
   for (const name of INHERITED_ENV) {
@@ -265,80 +174,7 @@ function normalisePublicUrl(publicUrl: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTPS with the project's CA
-
-export interface HttpsResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-export interface HttpsRequestOptions {
-  /** PEM of the CA to trust (only this one). */
-  ca: string | Buffer;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  timeoutMs?: number;
-}
-
-/** One HTTPS request that trusts exactly the given CA (no connection reuse). */
-export function httpsRequest(url: string, options: HttpsRequestOptions): Promise<HttpsResponse> {
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: options.method ?? 'GET',
-        headers: options.headers,
-        ca: options.ca,
-        agent: false,
-        timeout: options.timeoutMs ?? 10_000,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`Timed out: ${url}`)));
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
-
-function formPost(url: string, ca: string | Buffer, form: Record<string, string>) {
-  return httpsRequest(url, {
-    ca,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  });
-}
-
-function parseJson<T>(response: HttpsResponse, what: string): T {
-  try {
-    return JSON.parse(response.body) as T;
-  } catch {
-    throw new Error(`${what}: HTTP ${response.status}, not JSON: ${response.body.slice(0, 300)}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Distribution and build
-
-function isExtracted(home: string): boolean {
-  return (
-    fs.existsSync(path.join(home, 'bin', 'kc.sh')) &&
-    fs.existsSync(path.join(home, 'lib', 'quarkus-run.jar'))
-  );
-}
 
 function buildKey(): string {
   return JSON.stringify({ version: KEYCLOAK_VERSION, options: BUILD_OPTIONS });
@@ -369,35 +205,6 @@ function copyDistribution(devHome: string, home: string): void {
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
-}
-
-function runToCompletion(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => {
-      if (child.pid) signalGroup(child.pid, 'SIGKILL');
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
 }
 
 /**
@@ -495,17 +302,17 @@ export async function fetchAdminToken(
   ca: string | Buffer,
   adminPassword: string,
 ): Promise<string> {
-  const response = await formPost(
+  const response = await httpsFormPost(
     `${internalUrl}/realms/master/protocol/openid-connect/token`,
-    ca,
     {
       grant_type: 'password',
       client_id: 'admin-cli',
       username: BOOTSTRAP_ADMIN_USERNAME,
       password: adminPassword,
     },
+    { ca },
   );
-  const body = parseJson<TokenBody>(response, 'Admin token');
+  const body = parseJsonAnswer<TokenBody>(response, 'Admin token');
   if (response.status !== 200 || !body.access_token) {
     throw new Error(
       `The bootstrap admin '${BOOTSTRAP_ADMIN_USERNAME}' could not log in to the master realm ` +
@@ -609,12 +416,16 @@ async function reconcileRealm(
   adminPassword: string,
 ): Promise<string[]> {
   const realmUrl = `${internalUrl}/realms/${REALM_NAME}`;
-  const clientCredentials = () =>
-    formPost(`${realmUrl}/protocol/openid-connect/token`, ca, {
-      grant_type: 'client_credentials',
-      client_id: 'dispatch-api',
-      client_secret: apiClientSecret,
-    });
+  const clientCredentials = (): Promise<HttpsAnswer> =>
+    httpsFormPost(
+      `${realmUrl}/protocol/openid-connect/token`,
+      {
+        grant_type: 'client_credentials',
+        client_id: 'dispatch-api',
+        client_secret: apiClientSecret,
+      },
+      { ca },
+    );
   const grant = await clientCredentials();
   const authorize = await httpsRequest(
     `${realmUrl}/protocol/openid-connect/auth?${new URLSearchParams({
@@ -710,8 +521,16 @@ export async function startProductionKeycloak(
   const apiClientSecret = readSecretFile(options.apiClientSecretFile, 'The dispatch-api secret');
 
   const javaHome = findJavaHome(KEYCLOAK_MIN_JAVA_MAJOR);
-  await assertPortFree(options.httpsPort, host, 'Keycloak HTTPS port');
-  await assertPortFree(options.managementPort, host, 'Keycloak management port');
+  await assertPortFree(
+    options.httpsPort,
+    host,
+    `Keycloak HTTPS port ${host}:${options.httpsPort} is already in use`,
+  );
+  await assertPortFree(
+    options.managementPort,
+    host,
+    `Keycloak management port ${host}:${options.managementPort} is already in use`,
+  );
   const home = await ensureProductionDistribution(javaHome, timeoutMs);
   const buildMs = Date.now() - started;
 
@@ -751,68 +570,21 @@ export async function startProductionKeycloak(
     '--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests=true',
   ];
 
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  fs.writeFileSync(
-    logFile,
-    `# ${new Date().toISOString()} JAVA_HOME=${javaHome}\n# kc.sh ${args.join(' ')}\n`,
-  );
-  // O_APPEND: Keycloak's output and the lines this module adds later never overwrite each other.
-  const logFd = fs.openSync(logFile, 'a');
-  const child = spawn(path.join(home, 'bin', 'kc.sh'), args, {
-    cwd: home,
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
+  const keycloak = await spawnKeycloak(home, args, {
+    javaHome,
     env: keycloakEnv(javaHome),
+    logFile,
   });
-  fs.closeSync(logFd);
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid as number));
-    child.once('error', reject);
-  });
-  trackGroup(pid);
-
-  let exited = false;
-  let exitInfo = '';
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = true;
-      exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
-      resolve();
-    });
-  });
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      signalGroup(pid, 'SIGTERM');
-      let gone = await waitForGroupExit(pid, 20_000);
-      if (!gone) {
-        signalGroup(pid, 'SIGKILL');
-        gone = await waitForGroupExit(pid, 5_000);
-      }
-      if (!exited) await Promise.race([exitPromise, sleep(5_000)]);
-      if (!gone) throw new Error(`Keycloak process group ${pid} did not exit after SIGKILL`);
-      runningGroups.delete(pid);
-    })();
-    return stopping;
-  };
 
   const discoveryUrl = `${internalUrl}/realms/${REALM_NAME}/.well-known/openid-configuration`;
   try {
-    for (;;) {
-      if (exited) {
-        throw new Error(
-          `Keycloak exited during startup (${exitInfo}). Last lines of ${logFile}:\n${tailOfFile(logFile)}`,
-        );
-      }
-      if ((await isOk(healthUrl, ca)) && (await isOk(discoveryUrl, ca))) break;
-      if (Date.now() - started > timeoutMs) {
-        throw new Error(
-          `Keycloak did not answer ${healthUrl} and ${discoveryUrl} within ${Math.round(timeoutMs / 1000)} s. ` +
-            `Last lines of ${logFile}:\n${tailOfFile(logFile)}`,
-        );
-      }
-      await Promise.race([exitPromise, sleep(500)]);
-    }
+    await waitForKeycloak(keycloak, {
+      isReady: async () => (await isOk(healthUrl, ca)) && (await isOk(discoveryUrl, ca)),
+      started,
+      timeoutMs,
+      waitingFor: `answer ${healthUrl} and ${discoveryUrl}`,
+      logFile,
+    });
     const readyMs = Date.now() - started;
     const changed = await reconcileRealm(
       internalUrl,
@@ -822,6 +594,7 @@ export async function startProductionKeycloak(
       adminPassword,
     );
     const demo = options.demo ? await importDemoData(internalUrl, ca, adminPassword) : undefined;
+    // The log is open with O_APPEND: this line lands after Keycloak's, never over them.
     fs.appendFileSync(
       logFile,
       `# dispatch: build ${(buildMs / 1000).toFixed(1)} s, ready ${(readyMs / 1000).toFixed(1)} s` +
@@ -830,9 +603,9 @@ export async function startProductionKeycloak(
         '\n',
     );
   } catch (error) {
-    await stop().catch(() => undefined);
+    await keycloak.stop().catch(() => undefined);
     throw error;
   }
 
-  return { internalUrl, healthUrl, issuer, pid, logFile, stop };
+  return { internalUrl, healthUrl, issuer, pid: keycloak.pid, logFile, stop: keycloak.stop };
 }

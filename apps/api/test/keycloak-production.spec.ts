@@ -2,22 +2,21 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '@dispatch/testing';
 import { ensureCertificates } from '../../../tools/certs/certificates';
 import { decodeJwtPayload } from '../../../tools/keycloak/keycloak';
 import {
   DEMO_IMPORT_FILE,
-  httpsRequest,
   importDemoData,
   startProductionKeycloak,
-  type HttpsResponse,
   type ProductionKeycloak,
   type ProductionKeycloakOptions,
 } from '../../../tools/keycloak/production';
+import { httpsFormPost, httpsRequest, type HttpsAnswer } from '../../../tools/net/https-client';
 import { freePort, startEmbeddedPostgres } from '../../../tools/postgres/embedded-postgres';
 import { writeSecretFile } from '../../../tools/secrets/secrets';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
@@ -32,22 +31,13 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 jest.setTimeout(12 * 60_000);
 
 const REALM = 'dispatch';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Json {
   [key: string]: unknown;
 }
 
-function json<T = Json>(response: HttpsResponse): T {
+function json<T = Json>(response: HttpsAnswer): T {
   return JSON.parse(response.body) as T;
-}
-
-function form(body: Record<string, string>) {
-  return {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(body).toString(),
-  };
 }
 
 /** Every process of a process group (kc.sh and the JVM it starts). */
@@ -106,16 +96,6 @@ function plainHttpGet(url: string): Promise<number> {
   });
 }
 
-function httpsGetWithDefaultTrust(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = https.get(url, { agent: false, timeout: 5000 }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
-    request.on('error', reject);
-  });
-}
-
 /** RFC 6238 TOTP (Keycloak's default policy: HmacSHA1, 6 digits, 30 s) from a base32 secret. */
 function totp(base32Secret: string, at = Date.now()): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -161,7 +141,7 @@ describe('Keycloak in production mode (tools/keycloak/production.ts)', () => {
 
   const get = (url: string, headers?: Record<string, string>) => httpsRequest(url, { ca, headers });
   const post = (url: string, body: Record<string, string>) =>
-    httpsRequest(url, { ca, ...form(body), timeoutMs: 30_000 });
+    httpsFormPost(url, body, { ca, timeoutMs: 30_000 });
 
   async function adminToken(internalUrl: string): Promise<string> {
     const response = await post(`${internalUrl}/realms/master/protocol/openid-connect/token`, {
@@ -262,7 +242,8 @@ describe('Keycloak in production mode (tools/keycloak/production.ts)', () => {
       await expect(httpsRequest(discovery, { ca: otherCa })).rejects.toThrow(
         /self[- ]signed|unable to (get|verify)|certificate/i,
       );
-      await expect(httpsGetWithDefaultTrust(discovery)).rejects.toThrow(
+      // Without `ca`: Node's default trust store, which does not hold the project CA.
+      await expect(httpsRequest(discovery, { timeoutMs: 5000 })).rejects.toThrow(
         /self[- ]signed|unable to (get|verify)|certificate/i,
       );
     });
@@ -473,22 +454,25 @@ describe('Keycloak in production mode (tools/keycloak/production.ts)', () => {
     });
 
     it('gives a demo dispatcher a token through dispatch-cli, with tenant, roles, audience and the public issuer', async () => {
-      const response = await post(
-        `https://127.0.0.1:${options.httpsPort}/auth/realms/${REALM}/protocol/openid-connect/token`,
-        {
+      const tokenUrl = `https://127.0.0.1:${options.httpsPort}/auth/realms/${REALM}/protocol/openid-connect/token`;
+      const passwordGrant = (clientId: string) =>
+        post(tokenUrl, {
           grant_type: 'password',
-          client_id: 'dispatch-cli',
+          client_id: clientId,
           username: 'acme-dispatcher',
           password: 'demo',
           scope: 'openid',
-        },
-      );
+        });
+      const response = await passwordGrant('dispatch-cli');
       expect(response.status).toBe(200);
       const claims = decodeJwtPayload(json<{ access_token: string }>(response).access_token);
       expect(claims.iss).toBe(issuer);
       expect(claims.tenant).toBe('acme');
       expect(claims.aud).toEqual(expect.arrayContaining(['dispatch-api']));
       expect(claims.realm_access).toMatchObject({ roles: expect.arrayContaining(['dispatcher']) });
+      // The realm's built-in admin-cli takes no password, not even the right one.
+      const viaAdminCli = await passwordGrant('admin-cli');
+      expect([viaAdminCli.status, json(viaAdminCli).error]).toEqual([400, 'unauthorized_client']);
     });
 
     it('imports the demo data idempotently (a second import skips everything)', async () => {
@@ -509,19 +493,7 @@ describe('Keycloak in production mode (tools/keycloak/production.ts)', () => {
       let browser: Browser;
 
       beforeAll(async () => {
-        browser = await chromium.launch({
-          executablePath: CHROMIUM,
-          headless: true,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        });
+        browser = await launchChromium();
       });
 
       afterAll(async () => {

@@ -13,39 +13,27 @@ import tls from 'node:tls';
 import { Client } from 'pg';
 import { launchChromium } from '@dispatch/testing';
 import type { Browser } from 'playwright-core';
+import { httpsFormPost, httpsRequest, type HttpsAnswer } from '../../net/https-client';
 import { freePort } from '../../net/ports';
 import { ensureDebianPackages } from '../debian-packages';
-import { httpsRequest, type HttpsAnswer } from '../https-client';
-import { startProductionTopology, type ProductionTopology } from '../production';
+import {
+  startProductionTopology,
+  type ProductionPorts,
+  type ProductionTopology,
+} from '../production';
 import { HttpsEventStream } from './support/https-event-stream';
 
 let topology: ProductionTopology;
 let ca: Buffer;
 let workDir: string;
 let secretsDir: string;
-let ports: {
-  https: number;
-  http: number;
-  postgres: number;
-  keycloak: number;
-  keycloakManagement: number;
-  api: [number, number];
-};
+let ports: ProductionPorts;
 
 async function token(username: string): Promise<string> {
-  const answer = await httpsRequest(
+  const answer = await httpsFormPost(
     `${topology.publicUrl}/auth/realms/dispatch/protocol/openid-connect/token`,
-    {
-      ca,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        client_id: 'dispatch-cli',
-        username,
-        password: 'demo',
-      }).toString(),
-    },
+    { grant_type: 'password', client_id: 'dispatch-cli', username, password: 'demo' },
+    { ca },
   );
   if (answer.status !== 200)
     throw new Error(`token for ${username}: ${answer.status} ${answer.body}`);

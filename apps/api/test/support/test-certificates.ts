@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the tests use the project's own CA tooling
+import { ensureCertificates } from '../../../../tools/certs/certificates';
 
 export interface TestCertificates {
   /** The throwaway CA that signed the server certificate. */
@@ -12,87 +14,51 @@ export interface TestCertificates {
   otherCaFile: string;
 }
 
-function openssl(cwd: string, ...args: string[]): void {
-  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-function makeCa(dir: string, name: string): void {
-  openssl(
-    dir,
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=Dispatch test ${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-}
-
-/** A throwaway CA and a server certificate it signed, made with openssl in `dir`. */
-export function makeTestCertificates(dir: string): TestCertificates {
+/**
+ * A self-signed CA that issues nothing (ensureCertificates would also issue, and spend seconds on,
+ * four service certificates nobody needs here).
+ */
+function makeUnrelatedCa(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  makeCa(dir, 'ca');
-  makeCa(dir, 'other-ca');
-  openssl(
-    dir,
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=localhost',
-  );
-  writeFileSync(
-    path.join(dir, 'server.ext'),
+  const caFile = path.join(dir, 'ca.crt');
+  execFileSync(
+    'openssl',
     [
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      'basicConstraints=critical,CA:FALSE',
-      'keyUsage=critical,digitalSignature',
-      'extendedKeyUsage=serverAuth',
-    ].join('\n'),
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'ca.key'),
+      '-out',
+      caFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Dispatch test unrelated CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  openssl(
-    dir,
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '2',
-    '-extfile',
-    'server.ext',
-  );
+  return caFile;
+}
+
+/**
+ * A throwaway CA in `dir` made as tools/certs makes the deployment's (the PostgreSQL server presents
+ * its `postgres` certificate: localhost, 127.0.0.1), and an unrelated second CA.
+ */
+export function makeTestCertificates(dir: string): TestCertificates {
+  const certificates = ensureCertificates({ dir });
   return {
-    caFile: path.join(dir, 'ca.crt'),
-    certFile: path.join(dir, 'server.crt'),
-    keyFile: path.join(dir, 'server.key'),
-    otherCaFile: path.join(dir, 'other-ca.crt'),
+    caFile: certificates.caFile,
+    certFile: certificates.services.postgres.certFile,
+    keyFile: certificates.services.postgres.keyFile,
+    otherCaFile: makeUnrelatedCa(path.join(dir, 'other-ca')),
   };
 }

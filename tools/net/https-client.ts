@@ -1,12 +1,14 @@
 /**
  * HTTPS requests that trust exactly the CA they are given (Node's fetch cannot be handed a CA
- * without an extra package): readiness checks of the production topology and its tests.
+ * without an extra package), one connection per request: readiness checks and admin calls of the
+ * production topology and of Keycloak in production mode, and their tests.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
 export interface HttpsAnswer {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -16,12 +18,14 @@ export interface HttpsRequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** For the whole request (socket inactivity); default 10 000 ms. */
   timeoutMs?: number;
   /** Ask for gzip (the answer's body is then the compressed bytes, latin1-decoded). */
   acceptGzip?: boolean;
 }
 
 export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Promise<HttpsAnswer> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const request = https.request(
       url,
@@ -33,7 +37,7 @@ export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Pr
         },
         ca: options.ca,
         agent: false,
-        timeout: options.timeoutMs ?? 10_000,
+        timeout: timeoutMs,
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -49,15 +53,37 @@ export function httpsRequest(url: string, options: HttpsRequestOptions = {}): Pr
       },
     );
     request.on('timeout', () =>
-      request.destroy(new Error(`timeout after ${options.timeoutMs ?? 10_000} ms: ${url}`)),
+      request.destroy(new Error(`timeout after ${timeoutMs} ms: ${url}`)),
     );
     request.on('error', reject);
-    if (options.body !== undefined) request.write(options.body);
-    request.end();
+    request.end(options.body);
   });
 }
 
-/** Polls until `url` answers `expectedStatus` (default any 2xx/3xx), or throws with the last error. */
+/** A POST of an HTML form (`application/x-www-form-urlencoded`), e.g. to an OAuth token endpoint. */
+export function httpsFormPost(
+  url: string,
+  form: Record<string, string>,
+  options: Omit<HttpsRequestOptions, 'method' | 'body'> = {},
+): Promise<HttpsAnswer> {
+  return httpsRequest(url, {
+    ...options,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+/** The answer's body as JSON; throws naming `what`, the status and the start of the body if it is not. */
+export function parseJsonAnswer<T>(answer: HttpsAnswer, what: string): T {
+  try {
+    return JSON.parse(answer.body) as T;
+  } catch {
+    throw new Error(`${what}: HTTP ${answer.status}, not JSON: ${answer.body.slice(0, 300)}`);
+  }
+}
+
+/** Polls until `url` answers 2xx or 3xx, or throws with the last error (or when `isAlive` says no). */
 export async function waitForHttps(
   url: string,
   options: {
