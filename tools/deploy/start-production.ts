@@ -35,19 +35,19 @@ async function main(): Promise<void> {
     : process.env.DATABASE_URL;
   // Ctrl-C may arrive twice (from the terminal and relayed by tsx): stop once, ignore the rest.
   // During the start, exiting runs the exit hooks that stop whatever has been started so far.
-  let topology: ProductionTopology | undefined;
+  const started: { topology?: ProductionTopology } = {};
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     say('stopping');
-    await topology?.stop();
-    process.exit(topology ? 0 : 130);
+    await started.topology?.stop();
+    process.exit(started.topology ? 0 : 130);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
 
-  topology = await startProductionTopology({
+  const topology = await startProductionTopology({
     ports: DEFAULT_PORTS,
     dataDir: path.join(REPO_ROOT, '.data', 'production'),
     certsDir: path.join(REPO_ROOT, 'certs'),
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     demo: values.demo,
     log: say,
   });
+  started.topology = topology;
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
   const lines = [
     '',
