@@ -1,9 +1,10 @@
 import { ApiClient, clientCredentials, tokenFor } from '@dispatch/testing';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { launchChromium, screenshotPath, signIn } from './support/browser';
+import { waitForText } from './support/wait';
 
 interface Received {
   headers: Record<string, string>;
@@ -58,13 +59,6 @@ async function eventually<T>(check: () => T | undefined | Promise<T | undefined>
   }
 }
 
-/** The text of an element once it shows one matching `pattern` (waits for it, then reads it). */
-async function textWhen(locator: Locator, pattern: RegExp): Promise<string> {
-  const matching = locator.filter({ hasText: pattern });
-  await matching.waitFor();
-  return (await matching.textContent()) ?? '';
-}
-
 /**
  * The integrations page in Chromium against the real API, PostgreSQL and Keycloak: an admin
  * connects an ERP by a webhook (delivered to a real receiver, signed with the secret shown once)
@@ -109,7 +103,7 @@ describe('integrations page in Chromium', () => {
 
     const shown = page.getByRole('dialog', { name: 'Webhook created' });
     await shown.getByText('You will not see the secret again.').waitFor();
-    const secret = await textWhen(shown.getByTestId('shown-webhook-secret'), /^whsec_/);
+    const secret = await waitForText(shown.getByTestId('shown-webhook-secret'), /^whsec_/);
     await shown.getByRole('button', { name: /I have stored it/ }).click();
     await shown.waitFor({ state: 'detached' });
     // Once closed, the secret is nowhere on the page.
@@ -214,8 +208,8 @@ describe('integrations page in Chromium', () => {
 
     const shown = page.getByRole('dialog', { name: 'API client “SAP S/4 e2e” created' });
     await shown.getByText('You will not see the secret again.').waitFor();
-    const clientId = await textWhen(shown.getByTestId('shown-client-id'), /^acme-sap-s-4-e2e-/);
-    const secret = await textWhen(shown.getByTestId('shown-client-secret'), /^\S{20,}$/);
+    const clientId = await waitForText(shown.getByTestId('shown-client-id'), /^acme-sap-s-4-e2e-/);
+    const secret = await waitForText(shown.getByTestId('shown-client-secret'), /^\S{20,}$/);
     await shown
       .getByTestId('token-curl')
       .filter({ hasText: `client_secret=${secret}` })
@@ -236,7 +230,7 @@ describe('integrations page in Chromium', () => {
     const confirm = page.getByRole('alertdialog', { name: 'Rotate the secret of “SAP S/4 e2e”?' });
     await confirm.getByRole('button', { name: 'Rotate secret' }).click();
     const rotated = page.getByRole('dialog', { name: 'New secret of “SAP S/4 e2e”' });
-    const newSecret = await textWhen(rotated.getByTestId('shown-client-secret'), /^\S{20,}$/);
+    const newSecret = await waitForText(rotated.getByTestId('shown-client-secret'), /^\S{20,}$/);
     expect(newSecret).not.toBe(secret);
     await rotated.getByRole('button', { name: /I have stored it/ }).click();
     await rotated.waitFor({ state: 'detached' });

@@ -4,7 +4,12 @@ import type { Browser, Page } from 'playwright-core';
 
 export { launchChromium } from '@dispatch/testing';
 
-export const CONSOLE_URL = 'http://localhost:4200';
+/** Where the global setup serves the console: a free port, never a fixed one. */
+export function consoleUrl(): string {
+  const url = process.env.E2E_CONSOLE_URL;
+  if (!url) throw new Error('E2E_CONSOLE_URL is not set: run the suite through its jest config');
+  return url;
+}
 
 /** Opens the console in a fresh browser context and signs in through Keycloak's real login page. */
 export async function signIn(
@@ -14,7 +19,7 @@ export async function signIn(
 ): Promise<Page> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  await page.goto(CONSOLE_URL);
+  await page.goto(consoleUrl());
   await page.waitForSelector('#username', { timeout: 30_000 });
   await page.fill('#username', username);
   await page.fill('#password', 'demo');

@@ -2,20 +2,26 @@
 // testing library by path.
 /* eslint-disable @nx/enforce-module-boundaries -- see above */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ApiProcess } from '../../../../libs/testing/src/api-process';
 import { createTestDatabase, type TestDatabase } from '../../../../libs/testing/src/database';
 import {
   acquireTestInfrastructure,
+  releaseTestInfrastructure,
   type TestInfrastructure,
 } from '../../../../libs/testing/src/infrastructure';
 import { DEV_API_CLIENT_SECRET } from '../../../../tools/keycloak/keycloak';
-import { freePort, portIsFree } from '../../../../tools/net/ports';
+import { freePort } from '../../../../tools/net/ports';
 /* eslint-enable @nx/enforce-module-boundaries */
+import { allowConsoleOrigin } from './console-origin';
+import globalTeardown from './global-teardown';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CONSOLE_URL = 'http://localhost:4200';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+/** Vite's own output, for when the console misbehaves (tmp/ is git-ignored). */
+const VITE_LOG = path.join(ROOT, 'tmp/console-e2e-vite.log');
 
 declare global {
   var dispatchConsoleE2e:
@@ -24,6 +30,10 @@ declare global {
         database: TestDatabase;
         api: ApiProcess;
         vite: ChildProcess;
+        /** Where the console is served, e.g. http://localhost:41234. */
+        consoleUrl: string;
+        /** Whether the global setup added the console's origin to Keycloak's client. */
+        originAdded: boolean;
       }
     | undefined;
 }
@@ -57,47 +67,87 @@ async function waitFor(url: string, child: ChildProcess, what: string): Promise<
   throw new Error(`${what} did not answer at ${url}`);
 }
 
+/**
+ * The console's Vite dev server on a port nobody uses, so the suite runs beside a developer's
+ * `npm start` (Vite on :4200). Between choosing the port and Vite binding it another program may
+ * take it: Vite then exits (strictPort) and another port is tried.
+ */
+async function startConsole(env: NodeJS.ProcessEnv): Promise<{ vite: ChildProcess; url: string }> {
+  mkdirSync(path.dirname(VITE_LOG), { recursive: true });
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const url = `http://localhost:${port}`;
+    const log = createWriteStream(VITE_LOG);
+    const vite = spawn(
+      path.join(ROOT, 'node_modules/.bin/vite'),
+      [
+        '--config',
+        path.join(ROOT, 'apps/console-e2e/vite.config.ts'),
+        '--port',
+        String(port),
+        '--strictPort',
+        '--clearScreen',
+        'false',
+      ],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    vite.stdout.pipe(log);
+    vite.stderr.pipe(log);
+    try {
+      await waitFor(url, vite, 'Vite');
+      return { vite, url };
+    } catch (error) {
+      if (vite.exitCode === null && vite.pid) process.kill(-vite.pid, 'SIGTERM');
+      if (attempt >= 3) throw new Error(`${String(error)}; its output is in ${VITE_LOG}`);
+    }
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   ensureChromium();
-  if (!(await portIsFree(4200)))
-    throw new Error(
-      'Port 4200 is taken (is `npm start` running?): the console end-to-end tests need it',
-    );
   const infrastructure = await acquireTestInfrastructure((line) =>
     process.stderr.write(`[console-e2e] ${line}\n`),
   );
-  const database = await createTestDatabase();
-  const api = new ApiProcess({
-    DATABASE_URL: database.apiUrl,
-    MIGRATION_DATABASE_URL: database.url,
-    KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
-    KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
-    PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
-    // The integrations suite's webhook receivers listen on 127.0.0.1 over plain http, and one
-    // fails on purpose: retried every second, its endpoint is disabled after 3 s of failing.
-    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
-    WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1,1,1,1,1,1,1,1',
-    WEBHOOK_DISABLE_AFTER_SECONDS: '3',
-  });
-  await api.start();
-  const root = path.resolve(__dirname, '../../../..');
-  const vite = spawn(
-    path.join(root, 'node_modules/.bin/vite'),
-    ['--config', path.join(root, 'apps/console/vite.config.ts'), '--logLevel', 'warn'],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        VITE_API_URL: api.baseUrl.replace('127.0.0.1', 'localhost'),
-        VITE_KEYCLOAK_URL: infrastructure.environment.keycloakUrl,
-      },
-      stdio: 'ignore',
-      detached: true,
-    },
-  );
-  await waitFor(CONSOLE_URL, vite, 'Vite');
-  process.env.E2E_API_URL = api.baseUrl;
-  process.env.E2E_DATABASE_URL = database.url;
-  globalThis.dispatchConsoleE2e = { infrastructure, database, api, vite };
+  const { keycloakUrl } = infrastructure.environment;
+  let database: TestDatabase | undefined;
+  try {
+    database = await createTestDatabase();
+    const apiPort = await freePort();
+    const { vite, url: consoleUrl } = await startConsole({
+      ...process.env,
+      VITE_API_URL: `http://localhost:${apiPort}`,
+      VITE_KEYCLOAK_URL: keycloakUrl,
+    });
+    const api = new ApiProcess({
+      DATABASE_URL: database.apiUrl,
+      MIGRATION_DATABASE_URL: database.url,
+      KEYCLOAK_URL: keycloakUrl,
+      KEYCLOAK_CLIENT_SECRET: DEV_API_CLIENT_SECRET,
+      PORT: String(apiPort),
+      // The console calls the API from its own origin, which changes with every run.
+      CORS_ORIGINS: consoleUrl,
+      LOG_LEVEL: 'warn',
+      // The integrations suite's webhook receivers listen on 127.0.0.1 over plain http, and one
+      // fails on purpose: retried every second, its endpoint is disabled after 3 s of failing.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      WEBHOOK_RETRY_SCHEDULE_SECONDS: '1,1,1,1,1,1,1,1,1,1',
+      WEBHOOK_DISABLE_AFTER_SECONDS: '3',
+    });
+    const running = { infrastructure, database, api, vite, consoleUrl, originAdded: false };
+    globalThis.dispatchConsoleE2e = running;
+    await api.start();
+    running.originAdded = await allowConsoleOrigin(consoleUrl);
+    process.env.E2E_CONSOLE_URL = consoleUrl;
+    process.env.E2E_API_URL = api.baseUrl;
+    process.env.E2E_DATABASE_URL = database.url;
+  } catch (error) {
+    // Jest runs no global teardown after a failed setup: what started is stopped here (Vite runs
+    // detached, and would outlive the run).
+    if (globalThis.dispatchConsoleE2e) await globalTeardown();
+    else {
+      await database?.drop().catch(() => undefined);
+      await releaseTestInfrastructure();
+    }
+    throw error;
+  }
 }
