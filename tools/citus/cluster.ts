@@ -33,11 +33,15 @@ export interface CitusPorts {
   workers: [number, number];
 }
 
-export interface CitusCluster {
+/** How to reach a cluster's nodes as the superuser (what test runners hand to their workers). */
+export interface CitusNodes {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/dispatch` on the coordinator. */
   coordinatorUrl: string;
   /** The same database on each worker, in the order of `ports.workers`. */
   workerUrls: string[];
+}
+
+export interface CitusCluster extends CitusNodes {
   ports: CitusPorts;
   /** The database the extension and the cluster's metadata live in. */
   database: string;
@@ -259,4 +263,153 @@ export async function startCitusCluster(options: StartCitusClusterOptions): Prom
     database: CITUS_DATABASE,
     stop,
   };
+}
+
+/** A login the nodes' connections to each other may act as (the API's role, say). */
+export interface CitusLogin {
+  user: string;
+  password: string;
+}
+
+function inDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+function assertDatabaseName(name: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Bad database name ${name}`);
+}
+
+/** The node's `host:port` as Citus registers it (from its URL). */
+function hostPort(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port) };
+}
+
+/** Creates `login` on a node when missing, and makes it a member of `groups` (created NOLOGIN). */
+async function ensureLoginOnNode(
+  client: Client,
+  login: CitusLogin,
+  groups: readonly string[],
+): Promise<void> {
+  const password = login.password.replace(/'/g, "''");
+  for (const [role, attributes] of [
+    ...groups.map((group): [string, string] => [group, 'NOLOGIN']),
+    [login.user, `LOGIN PASSWORD '${password}'`] as [string, string],
+  ]) {
+    assertDatabaseName(role);
+    await client.query(`
+      DO $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${role}') THEN
+          CREATE ROLE ${role} ${attributes};
+        END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL;
+      END
+      $$`);
+  }
+  for (const group of groups) await client.query(`GRANT ${group} TO ${login.user}`);
+}
+
+async function writeAuthinfo(client: Client, logins: readonly CitusLogin[]): Promise<void> {
+  await client.query('BEGIN');
+  for (const login of logins) {
+    await client.query('DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = $1', [
+      login.user,
+    ]);
+    await client.query(
+      'INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, $1, $2)',
+      [login.user, `password=${conninfoValue(login.password)}`],
+    );
+  }
+  await client.query('COMMIT');
+}
+
+/**
+ * Another database in the cluster, ready for distributed schemas, as Citus needs it: the
+ * database on all three nodes (`citus.enable_create_database_propagation` is off), the extension
+ * in it on each, the coordinator registered and the workers added, and the passwords the nodes'
+ * connections to each other use in each `pg_dist_authinfo`: the superuser's and those of
+ * `logins` (Citus connects to a worker as the role running the statement). Roles belong to each
+ * server, not to a database: the `logins` must exist on the coordinator, and are created on each
+ * worker when missing, members of the same roles as on the coordinator (the API's login is a
+ * member of `dispatch_api`, which holds its privileges). Returns the database's URL on the
+ * coordinator. Safe to repeat.
+ */
+export async function prepareCitusDatabase(
+  nodes: CitusNodes,
+  name: string,
+  logins: readonly CitusLogin[] = [],
+): Promise<string> {
+  assertDatabaseName(name);
+  const superuser = new URL(nodes.coordinatorUrl);
+  const superuserLogin: CitusLogin = {
+    user: decodeURIComponent(superuser.username),
+    password: decodeURIComponent(superuser.password),
+  };
+  const coordinatorUrl = inDatabase(nodes.coordinatorUrl, name);
+  const memberships = await withClient(inDatabase(nodes.coordinatorUrl, 'postgres'), (client) =>
+    Promise.all(
+      logins.map(async (login) => {
+        const { rows } = await client.query<{ exists: boolean; groups: string[] | null }>(
+          `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists,
+                  (SELECT array_agg(g.rolname::text ORDER BY g.rolname)
+                     FROM pg_auth_members m
+                     JOIN pg_roles g ON g.oid = m.roleid
+                     JOIN pg_roles r ON r.oid = m.member
+                    WHERE r.rolname = $1) AS groups`,
+          [login.user],
+        );
+        if (!rows[0]?.exists)
+          throw new Error(`The login ${login.user} does not exist on the coordinator`);
+        return rows[0].groups ?? [];
+      }),
+    ),
+  );
+  await Promise.all(
+    [nodes.coordinatorUrl, ...nodes.workerUrls].map(async (url, index) => {
+      await withClient(inDatabase(url, 'postgres'), async (client) => {
+        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+          name,
+        ]);
+        if (rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+        if (index > 0)
+          for (const [at, login] of logins.entries())
+            await ensureLoginOnNode(client, login, memberships[at] ?? []);
+      });
+      await withClient(inDatabase(url, name), async (client) => {
+        await client.query('CREATE EXTENSION IF NOT EXISTS citus');
+        await writeAuthinfo(client, [superuserLogin, ...logins]);
+      });
+    }),
+  );
+  await withClient(coordinatorUrl, async (client) => {
+    const coordinator = hostPort(nodes.coordinatorUrl);
+    await client.query('SELECT citus_set_coordinator_host($1, $2)', [
+      coordinator.host,
+      coordinator.port,
+    ]);
+    const { rows } = await client.query<{ nodename: string; nodeport: number }>(
+      `SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0`,
+    );
+    for (const url of nodes.workerUrls) {
+      const worker = hostPort(url);
+      if (rows.some((row) => row.nodename === worker.host && row.nodeport === worker.port))
+        continue;
+      await client.query('SELECT citus_add_node($1, $2)', [worker.host, worker.port]);
+    }
+  });
+  return coordinatorUrl;
+}
+
+/** Drops a database prepared by `prepareCitusDatabase` on every node (coordinator first). */
+export async function dropCitusDatabase(nodes: CitusNodes, name: string): Promise<void> {
+  assertDatabaseName(name);
+  for (const url of [nodes.coordinatorUrl, ...nodes.workerUrls]) {
+    await withClient(inDatabase(url, 'postgres'), (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    );
+  }
 }

@@ -3,10 +3,12 @@
  *   node apps/api/dist/cli.js migrate                    platform schema + every tenant schema
  *   node apps/api/dist/cli.js provision <slug> <name>    register a tenant, create and migrate its schema
  *   node apps/api/dist/cli.js seed-demo <slug>           demo data for a tenant (development only)
+ *   node apps/api/dist/cli.js tenants-placement          where each tenant's schema lives (on
+ *                                                        Citus: the worker holding its tables)
  * Reads DATABASE_URL (or DATABASE_URL_FILE).
  */
 import 'reflect-metadata';
-import { migrateAll, provisionTenant } from '@dispatch/domain';
+import { migrateAll, provisionTenant, tenantPlacements } from '@dispatch/domain';
 import { readFileSync } from 'node:fs';
 import { seedDemoTenant } from './demo/seed-demo';
 
@@ -42,8 +44,20 @@ async function main(args: string[]): Promise<void> {
       console.log(`Seeded ${slug}: ${JSON.stringify(summary)}`);
       return;
     }
+    case 'tenants-placement': {
+      for (const placement of await tenantPlacements({ url })) {
+        const where =
+          placement.kind === 'distributed'
+            ? `distributed schema on worker ${placement.node} (colocation ${placement.colocationId})`
+            : 'local (this server)';
+        console.log(`${placement.slug}\t${placement.schema}\t${where}\t${placement.tables} tables`);
+      }
+      return;
+    }
     default:
-      throw new Error('usage: cli.js migrate | provision <slug> <name> | seed-demo <slug>');
+      throw new Error(
+        'usage: cli.js migrate | provision <slug> <name> | seed-demo <slug> | tenants-placement',
+      );
   }
 }
 

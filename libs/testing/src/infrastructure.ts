@@ -11,7 +11,7 @@ import path from 'node:path';
 import { isKeycloakReady, startKeycloak } from '../../../tools/keycloak/keycloak';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the test harness drives the repo's own dev tooling
 import { freePort, startEmbeddedPostgres } from '../../../tools/postgres/embedded-postgres';
-import { createDemoDatabase, withServer } from './database';
+import { createDemoDatabase, testCitusCluster, withServer } from './database';
 import { publishTestEnvironment, type TestEnvironment } from './test-environment';
 import { publishDemoTokens } from './tokens';
 
@@ -25,6 +25,9 @@ async function templateDatabase(serverUrl: string): Promise<string> {
   await createDemoDatabase(serverUrl, name);
   return name;
 }
+
+/** On a Citus cluster no template is copied (see createTestDatabase): none is made. */
+const NO_TEMPLATE = '';
 
 export async function startTestInfrastructure(
   log: (line: string) => void = () => undefined,
@@ -58,7 +61,7 @@ export async function startTestInfrastructure(
       log(`Keycloak on ${keycloak.baseUrl}`);
       return keycloak.baseUrl;
     })();
-    const template = await templateDatabase(serverUrl);
+    const template = testCitusCluster() ? NO_TEMPLATE : await templateDatabase(serverUrl);
     const keycloakUrl = await keycloakPromise;
     const environment: TestEnvironment = {
       databaseServerUrl: serverUrl,
@@ -67,6 +70,7 @@ export async function startTestInfrastructure(
     };
     const finalServerUrl = serverUrl;
     stops.unshift(async () => {
+      if (template === NO_TEMPLATE) return;
       await withServer(finalServerUrl, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`),
       ).catch(() => undefined);

@@ -52,9 +52,14 @@ export function distanceKmSql(unit: string, latitude: string, longitude: string)
           END)::float8`;
 }
 
-/** Dispatches a unit or a driver (the row aliased `alias`) was given today. */
+/**
+ * Dispatches a unit or a driver (the row aliased `alias`) was given today: its count when it was
+ * counted today, else 0. Written without CASE: Citus refuses a CASE or COALESCE holding a
+ * non-immutable function (`current_date`) in an UPDATE's SET list (it evaluates those on the
+ * coordinator, and CASE evaluates lazily).
+ */
 export function usedTodaySql(alias: string): string {
-  return `(CASE WHEN ${alias}.assignments_day = current_date THEN ${alias}.assignments_today ELSE 0 END)`;
+  return `(${alias}.assignments_today * (${alias}.assignments_day IS NOT DISTINCT FROM current_date)::int)`;
 }
 
 /** SET clause counting one more assignment today for the row being updated (alias `alias`). */

@@ -44,8 +44,29 @@ export function applicationDataSourceOptions(options: DatabaseConnectionOptions)
   };
 }
 
+/**
+ * What a migration connection must know of the server: on Citus, its sessions turn
+ * `citus.enable_schema_based_sharding` off, so that the schemas and tables migrations create are
+ * plain coordinator-local ones (the platform schema stays so; a tenant schema is distributed once
+ * fully migrated, see provisioning.ts), and TypeORM does not install `pgcrypto` (it would land in
+ * the first schema migrated, and Citus refuses to distribute a schema holding an extension;
+ * `gen_random_uuid()` is built into PostgreSQL 13+). On plain PostgreSQL nothing changes.
+ */
+export interface MigrationTarget {
+  citus: boolean;
+}
+
+function migrationSessionOptions(schema: string, target: MigrationTarget | undefined): string {
+  return target?.citus
+    ? `-c search_path=${schema} -c citus.enable_schema_based_sharding=off`
+    : `-c search_path=${schema}`;
+}
+
 /** A short-lived data source that migrates the shared platform schema. */
-export function platformMigrationDataSource(options: DatabaseConnectionOptions): DataSource {
+export function platformMigrationDataSource(
+  options: DatabaseConnectionOptions,
+  target?: MigrationTarget,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
@@ -58,7 +79,8 @@ export function platformMigrationDataSource(options: DatabaseConnectionOptions):
     poolSize: 1,
     applicationName: 'dispatch-migrate',
     ...(options.ssl ? { ssl: options.ssl } : {}),
-    extra: { options: `-c search_path=${PLATFORM_SCHEMA}` },
+    extra: { options: migrationSessionOptions(PLATFORM_SCHEMA, target) },
+    ...(target?.citus ? { installExtensions: false } : {}),
   });
 }
 
@@ -66,6 +88,7 @@ export function platformMigrationDataSource(options: DatabaseConnectionOptions):
 export function tenantMigrationDataSource(
   options: DatabaseConnectionOptions,
   schema: string,
+  target?: MigrationTarget,
 ): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -79,6 +102,7 @@ export function tenantMigrationDataSource(
     poolSize: 1,
     applicationName: 'dispatch-migrate',
     ...(options.ssl ? { ssl: options.ssl } : {}),
-    extra: { options: `-c search_path=${schema}` },
+    extra: { options: migrationSessionOptions(schema, target) },
+    ...(target?.citus ? { installExtensions: false } : {}),
   });
 }

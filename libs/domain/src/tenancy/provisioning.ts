@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Organization } from '../entities';
 import {
   type DatabaseConnectionOptions,
+  type MigrationTarget,
   platformMigrationDataSource,
   tenantMigrationDataSource,
 } from './data-sources';
@@ -10,9 +11,13 @@ import { assertTenantSlug, PLATFORM_SCHEMA, tenantSchemaName } from './tenant-sc
 /** Serializes schema changes across processes: two API instances starting at once migrate one after the other. */
 const MIGRATION_LOCK_KEY = 7_340_021;
 
+/**
+ * Runs `work` holding the migration lock, telling it whether the server runs Citus (asked once,
+ * on the lock's connection: `citus` in pg_extension).
+ */
 async function withMigrationLock<T>(
   options: DatabaseConnectionOptions,
-  work: () => Promise<T>,
+  work: (target: MigrationTarget) => Promise<T>,
 ): Promise<T> {
   const lock = new DataSource({
     type: 'postgres',
@@ -24,7 +29,10 @@ async function withMigrationLock<T>(
   const runner = lock.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    return await work();
+    const citus = (await runner.query(
+      `SELECT 1 FROM pg_extension WHERE extname = 'citus'`,
+    )) as unknown[];
+    return await work({ citus: citus.length > 0 });
   } finally {
     await runner
       .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
@@ -45,16 +53,59 @@ async function runMigrations(dataSource: DataSource, schema: string): Promise<st
   }
 }
 
-async function migratePlatformUnlocked(options: DatabaseConnectionOptions): Promise<string[]> {
-  return runMigrations(platformMigrationDataSource(options), PLATFORM_SCHEMA);
+async function migratePlatformUnlocked(
+  options: DatabaseConnectionOptions,
+  target: MigrationTarget,
+): Promise<string[]> {
+  return runMigrations(platformMigrationDataSource(options, target), PLATFORM_SCHEMA);
+}
+
+/**
+ * On Citus, makes a migrated tenant schema a distributed schema: its tables move together to one
+ * worker (chosen by Citus) and the coordinator routes every statement on them there. Migrations
+ * always run first on a coordinator-local schema (their history creates and drops triggers and
+ * backfills with joins, which distributed tables refuse); once distributed, later migrations'
+ * DDL propagates to the worker. A schema already distributed is left as it is; one whose
+ * distribution failed stays local and is distributed by the next run.
+ */
+async function distributeTenantSchema(
+  options: DatabaseConnectionOptions,
+  target: MigrationTarget,
+  schema: string,
+): Promise<void> {
+  if (!target.citus) return;
+  const dataSource = tenantMigrationDataSource(options, schema, target);
+  await dataSource.initialize();
+  try {
+    const distributed = (await dataSource.query(
+      'SELECT 1 FROM pg_dist_schema WHERE schemaid = to_regnamespace($1)',
+      [schema],
+    )) as unknown[];
+    if (distributed.length > 0) return;
+    await dataSource.transaction(async (manager) => {
+      await manager.query('SELECT citus_schema_distribute(to_regnamespace($1))', [schema]);
+      // The rows were copied to the worker; the coordinator's copies are invisible from now on.
+      await manager.query(
+        `SELECT truncate_local_data_after_distributing_table(c.oid)
+           FROM pg_class c
+          WHERE c.relnamespace = to_regnamespace($1) AND c.relkind = 'r'`,
+        [schema],
+      );
+    });
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 async function migrateTenantUnlocked(
   options: DatabaseConnectionOptions,
+  target: MigrationTarget,
   slug: string,
 ): Promise<string[]> {
   const schema = tenantSchemaName(slug);
-  return runMigrations(tenantMigrationDataSource(options, schema), schema);
+  const applied = await runMigrations(tenantMigrationDataSource(options, schema, target), schema);
+  await distributeTenantSchema(options, target, schema);
+  return applied;
 }
 
 async function listOrganizations(options: DatabaseConnectionOptions): Promise<Organization[]> {
@@ -74,11 +125,11 @@ export interface MigrationReport {
 
 /** Brings the platform schema and every registered tenant schema up to the latest migration. Idempotent. */
 export async function migrateAll(options: DatabaseConnectionOptions): Promise<MigrationReport> {
-  return withMigrationLock(options, async () => {
-    const platform = await migratePlatformUnlocked(options);
+  return withMigrationLock(options, async (target) => {
+    const platform = await migratePlatformUnlocked(options, target);
     const tenants: Record<string, string[]> = {};
     for (const organization of await listOrganizations(options)) {
-      tenants[organization.slug] = await migrateTenantUnlocked(options, organization.slug);
+      tenants[organization.slug] = await migrateTenantUnlocked(options, target, organization.slug);
     }
     return { platform, tenants };
   });
@@ -105,9 +156,9 @@ export async function provisionTenant(
 ): Promise<ProvisionedTenant> {
   assertTenantSlug(input.slug);
   const schemaName = tenantSchemaName(input.slug);
-  return withMigrationLock(options, async () => {
-    await migratePlatformUnlocked(options);
-    const appliedMigrations = await migrateTenantUnlocked(options, input.slug);
+  return withMigrationLock(options, async (target) => {
+    await migratePlatformUnlocked(options, target);
+    const appliedMigrations = await migrateTenantUnlocked(options, target, input.slug);
     const dataSource = platformMigrationDataSource(options);
     await dataSource.initialize();
     try {
@@ -122,4 +173,78 @@ export async function provisionTenant(
       await dataSource.destroy();
     }
   });
+}
+
+/** Where a tenant's tables live. */
+export interface TenantPlacement {
+  slug: string;
+  schema: string;
+  /**
+   * `local`: the server itself (plain PostgreSQL, or a schema Citus has not distributed);
+   * `distributed`: a Citus distributed schema on `node`.
+   */
+  kind: 'local' | 'distributed';
+  /** `host:port` of the Citus worker holding the schema's tables (distributed only). */
+  node?: string;
+  /** Citus colocation group of the schema (distributed only). */
+  colocationId?: number;
+  tables: number;
+}
+
+/** Where each registered tenant's schema lives: on Citus, the worker each schema landed on. */
+export async function tenantPlacements(
+  options: DatabaseConnectionOptions,
+): Promise<TenantPlacement[]> {
+  const organizations = await listOrganizations(options);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    poolSize: 1,
+    ssl: options.ssl,
+  });
+  await dataSource.initialize();
+  try {
+    const citus = (await dataSource.query(
+      `SELECT 1 FROM pg_extension WHERE extname = 'citus'`,
+    )) as unknown[];
+    const placed = new Map<string, { node: string; colocationId: number; tables: number }>();
+    if (citus.length > 0) {
+      const rows = (await dataSource.query(
+        `SELECT s.schema_name::text AS schema, s.colocation_id,
+                string_agg(DISTINCT sh.nodename || ':' || sh.nodeport, ', ') AS node,
+                count(sh.shard_name) AS tables
+           FROM citus_schemas s
+           LEFT JOIN citus_shards sh ON sh.colocation_id = s.colocation_id
+          GROUP BY s.schema_name, s.colocation_id`,
+      )) as { schema: string; colocation_id: number; node: string | null; tables: string }[];
+      for (const row of rows)
+        placed.set(row.schema, {
+          node: row.node ?? '',
+          colocationId: Number(row.colocation_id),
+          tables: Number(row.tables),
+        });
+    }
+    const placements: TenantPlacement[] = [];
+    for (const organization of organizations) {
+      const schema = organization.schemaName;
+      const distributed = placed.get(schema);
+      if (distributed) {
+        placements.push({ slug: organization.slug, schema, kind: 'distributed', ...distributed });
+        continue;
+      }
+      const counted = (await dataSource.query(
+        `SELECT count(*) AS n FROM pg_class WHERE relnamespace = to_regnamespace($1) AND relkind = 'r'`,
+        [schema],
+      )) as { n: string }[];
+      placements.push({
+        slug: organization.slug,
+        schema,
+        kind: 'local',
+        tables: Number(counted[0]?.n ?? 0),
+      });
+    }
+    return placements;
+  } finally {
+    await dataSource.destroy();
+  }
 }

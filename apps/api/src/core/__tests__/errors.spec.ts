@@ -1,11 +1,11 @@
 import { DomainError } from '@dispatch/domain';
 import { QueryFailedError } from 'typeorm';
-import { problemFromDatabaseError } from '../errors/database-errors';
+import { problemFromDatabaseError, violatedConstraint } from '../errors/database-errors';
 import { DOMAIN_ERROR_STATUS } from '../errors/problem';
 import { flattenValidationErrors } from '../errors/validation';
 
-function pgError(fields: Record<string, string>): QueryFailedError {
-  return new QueryFailedError('INSERT ...', [], Object.assign(new Error('db'), fields));
+function pgError(fields: Record<string, string>, message = 'db'): QueryFailedError {
+  return new QueryFailedError('INSERT ...', [], Object.assign(new Error(message), fields));
 }
 
 describe('error mapping', () => {
@@ -36,6 +36,33 @@ describe('error mapping', () => {
     ).toMatchObject({ status: 400, errors: [{ field: 'equipmentTypeId' }] });
     expect(problemFromDatabaseError(pgError({ code: '57P01' }))).toBeUndefined();
     expect(problemFromDatabaseError(pgError({ code: '22023' }))).toMatchObject({ status: 400 });
+  });
+
+  it('reads the same from a worker error relayed by Citus (no fields, shard suffix in the name)', () => {
+    const unique = pgError(
+      { code: '23505', detail: 'Key (external_ref)=(SAP-1) already exists.' },
+      'duplicate key value violates unique constraint "work_orders_external_ref_open_unique_102042"',
+    );
+    expect(problemFromDatabaseError(unique)).toMatchObject({
+      status: 409,
+      constraint: 'work_orders_external_ref_open_unique',
+      errors: [{ field: 'externalRef' }],
+    });
+    expect(
+      violatedConstraint({
+        code: '23505',
+        constraint: 'plain_name_1',
+        message: 'duplicate key value violates unique constraint "plain_name_1"',
+      }),
+    ).toBe('plain_name_1');
+    expect(
+      problemFromDatabaseError(
+        pgError(
+          { code: '23502' },
+          'null value in column "equipment_type_id" of relation "equipment_102010" violates not-null constraint',
+        ),
+      ),
+    ).toMatchObject({ status: 400, errors: [{ field: 'equipmentTypeId' }] });
   });
 
   it('flattens nested validation errors into field paths', () => {

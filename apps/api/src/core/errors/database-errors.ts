@@ -1,12 +1,31 @@
 import type { QueryFailedError } from 'typeorm';
 import { problemType, type ProblemDetails } from './problem';
 
-interface PgError {
+export interface PgError {
   code?: string;
+  message?: string;
   detail?: string;
   constraint?: string;
   table?: string;
   column?: string;
+}
+
+/**
+ * The constraint a refused write broke. On Citus, a worker's error reaches the coordinator's
+ * client without its fields (no `constraint`, `table`, `column`) and its message names the
+ * shard's constraint: the logical name plus `_<shard id>` (`work_orders_external_ref_open_unique_102042`).
+ * So the field is taken when there is one, and otherwise the name in the message, less the
+ * shard suffix.
+ */
+export function violatedConstraint(pg: PgError): string | undefined {
+  if (pg.constraint) return pg.constraint;
+  const named = /constraint "([^"]+)"/.exec(pg.message ?? '')?.[1];
+  return named?.replace(/_\d+$/, '');
+}
+
+/** The column of a not-null violation (the field, or on Citus the message). */
+function nullColumn(pg: PgError): string | undefined {
+  return pg.column ?? /^null value in column "([^"]+)"/.exec(pg.message ?? '')?.[1];
 }
 
 function camelCase(column: string): string {
@@ -33,7 +52,7 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
         detail: columns
           ? `A record with this ${columns.split(', ').map(camelCase).join(', ')} already exists`
           : 'Duplicate record',
-        constraint: pg.constraint,
+        constraint: violatedConstraint(pg),
         ...(fields ? { errors: fields } : {}),
       };
     }
@@ -44,18 +63,18 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
         status: 409,
         detail:
           'The record is referenced by, or refers to, another record that prevents this change',
-        constraint: pg.constraint,
+        constraint: violatedConstraint(pg),
       };
-    case '23502':
+    case '23502': {
+      const column = nullColumn(pg);
       return {
         type: problemType('validation'),
         title: 'Invalid request',
         status: 400,
         detail: 'A required value is missing',
-        ...(pg.column
-          ? { errors: [{ field: camelCase(pg.column), message: 'must not be null' }] }
-          : {}),
+        ...(column ? { errors: [{ field: camelCase(column), message: 'must not be null' }] } : {}),
       };
+    }
     case '23514':
     case '22P02':
     case '22001':
@@ -68,7 +87,7 @@ export function problemFromDatabaseError(error: QueryFailedError): ProblemDetail
         title: 'Invalid request',
         status: 400,
         detail: 'A value is out of range or malformed',
-        constraint: pg.constraint,
+        constraint: violatedConstraint(pg),
       };
     case '40001':
     case '40P01':

@@ -78,7 +78,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.type === problemType('database-unavailable')) this.reportOutage(exception);
     else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
-    }
+    } else if (exception instanceof QueryFailedError)
+      // The database refused the write (a 4xx): which statement and why, for whoever debugs it.
+      this.logger.debug({ err: exception, requestId: request.id }, 'Database refused a write');
     if (response.headersSent) return;
     // A problem that says when to come back (in progress, rate limited …) says it in the header too.
     if (typeof problem.retryAfterSeconds === 'number')

@@ -262,10 +262,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
            FROM due
            JOIN webhook_subscriptions s ON s.id = due.subscription_id
            LEFT JOIN audit_events e ON e.id = due.event_id
+           -- The time as a column: Citus refuses now() in a RETURNING list.
+           CROSS JOIN (SELECT now() AS at) clock
           WHERE d.id = due.id
         RETURNING d.id, d.subscription_id, d.ordering_key, d.event_id::text, d.test_payload, d.attempts,
                   s.url, s.secret, s.previous_secret,
-                  coalesce(s.previous_secret_expires_at > now(), false) AS previous_secret_valid,
+                  coalesce(s.previous_secret_expires_at > clock.at, false) AS previous_secret_valid,
                   to_jsonb(e) AS event`,
             [
               limit,
@@ -373,21 +375,25 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
             `WITH attempt AS (
                INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
                VALUES ($1, $9, $10, $8, $6, $7, $11)),
+             -- The time as columns (clock.at …), not now() inside CASE, COALESCE or RETURNING,
+             -- which Citus refuses in modifications.
              moved AS (
                UPDATE webhook_deliveries
                   SET status = CASE WHEN $3 THEN 'delivered' WHEN $4 THEN 'failed' ELSE 'pending' END,
-                      delivered_at = CASE WHEN $3 THEN now() END,
+                      delivered_at = CASE WHEN $3 THEN clock.at END,
                       next_attempt_at = now() + make_interval(secs => $5),
                       claim = NULL, locked_until = NULL,
                       last_status_code = $6, last_error = $7, last_duration_ms = $8
+                 FROM (SELECT now() AS at) clock
                 WHERE id = $1 AND claim = $2
                 RETURNING subscription_id)
              UPDATE webhook_subscriptions s
-                SET failing_since = CASE WHEN $3 THEN NULL ELSE coalesce(s.failing_since, now()) END
-               FROM moved
+                SET failing_since = CASE WHEN $3 THEN NULL ELSE coalesce(s.failing_since, clock.at) END
+               FROM moved,
+                    (SELECT now() AS at, now() - make_interval(secs => $12) AS failing_cutoff) clock
               WHERE s.id = moved.subscription_id AND (NOT $3 OR s.failing_since IS NOT NULL)
              RETURNING s.id, s.url, s.event_types, s.enabled, s.failing_since,
-                       (NOT $3 AND s.failing_since <= now() - make_interval(secs => $12)) AS failed_too_long`,
+                       (NOT $3 AND s.failing_since <= clock.failing_cutoff) AS failed_too_long`,
             [
               delivery.id,
               claim,

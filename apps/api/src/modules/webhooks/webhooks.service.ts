@@ -157,8 +157,10 @@ export class WebhooksService {
     return this.db
       .transaction(actor, async (manager) => {
         const [row] = (await manager.query(
+          // INSERT … SELECT rather than a subquery in VALUES, which Citus refuses.
           `INSERT INTO webhook_subscriptions (url, event_types, description, secret, created_by, created_by_name, from_position)
-           VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(id), 0) FROM audit_events)) RETURNING *`,
+           SELECT $1::varchar, $2::text[], $3::varchar, $4::varchar, $5::varchar, $6::varchar, coalesce(max(id), 0)
+             FROM audit_events RETURNING *`,
           [input.url, input.events, input.description ?? null, secret, actor.subject, actor.name],
         )) as WebhookRow[];
         this.outbox.append(
@@ -184,12 +186,14 @@ export class WebhooksService {
                     description = CASE WHEN $4 THEN $5 ELSE description END,
                     enabled = coalesce($6, enabled),
                     -- Re-enabling starts afresh: the failure clock and the reason are cleared.
-                    disabled_at = CASE WHEN $6 IS TRUE THEN NULL WHEN $6 IS FALSE AND enabled THEN now() ELSE disabled_at END,
+                    -- clock.at, not now(): Citus refuses now() inside CASE in an UPDATE.
+                    disabled_at = CASE WHEN $6 IS TRUE THEN NULL WHEN $6 IS FALSE AND enabled THEN clock.at ELSE disabled_at END,
                     disabled_by = CASE WHEN $6 IS TRUE THEN NULL WHEN $6 IS FALSE AND enabled THEN 'admin' ELSE disabled_by END,
                     disabled_reason = CASE WHEN $6 IS TRUE THEN NULL WHEN $6 IS FALSE AND enabled THEN $7 ELSE disabled_reason END,
                     failing_since = CASE WHEN $6 IS TRUE THEN NULL ELSE failing_since END,
                     updated_at = now()
-              WHERE id = $1 RETURNING *`,
+               FROM (SELECT now() AS at) clock
+              WHERE id = $1 RETURNING webhook_subscriptions.*`,
             [
               id,
               changes.url ?? null,

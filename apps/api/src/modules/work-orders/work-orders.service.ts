@@ -22,6 +22,7 @@ import { type Actor, isDriverOnly } from '../../core/auth/actor';
 import { ownDriverFilter } from '../../core/auth/own-driver';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
+import { type PgError, violatedConstraint } from '../../core/errors/database-errors';
 import { type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
@@ -115,11 +116,8 @@ function windowColumns(
 
 /** PostgreSQL refused a second open order with the same externalRef. */
 function isOpenExternalRefConflict(error: unknown): boolean {
-  const pg =
-    error instanceof QueryFailedError
-      ? (error.driverError as { code?: string; constraint?: string })
-      : undefined;
-  return pg?.code === '23505' && pg.constraint === WORK_ORDER_OPEN_EXTERNAL_REF_INDEX;
+  const pg = error instanceof QueryFailedError ? (error.driverError as PgError) : undefined;
+  return pg?.code === '23505' && violatedConstraint(pg) === WORK_ORDER_OPEN_EXTERNAL_REF_INDEX;
 }
 
 /** How often a create or PUT that lost a race for its externalRef starts over. */

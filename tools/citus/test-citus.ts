@@ -1,0 +1,162 @@
+/**
+ * `npm run test:citus [-- <jest test path patterns>]`: the API integration suite against a Citus
+ * cluster. Builds Citus when it is not installed yet (tools/citus/build.ts), starts a coordinator
+ * and two workers on free ports in a temporary directory, runs
+ * `jest -c apps/api/jest.integration.config.ts` with TEST_DATABASE_URL on the coordinator and
+ * TEST_CITUS_CLUSTER naming the nodes (each test database is then made on all three nodes and its
+ * tenant schemas distributed over the workers: libs/testing/src/database.ts), stops the cluster
+ * and prints per suite and, as its last line, `N passed, N failed`. Exits non-zero on any failure.
+ *
+ * TEST_KEYCLOAK_URL, when set, is handed on (a running Keycloak saves starting one).
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureCitusInstalled, REPO_ROOT } from './build';
+import { type CitusCluster, type CitusNodes, startCitusCluster } from './cluster';
+
+const say = (line: string) => process.stdout.write(`[test:citus] ${line}\n`);
+
+/**
+ * Suites left out, and why: they never touch the cluster. Each starts a PostgreSQL server of its
+ * own (to stop it under the API, to back it up with Debian's pg_dump and restore it, or to test
+ * that server launcher itself), so on Citus they would only repeat the plain PostgreSQL run.
+ */
+const EXCLUDED: Readonly<Record<string, string>> = {
+  'database-outage.spec.ts':
+    'stops and restarts a PostgreSQL server of its own under the API (never the cluster)',
+  'backup-restore.spec.ts':
+    "backs up and restores a Debian PostgreSQL server of its own with pg_dump (never the cluster; pg_dump of a Citus coordinator holds no worker's rows)",
+  'debian-postgres.spec.ts': 'tests the Debian PostgreSQL launcher on a server of its own',
+  'embedded-postgres-reach.spec.ts':
+    'tests the embedded PostgreSQL launcher on a server of its own',
+  'keycloak-production.spec.ts':
+    'runs Keycloak in production mode on a PostgreSQL server of its own; no API database involved',
+};
+
+interface AssertionResult {
+  status: 'passed' | 'failed' | 'pending' | 'skipped' | 'todo' | 'disabled';
+}
+
+interface SuiteResult {
+  name: string;
+  status: 'passed' | 'failed';
+  message: string;
+  assertionResults: AssertionResult[];
+}
+
+interface JestResults {
+  numPassedTests: number;
+  numFailedTests: number;
+  numRuntimeErrorTestSuites: number;
+  testResults: SuiteResult[];
+}
+
+function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['jest', ...args], { cwd: REPO_ROOT, stdio: 'inherit', env });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function report(results: JestResults): { passed: number; failed: number } {
+  for (const suite of [...results.testResults].sort((a, b) => a.name.localeCompare(b.name))) {
+    const count = (status: AssertionResult['status']) =>
+      suite.assertionResults.filter((assertion) => assertion.status === status).length;
+    const name = path.relative(REPO_ROOT, suite.name);
+    const ran = suite.assertionResults.length > 0;
+    say(
+      `${suite.status === 'passed' ? 'ok  ' : 'FAIL'} ${name}: ${count('passed')} passed, ${count('failed')} failed${
+        ran ? '' : ` (did not run: ${suite.message.split('\n')[0] ?? ''})`
+      }`,
+    );
+  }
+  // A suite that failed before its tests ran counts as one failure.
+  return {
+    passed: results.numPassedTests,
+    failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
+  };
+}
+
+async function main(): Promise<number> {
+  const patterns = process.argv.slice(2);
+  await ensureCitusInstalled(say);
+  // The servers run as `postgres` when we are root: it must be able to reach the data.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'dispatch-test-citus-'));
+  chmodSync(dir, 0o755);
+  let cluster: CitusCluster | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (cluster) {
+        say('stopping the cluster');
+        await cluster.stop();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+  // Ctrl-C reaches jest as well; the cluster must not outlive us.
+  const interrupted = () => void stop().then(() => process.exit(130));
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
+  try {
+    cluster = await startCitusCluster({ dataDir: path.join(dir, 'cluster'), log: say });
+    const nodesFile = path.join(dir, 'nodes.json');
+    const nodes: CitusNodes = {
+      coordinatorUrl: cluster.coordinatorUrl,
+      workerUrls: cluster.workerUrls,
+    };
+    writeFileSync(nodesFile, JSON.stringify(nodes), { mode: 0o600 });
+    const serverUrl = new URL(cluster.coordinatorUrl);
+    serverUrl.pathname = '/postgres';
+
+    for (const [suite, reason] of Object.entries(EXCLUDED)) say(`left out ${suite}: ${reason}`);
+    const outputFile = path.join(dir, 'jest-results.json');
+    const code = await runJest(
+      [
+        // Patterns first: jest reads every word after an array option as one more value of it.
+        ...patterns,
+        '-c',
+        'apps/api/jest.integration.config.ts',
+        '--ci',
+        '--json',
+        `--outputFile=${outputFile}`,
+        `--testPathIgnorePatterns=/(${Object.keys(EXCLUDED)
+          .map((suite) => suite.replace(/\./g, '\\.'))
+          .join('|')})$`,
+      ],
+      {
+        ...process.env,
+        TEST_DATABASE_URL: serverUrl.toString(),
+        TEST_CITUS_CLUSTER: nodesFile,
+        FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR,
+      },
+    );
+    if (!existsSync(outputFile)) {
+      say(`jest wrote no results (exit code ${code})`);
+      process.stdout.write('0 passed, 1 failed\n');
+      return 1;
+    }
+    const { passed, failed } = report(JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults);
+    await stop();
+    const total = failed > 0 || code === 0 ? failed : failed + 1;
+    process.stdout.write(`${passed} passed, ${total} failed\n`);
+    return total > 0 || passed === 0 ? 1 : 0;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `[test:citus] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  },
+);
