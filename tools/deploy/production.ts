@@ -271,7 +271,7 @@ export async function startProductionTopology(
     stops.push(() => keycloak.stop());
     log(`Keycloak (production mode) on https://localhost:${ports.keycloak}/auth`);
 
-    // nginx: its prefix holds the console build, so its workers (not root) can read it.
+    // nginx (upstreams by IPv4 address: the instances listen there, and "localhost" may also mean ::1): its prefix holds the console build, so its workers (not root) can read it.
     const nginxPrefix = path.join(options.dataDir, 'nginx');
     const consoleRoot = path.join(nginxPrefix, 'html');
     buildConsole(consoleRoot, log);
@@ -282,7 +282,7 @@ export async function startProductionTopology(
         httpPort: ports.http,
         httpsPort: ports.https,
         publicHttpsPort: ports.https,
-        api: [`localhost:${ports.api[0]}`, `localhost:${ports.api[1]}`],
+        api: [`127.0.0.1:${ports.api[0]}`, `127.0.0.1:${ports.api[1]}`],
         keycloak: `127.0.0.1:${ports.keycloak}`,
         tlsCertFile: certificates.services.nginx.certFile,
         tlsKeyFile: certificates.services.nginx.keyFile,
