@@ -76,6 +76,23 @@ function bookingCtes(by: string, options: { newOrder?: boolean } = {}): string {
        SELECT booked.id, booked.equipment_id, booked.driver_id, wo.site_id, booked.assigned_at FROM booked, wo)`;
 }
 
+/**
+ * A CTE body that locks rows of one table while it joins another CTE (`wo`, `need`): the locking
+ * SELECT wrapped in a subquery of its own, so the CTE's own output has only its named columns.
+ * Why: row locking adds hidden columns to the locking query's output, among them the whole row of
+ * every other (not locked) relation it reads, of type `record`. Citus plans each CTE of these
+ * statements apart (writable CTEs other than UPDATE/DELETE are not router planned) and passes its
+ * rows on as an intermediate result; it chooses the format that result is read in from the CTE's
+ * planned output including those hidden columns (`record`: text), but writes it in the format its
+ * visible columns allow (binary), so the next CTE reads a binary COPY header as text ("invalid
+ * input syntax for type uuid: \"PGCOPY\"", Citus 13.2). Locked in an inner query, the hidden
+ * columns stay there, and both sides agree. PostgreSQL runs it the same way (the inner query has
+ * LIMIT and a lock, so it is never flattened).
+ */
+function lockingCte(select: string): string {
+  return `SELECT * FROM (${select}) locking`;
+}
+
 const BOOKED_COLUMNS = `booked.id, wo.id AS work_order_id, wo.number, wo.external_ref,
        GREATEST(0, extract(epoch FROM now() - wo.queued_since))::int AS queued_seconds,
        unit.id AS unit_id, unit.code AS unit_code, unit.distance_km, driver.id AS driver_id, driver.name AS driver_name`;
@@ -125,19 +142,19 @@ export class BookingStatements {
            FROM work_orders wo JOIN sites s ON s.id = wo.site_id
           WHERE wo.id = $1 AND wo.status = 'queued' AND ${dueNowSql(this.timing)}
           FOR UPDATE OF wo ${orderLock}),
-       unit AS (
+       unit AS (${lockingCte(`
          SELECT e.id, e.code, ${distanceKmSql('e', 'wo.latitude', 'wo.longitude')} AS distance_km
            FROM equipment e, wo
           WHERE e.equipment_type_id = wo.equipment_type_id AND ${freeUnitSql('e')}
           ORDER BY distance_km ASC NULLS LAST, ${usedTodaySql('e')} ASC, e.code ASC
-          LIMIT 1 FOR UPDATE OF e ${skip}),
-       driver AS (
+          LIMIT 1 FOR UPDATE OF e ${skip}`)}),
+       driver AS (${lockingCte(`
          SELECT d.id, d.name
            FROM drivers d, wo
           WHERE EXISTS (SELECT 1 FROM unit) AND ${freeDriverSql('d')}
             AND ${qualifiedThroughSql('d', 'wo.required', 'wo.due')}
           ORDER BY ${otherQualificationsSql('d', 'wo.required')} ASC, ${usedTodaySql('d')} ASC, d.name ASC, d.id ASC
-          LIMIT 1 FOR UPDATE OF d ${skip}),
+          LIMIT 1 FOR UPDATE OF d ${skip}`)}),
        ${bookingCtes('$2')}
        SELECT ${BOOKED_COLUMNS} FROM booked, wo, unit, driver`;
   }
@@ -164,19 +181,19 @@ export class BookingStatements {
        need AS (
          SELECT draft.*, ${requiredQualificationsSql('draft')} || $10::uuid[] AS required, ${dueDateSql('draft')} AS due
            FROM draft WHERE ${dueNowSql(this.timing, 'draft')}),
-       unit AS (
+       unit AS (${lockingCte(`
          SELECT e.id, e.code, ${distanceKmSql('e', 'need.latitude', 'need.longitude')} AS distance_km
            FROM equipment e, need
           WHERE e.equipment_type_id = need.equipment_type_id AND ${freeUnitSql('e')}
           ORDER BY distance_km ASC NULLS LAST, ${usedTodaySql('e')} ASC, e.code ASC
-          LIMIT 1 FOR UPDATE OF e SKIP LOCKED),
-       driver AS (
+          LIMIT 1 FOR UPDATE OF e SKIP LOCKED`)}),
+       driver AS (${lockingCte(`
          SELECT d.id, d.name
            FROM drivers d, need
           WHERE EXISTS (SELECT 1 FROM unit) AND ${freeDriverSql('d')}
             AND ${qualifiedThroughSql('d', 'need.required', 'need.due')}
           ORDER BY ${otherQualificationsSql('d', 'need.required')} ASC, ${usedTodaySql('d')} ASC, d.name ASC, d.id ASC
-          LIMIT 1 FOR UPDATE OF d SKIP LOCKED),
+          LIMIT 1 FOR UPDATE OF d SKIP LOCKED`)}),
        wo AS (
          INSERT INTO work_orders (title, site_id, equipment_type_id, priority, notes, external_ref, status,
                                   created_by, window_start, window_end, dispatched_at)

@@ -140,11 +140,10 @@ type EditableColumns = Partial<
   >
 >;
 
-/** A page of the change feed as PostgreSQL answers it: the horizon, and per order its row. */
+/** A page of the change feed as PostgreSQL answers it: per order its row. */
 interface ChangeRow {
-  horizon: string;
-  order_row: Record<string, unknown> | null;
-  change_xid: string | null;
+  order_row: Record<string, unknown>;
+  change_xid: string;
   required: string[] | null;
 }
 
@@ -187,11 +186,14 @@ export class WorkOrdersService {
   /**
    * The change feed: orders in the order their changes committed, as `(change_xid, id)`, from the
    * cursor on (or, for a new walk, from the first change of an order updated at or after
-   * `updatedSince`), taking only changes below the horizon of this statement's snapshot: every
-   * transaction below it has ended, and every one that may still commit is at or above it, so
-   * nothing can ever land behind a cursor handed out (see `rules/change-feed.ts`). One statement,
-   * one snapshot: the horizon and the rows agree. A page that is not full has passed every change
-   * below the horizon, so its cursor moves up to the horizon.
+   * `updatedSince`), taking only changes below the horizon of the transaction's first snapshot:
+   * every transaction below it has ended, and every one that may still commit is at or above it,
+   * so nothing can ever land behind a cursor handed out (see `rules/change-feed.ts`). The horizon
+   * is read in a statement of its own, before the page's: every change below it had committed
+   * when it was read, so the page's later snapshot sees them all. (On Citus that statement runs on the
+   * coordinator, whose transaction ids `change_xid` holds — see the StableChangeXid migration —
+   * while the page runs on the tenant's worker, whose snapshot knows other ids.) A page that is
+   * not full has passed every change below the horizon, so its cursor moves up to the horizon.
    */
   private changes(actor: Actor, query: WorkOrderListQuery): Promise<WorkOrderChangePage> {
     if (query.offset !== undefined) {
@@ -210,6 +212,9 @@ export class WorkOrdersService {
     }
     const limit = query.limit ?? 50;
     return this.db.transaction(actor, async (manager) => {
+      const [{ horizon }] = (await manager.query(
+        `SELECT ${CHANGE_HORIZON_SQL}::text AS horizon`,
+      )) as { horizon: string }[];
       const builder = this.filtered(this.visibleTo(manager, actor), query)
         .select('to_jsonb(wo)', 'order_row')
         .addSelect('wo.change_xid', 'change_xid')
@@ -217,7 +222,7 @@ export class WorkOrdersService {
           'ARRAY(SELECT r.qualification_id FROM work_order_required_qualifications r WHERE r.work_order_id = wo.id)::text[]',
           'required',
         )
-        .andWhere('wo.change_xid < horizon.xmin')
+        .andWhere('wo.change_xid < CAST(:horizon AS bigint)', { horizon })
         .orderBy('wo.changeXid', 'ASC')
         .addOrderBy('wo.id', 'ASC')
         .limit(limit + 1);
@@ -233,30 +238,28 @@ export class WorkOrdersService {
         builder.andWhere('wo.updatedAt >= :updatedSince', { updatedSince: query.updatedSince });
       }
       const [page, parameters] = builder.getQueryAndParameters();
-      const rows = (await manager.query(
-        `WITH horizon AS MATERIALIZED (SELECT ${CHANGE_HORIZON_SQL} AS xmin)
-         SELECT horizon.xmin::text AS horizon, page.order_row, page.change_xid::text AS change_xid, page.required
-           FROM horizon LEFT JOIN LATERAL (${page}) page ON true
+      const found = (await manager.query(
+        `SELECT page.order_row, page.change_xid::text AS change_xid, page.required
+           FROM (${page}) page
           ORDER BY page.change_xid, (page.order_row ->> 'id')::uuid`,
         parameters,
       )) as ChangeRow[];
-      const found = rows.filter((row) => row.order_row !== null);
       const hasMore = found.length > limit;
       const items = found.slice(0, limit).map((row) => {
-        const order = workOrderFromRow(manager, row.order_row as Record<string, unknown>);
+        const order = workOrderFromRow(manager, row.order_row);
         order.requiredQualifications = (row.required ?? []).map((qualificationId) => ({
           workOrderId: order.id,
           qualificationId,
         }));
         return {
           view: toWorkOrderView(order),
-          position: { xid: BigInt(row.change_xid as string), id: order.id },
+          position: { xid: BigInt(row.change_xid), id: order.id },
         };
       });
       let next = items.length > 0 ? items[items.length - 1].position : after;
       if (!hasMore) {
         // Every change below the horizon has been passed: the next walk starts at the horizon.
-        const caughtUp = { xid: BigInt(rows[0].horizon) - 1n, id: AFTER_EVERY_ID };
+        const caughtUp = { xid: BigInt(horizon) - 1n, id: AFTER_EVERY_ID };
         next = next ? laterPosition(next, caughtUp) : caughtUp;
       }
       return {

@@ -12,6 +12,7 @@ import { WebhooksAndIdempotency1795249000000 } from './1795249000000-WebhooksAnd
 import { ApiClients1795249200000 } from './1795249200000-ApiClients';
 import { ExternalRefSync1795249400000 } from './1795249400000-ExternalRefSync';
 import { IdempotencyClaimInstance1795249500000 } from './1795249500000-IdempotencyClaimInstance';
+import { StableChangeXid1795249600000 } from './1795249600000-StableChangeXid';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   ApiClients1795249200000,
   ExternalRefSync1795249400000,
   IdempotencyClaimInstance1795249500000,
+  StableChangeXid1795249600000,
 ];
