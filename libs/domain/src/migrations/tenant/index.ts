@@ -13,6 +13,7 @@ import { ApiClients1795249200000 } from './1795249200000-ApiClients';
 import { ExternalRefSync1795249400000 } from './1795249400000-ExternalRefSync';
 import { IdempotencyClaimInstance1795249500000 } from './1795249500000-IdempotencyClaimInstance';
 import { StableChangeXid1795249600000 } from './1795249600000-StableChangeXid';
+import { ReplicaIdentityEverywhere1795249700000 } from './1795249700000-ReplicaIdentityEverywhere';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   ExternalRefSync1795249400000,
   IdempotencyClaimInstance1795249500000,
   StableChangeXid1795249600000,
+  ReplicaIdentityEverywhere1795249700000,
 ];
