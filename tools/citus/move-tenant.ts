@@ -95,13 +95,12 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 }
 
 async function assertCitusCoordinator(client: Client): Promise<void> {
-  const { rows } = await client.query<{ citus: boolean; coordinator: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') AS citus,
-            EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
-              AND (SELECT citus_is_coordinator()) AS coordinator`,
+  const { rowCount } = await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`);
+  if (rowCount === 0) throw new Error('This database does not run Citus: nothing to move');
+  const { rows } = await client.query<{ coordinator: boolean }>(
+    'SELECT citus_is_coordinator() AS coordinator',
   );
-  if (!rows[0]?.citus) throw new Error('This database does not run Citus: nothing to move');
-  if (!rows[0].coordinator)
+  if (!rows[0]?.coordinator)
     throw new Error('DATABASE_URL is not the Citus coordinator: connect to the coordinator');
 }
 
