@@ -15,6 +15,7 @@ export const IDEMPOTENCY_LEASE_SECONDS = 30;
 
 interface KeyRow {
   claim: string;
+  instance_id: string | null;
   fingerprint: string;
   committed: boolean;
   response_status: number | null;
@@ -63,23 +64,27 @@ export class IdempotencyKeys {
 
   async begin(actor: Actor, key: string, fingerprint: string): Promise<IdempotencyDecision> {
     const claim = randomUUID();
+    // Times come from this instance's clock as parameters: Citus refuses now() (not IMMUTABLE) in
+    // an INSERT's ON CONFLICT clauses, and every reading and writing of these leases is here.
+    const now = new Date();
     const [claimed] = await this.db.statement<{ claim: string }>(
       actor,
       (schema) => `
         INSERT INTO ${schema}.idempotency_keys AS k
-               (key, fingerprint, claim, instance_id, locked_until, expires_at)
-        VALUES ($1, $2, $3, $6::uuid, now() + make_interval(secs => $4), now() + make_interval(hours => $5))
+               (key, fingerprint, claim, instance_id, locked_until, created_at, expires_at)
+        VALUES ($1, $2, $3, $6::uuid, $7::timestamptz + make_interval(secs => $4), $7::timestamptz,
+                $7::timestamptz + make_interval(hours => $5))
         ON CONFLICT (key) DO UPDATE
            SET fingerprint = EXCLUDED.fingerprint, claim = EXCLUDED.claim, committed = false,
                instance_id = EXCLUDED.instance_id,
                response_status = NULL, response_location = NULL, response_body = NULL,
-               locked_until = EXCLUDED.locked_until, created_at = now(), expires_at = EXCLUDED.expires_at
-         -- An expired key starts afresh; so does one whose first attempt died before committing:
-         -- its lease ran out, or its instance is gone. (pg_locks is read only for such a conflict.)
-         WHERE k.expires_at < now()
+               locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at,
+               expires_at = EXCLUDED.expires_at
+         -- An expired key starts afresh; so does one whose first attempt died before committing
+         -- and whose lease ran out (a dead instance's claim is taken over below, sooner).
+         WHERE k.expires_at < EXCLUDED.created_at
             OR (NOT k.committed AND k.fingerprint = EXCLUDED.fingerprint
-                AND (k.locked_until < now()
-                     OR (k.instance_id IS NOT NULL AND NOT ${instanceAliveSql('k.instance_id')})))
+                AND k.locked_until < EXCLUDED.created_at)
         RETURNING claim`,
       [
         key,
@@ -88,6 +93,7 @@ export class IdempotencyKeys {
         IDEMPOTENCY_LEASE_SECONDS,
         this.config.IDEMPOTENCY_KEY_HOURS,
         this.liveness.liveId ?? null,
+        now.toISOString(),
       ],
     );
     if (claimed?.claim === claim) return { kind: 'run', claim };
@@ -107,7 +113,49 @@ export class IdempotencyKeys {
         body: existing.response_body,
       };
     }
+    if (existing.instance_id && (await this.takeOverFromDeadInstance(actor, key, existing, claim)))
+      return { kind: 'run', claim };
     return { kind: 'in_progress' };
+  }
+
+  /**
+   * A not-committed claim whose instance no longer holds its liveness lock died with that
+   * instance: take it over at once instead of waiting out its lease. The liveness check reads
+   * pg_locks on its own (where the instances' locks are: on Citus, the coordinator), and the
+   * takeover replaces exactly the dead claim, so of several retries only one wins.
+   */
+  private async takeOverFromDeadInstance(
+    actor: Actor,
+    key: string,
+    existing: KeyRow,
+    claim: string,
+  ): Promise<boolean> {
+    const [liveness] = await this.db.statement<{ alive: boolean }>(
+      actor,
+      () => `SELECT ${instanceAliveSql('$1::uuid')} AS alive`,
+      [existing.instance_id],
+    );
+    if (liveness?.alive !== false) return false;
+    const now = new Date();
+    const [taken] = await this.db.statement<{ claim: string }>(
+      actor,
+      (schema) => `
+        UPDATE ${schema}.idempotency_keys
+           SET claim = $3, instance_id = $4::uuid, committed = false,
+               response_status = NULL, response_location = NULL, response_body = NULL,
+               locked_until = $5::timestamptz + make_interval(secs => $6), created_at = $5::timestamptz
+         WHERE key = $1 AND claim = $2 AND NOT committed
+        RETURNING claim`,
+      [
+        key,
+        existing.claim,
+        claim,
+        this.liveness.liveId ?? null,
+        now.toISOString(),
+        IDEMPOTENCY_LEASE_SECONDS,
+      ],
+    );
+    return taken?.claim === claim;
   }
 
   /** Records the first answer, to be replayed for the key's lifetime. */
