@@ -1,6 +1,5 @@
-import { type HttpResult, queryDatabase, tokenFor } from '@dispatch/testing';
+import { type HttpResult, queryDatabase, tokenFor, invariantViolations } from '@dispatch/testing';
 import { Fixtures } from './support/fixtures';
-import { invariantViolations } from './support/invariants';
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres';
 import { entityIdOf, EventStream } from './support/sse';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,5 +1,4 @@
-import { type ApiClient, queryDatabase, tokenFor } from '@dispatch/testing';
-import { invariantViolations } from './support/invariants';
+import { type ApiClient, queryDatabase, tokenFor, invariantViolations } from '@dispatch/testing';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 

@@ -7,8 +7,8 @@ import {
   testEnvironment,
   type TestDatabase,
   tokenFor,
+  invariantViolations,
 } from '@dispatch/testing';
-import { invariantViolations } from './support/invariants';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 
 /** SIGKILL the API in the middle of a burst: every acknowledged write survives, nothing is half-assigned, the queue still drains. */

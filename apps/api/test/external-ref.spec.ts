@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ApiClient, queryDatabase, tokenFor } from '@dispatch/testing';
-import { invariantViolations } from './support/invariants';
+import { type ApiClient, queryDatabase, tokenFor, invariantViolations } from '@dispatch/testing';
 import { Scenario } from './support/scenario';
 import { rowCounts } from './support/snapshot';
 import { startTestApp, type TestApp } from './support/test-app';

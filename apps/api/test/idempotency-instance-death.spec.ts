@@ -8,6 +8,7 @@ import {
   testEnvironment,
   type TestDatabase,
   tokenFor,
+  invariantViolations,
 } from '@dispatch/testing';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -17,7 +18,6 @@ import {
   instanceLockKey,
   InstanceLiveness,
 } from '../src/core/idempotency/instance-liveness.service';
-import { invariantViolations } from './support/invariants';
 import { Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
 

@@ -9,3 +9,4 @@ export { freePort } from '../../../tools/net/ports';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the development realm's API client secret
 export { DEV_API_CLIENT_SECRET } from '../../../tools/keycloak/keycloak';
 export * from './chromium';
+export * from './invariants';

@@ -13,14 +13,20 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ApiClient, ApiProcess, createdId, freePort, tokenFor } from '@dispatch/testing';
+import {
+  ApiClient,
+  ApiProcess,
+  createdId,
+  freePort,
+  tokenFor,
+  invariantViolations,
+} from '@dispatch/testing';
 import { createTestDatabase, type TestDatabase } from '../../../libs/testing/src/database';
 import {
   startTestInfrastructure,
   type TestInfrastructure,
 } from '../../../libs/testing/src/infrastructure';
 import { publishTestEnvironment } from '../../../libs/testing/src/test-environment';
-import { invariantViolations } from '../../../apps/api/test/support/invariants';
 import { ensureCitusInstalled } from '../build';
 import { type CitusCluster, startCitusCluster } from '../cluster';
 import { moveTenant, type MoveTenantResult, tenantLocation } from '../move-tenant';

@@ -1,4 +1,4 @@
-import { queryDatabase } from '@dispatch/testing';
+import { queryDatabase } from './database';
 
 /**
  * The engine's promises, checked directly in PostgreSQL. Each query returns the rows that break a
