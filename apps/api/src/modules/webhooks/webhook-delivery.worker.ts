@@ -241,7 +241,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     return this.db.transaction(
       systemActor(slug),
       async (manager) => {
-        return returnedRows<ClaimedDelivery>(
+        const claimed = returnedRows<Omit<ClaimedDelivery, 'event'>>(
           await manager.query(
             `WITH due AS (
            SELECT d.id, d.subscription_id, d.event_id FROM webhook_deliveries d
@@ -261,14 +261,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
                 attempts = d.attempts + 1, last_attempt_at = now()
            FROM due
            JOIN webhook_subscriptions s ON s.id = due.subscription_id
-           LEFT JOIN audit_events e ON e.id = due.event_id
            -- The time as a column: Citus refuses now() in a RETURNING list.
            CROSS JOIN (SELECT now() AS at) clock
           WHERE d.id = due.id
         RETURNING d.id, d.subscription_id, d.ordering_key, d.event_id::text, d.test_payload, d.attempts,
                   s.url, s.secret, s.previous_secret,
-                  coalesce(s.previous_secret_expires_at > clock.at, false) AS previous_secret_valid,
-                  to_jsonb(e) AS event`,
+                  coalesce(s.previous_secret_expires_at > clock.at, false) AS previous_secret_valid`,
             [
               limit,
               claim,
@@ -278,6 +276,21 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
             ],
           ),
         );
+        // The events in a read of their own: Citus refuses every non-IMMUTABLE function in a
+        // RETURNING list, to_jsonb (STABLE) included.
+        const eventIds = claimed.flatMap(({ event_id }) => (event_id === null ? [] : [event_id]));
+        const events = new Map<string, AuditEventRow>();
+        if (eventIds.length > 0) {
+          const rows = (await manager.query(
+            `SELECT e.id::text AS id, to_jsonb(e) AS event FROM audit_events e WHERE e.id = ANY ($1::bigint[])`,
+            [eventIds],
+          )) as { id: string; event: AuditEventRow }[];
+          for (const { id, event } of rows) events.set(id, event);
+        }
+        return claimed.map((delivery) => ({
+          ...delivery,
+          event: delivery.event_id === null ? null : (events.get(delivery.event_id) ?? null),
+        }));
       },
       ASYNC_COMMIT,
     );
@@ -454,12 +467,28 @@ class TenantPump {
   /** Events may have committed since the outbox was last read. */
   private outboxToRead = true;
   private readonly inFlight = new Set<Promise<void>>();
+  /** When each kind of failure was last logged: one warning per sweep interval, not per retry. */
+  private readonly warnedAt = new Map<string, number>();
 
   constructor(
     private readonly slug: string,
     private readonly worker: WebhookDeliveryWorker,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * A failed step (a statement the database refuses, say) is retried at the next wake-up, which
+   * may come every few milliseconds: each distinct failure is logged at warn at most once per
+   * sweep interval, so it can neither flood the log nor go unseen.
+   */
+  private warn(kind: string, error: unknown): void {
+    const message = `${kind}: ${String(error)}`;
+    const now = Date.now();
+    const last = this.warnedAt.get(message);
+    if (last !== undefined && now - last < SWEEP_MILLISECONDS) return;
+    this.warnedAt.set(message, now);
+    this.logger.warn(`Webhook ${message} (logged at most every ${SWEEP_MILLISECONDS / 1000} s)`);
+  }
 
   wake(): void {
     if (this.stopped) return;
@@ -470,16 +499,16 @@ class TenantPump {
     }
     clearTimeout(this.timer);
     this.running = this.run()
-      .catch((error: unknown) =>
-        this.logger.warn(`Webhook delivery of ${this.slug} failed: ${String(error)}`),
-      )
+      .catch((error: unknown) => this.warn(`delivery of ${this.slug} failed`, error))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
           this.again = false;
           this.wake();
         } else {
-          this.scheduleNext().catch(() => undefined);
+          this.scheduleNext().catch((error: unknown) =>
+            this.warn(`scheduling of ${this.slug} failed`, error),
+          );
         }
       });
   }
@@ -506,9 +535,7 @@ class TenantPump {
       for (const delivery of batch) {
         const sending: Promise<void> = this.worker
           .deliverInOrder(this.slug, claim, delivery)
-          .catch((error: unknown) =>
-            this.logger.warn(`Webhook delivery ${delivery.id} not recorded: ${String(error)}`),
-          )
+          .catch((error: unknown) => this.warn(`delivery of ${this.slug} not recorded`, error))
           .finally(() => this.inFlight.delete(sending));
         this.inFlight.add(sending);
       }
