@@ -154,6 +154,31 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The error chain behind a 503, innermost last, as `code: message` per link (TypeORM's wrapper,
+ * the driver's error, pg-pool's cause): which one it was, for whoever reads the debug log — a
+ * server's SQLSTATE (53300 too many connections …) or the pool's own "timeout exceeded when
+ * trying to connect" (every connection busy for longer than the wait allowed).
+ */
+export function describeDatabaseError(error: unknown): string {
+  const links: string[] = [];
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if (typeof current !== 'object') {
+      links.push(String(current));
+      break;
+    }
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    links.push(
+      `${typeof code === 'string' ? code : '-'}: ${typeof message === 'string' ? message : '-'}`,
+    );
+    const next = current as { driverError?: unknown; cause?: unknown; errors?: unknown[] };
+    const following = next.driverError ?? next.cause ?? next.errors?.[0];
+    if (following === current) break;
+    current = following;
+  }
+  return links.join(' ← ');
+}
+
 export function databaseUnavailableProblem(retryAfterSeconds: number): ProblemDetails {
   return {
     type: problemType('database-unavailable'),

@@ -17,6 +17,7 @@ import {
 } from './problem';
 import {
   databaseUnavailableProblem,
+  describeDatabaseError,
   isDatabaseUnavailable,
   problemFromDatabaseError,
 } from './database-errors';
@@ -75,8 +76,13 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     problem.requestId = request.id;
-    if (problem.type === problemType('database-unavailable')) this.reportOutage(exception);
-    else if (problem.status >= 500) {
+    if (problem.type === problemType('database-unavailable')) {
+      // Every 503's original error (the warning below is one line per 5 s).
+      this.logger.debug(
+        `503 for ${request.method} ${problem.instance ?? ''} (request ${String(request.id)}): ${describeDatabaseError(exception)}`,
+      );
+      this.reportOutage(exception);
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
     } else if (exception instanceof QueryFailedError)
       // The database refused the write (a 4xx): which statement and why, for whoever debugs it.
