@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { provisionTenant } from '@dispatch/domain';
-import { Client } from 'pg';
+import { withPostgresClient } from '../db/postgres-client';
 import { ApiProcess } from '../../libs/testing/src/api-process';
 import {
   apiDatabaseUrl,
@@ -220,16 +220,6 @@ interface Target {
   runs: number[];
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * What the API's sessions on the server were doing until `deadline`, sampled every 250 ms from
  * pg_stat_activity: the most frequent states and wait events (on Citus: the coordinator's).
@@ -237,7 +227,7 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 async function sampleWaits(ownerUrl: string, deadline: number): Promise<string> {
   const seen = new Map<string, number>();
   let samples = 0;
-  await withClient(ownerUrl, async (client) => {
+  await withPostgresClient(ownerUrl, async (client) => {
     while (Date.now() < deadline) {
       const { rows } = await client.query<{ what: string }>(
         `SELECT CASE WHEN state = 'active'
@@ -376,7 +366,7 @@ async function manyTenants(citus: Target, ownerUrl: string, keycloakUrl: string)
   // Citus counts each tenant's queries once tracking is on for new sessions (set on the
   // coordinator, which propagates it: a worker refuses ALTER DATABASE).
   const database = new URL(ownerUrl).pathname.slice(1);
-  const tracking = await withClient(ownerUrl, (client) =>
+  const tracking = await withPostgresClient(ownerUrl, (client) =>
     client.query(`ALTER DATABASE ${database} SET citus.stat_tenants_track = 'all'`),
   ).then(
     () => true,
@@ -391,7 +381,7 @@ async function manyTenants(citus: Target, ownerUrl: string, keycloakUrl: string)
   const baseUrl = `${citus.api.baseUrl}/api/v1`;
 
   const placement = new Map<string, string>();
-  await withClient(ownerUrl, async (client) => {
+  await withPostgresClient(ownerUrl, async (client) => {
     const { rows } = await client.query<{ schema: string; node: string }>(
       `SELECT s.schema_name::text AS schema, min(sh.nodename || ':' || sh.nodeport) AS node
          FROM citus_schemas s JOIN citus_shards sh ON sh.colocation_id = s.colocation_id
@@ -426,7 +416,9 @@ async function manyTenants(citus: Target, ownerUrl: string, keycloakUrl: string)
     });
   }
   if (tracking)
-    await withClient(ownerUrl, (client) => client.query('SELECT citus_stat_tenants_reset()'));
+    await withPostgresClient(ownerUrl, (client) =>
+      client.query('SELECT citus_stat_tenants_reset()'),
+    );
 
   const clients = TENANTS * CLIENTS_PER_TENANT;
   say(
@@ -453,7 +445,7 @@ async function manyTenants(citus: Target, ownerUrl: string, keycloakUrl: string)
 
   const queries = new Map<string, number>();
   if (tracking) {
-    await withClient(ownerUrl, async (client) => {
+    await withPostgresClient(ownerUrl, async (client) => {
       const { rows } = await client.query<{ tenant_attribute: string; queries: string }>(
         `SELECT tenant_attribute,
                 sum(query_count_in_this_period + query_count_in_last_period) AS queries

@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { withPostgresClient } from '../db/postgres-client';
 import { ensureCertificates, type Certificates } from '../certs/certificates';
 import { startProductionKeycloak, type ProductionKeycloak } from '../keycloak/production';
 import { startDebianPostgres, type RunningDebianPostgres } from '../postgres/debian-postgres';
@@ -86,19 +86,9 @@ function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** The databases and logins the topology needs, made or brought in line with the secret files. */
 async function prepareDatabases(adminUrl: string, secrets: Secrets): Promise<void> {
-  await withClient(adminUrl, async (client) => {
+  await withPostgresClient(adminUrl, async (client) => {
     for (const database of ['dispatch', 'keycloak']) {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
         database,
@@ -242,7 +232,7 @@ export async function startProductionTopology(
       await ensureApiLogin(ownerUrl, { user: API_LOGIN, password: secrets['api-db-password'] }),
     );
     // ensureApiLogin keeps an existing login's password: bring it in line with the secret file.
-    await withClient(ownerUrl, (client) =>
+    await withPostgresClient(ownerUrl, (client) =>
       client.query(`ALTER ROLE ${API_LOGIN} PASSWORD ${quoteLiteral(secrets['api-db-password'])}`),
     );
     writeSecretFile(path.join(secretsRunDir, 'database-url'), apiUrl.toString());
