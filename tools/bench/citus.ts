@@ -21,7 +21,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +46,7 @@ import {
   startCitusCluster,
 } from '../citus/cluster';
 import { freePort } from '../net/ports';
+import { jsonPoster, type JsonPoster } from './json-poster';
 
 const { values } = parseArgs({
   options: {
@@ -77,47 +77,6 @@ function median(runs: number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-type Post = (path: string, body: unknown) => Promise<{ status: number; dispatchId?: string }>;
-
-/** node's http with kept-alive connections (lighter than fetch on the shared cores). */
-function poster(baseUrl: string, token: string, sockets: number): { post: Post; close(): void } {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  const target = new URL(baseUrl);
-  const post: Post = (route, body) =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const request = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          method: 'POST',
-          path: `${target.pathname}${route}`,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            const parsed = (text ? JSON.parse(text) : null) as {
-              dispatch?: { id?: string };
-            } | null;
-            resolve({ status: response.statusCode ?? 0, dispatchId: parsed?.dispatch?.id });
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
-  return { post, close: () => agent.destroy() };
-}
-
 interface CycleCount {
   cycles: number;
   requests: number;
@@ -126,7 +85,7 @@ interface CycleCount {
 
 /** One client's cycles until `deadline`. */
 async function runCycles(
-  post: Post,
+  post: JsonPoster['post'],
   siteId: string,
   typeId: string,
   deadline: number,
@@ -140,13 +99,14 @@ async function runCycles(
       priority: 'standard',
     });
     count.requests += 1;
-    if (order.status !== 201 || !order.dispatchId) {
+    const dispatchId = order.body?.dispatch?.id;
+    if (order.status !== 201 || !dispatchId) {
       count.errors += 1;
       continue;
     }
     let ok = true;
     for (const to of STEPS) {
-      const step = await post(`/dispatches/${order.dispatchId}/transitions`, { to });
+      const step = await post(`/dispatches/${dispatchId}/transitions`, { to });
       count.requests += 1;
       if (step.status !== 200) {
         ok = false;
@@ -309,7 +269,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS && !interrupted; round += 1) {
       for (const target of round % 2 === 0 ? targets : [...targets].reverse()) {
         if (!target.api || !target.siteId || !target.typeId) continue;
-        const { post, close } = poster(`${target.api.baseUrl}/api/v1`, adminToken, WORKERS);
+        const { post, close } = jsonPoster(`${target.api.baseUrl}/api/v1`, adminToken, {
+          sockets: WORKERS,
+        });
         const count: CycleCount = { cycles: 0, requests: 0, errors: 0 };
         const started = Date.now();
         const deadline = started + SECONDS * 1000;
@@ -426,12 +388,14 @@ async function manyTenants(citus: Target, ownerUrl: string, keycloakUrl: string)
   );
   const started = Date.now();
   const deadline = started + TENANT_SECONDS * 1000;
-  const posters = tenants.map((tenant) => poster(baseUrl, tenant.token, CLIENTS_PER_TENANT));
+  const posters = tenants.map((tenant) =>
+    jsonPoster(baseUrl, tenant.token, { sockets: CLIENTS_PER_TENANT }),
+  );
   await Promise.all(
     tenants.flatMap((tenant, index) =>
       Array.from({ length: CLIENTS_PER_TENANT }, () =>
         runCycles(
-          (posters[index] as ReturnType<typeof poster>).post,
+          (posters[index] as JsonPoster).post,
           tenant.siteId,
           tenant.typeId,
           deadline,

@@ -40,6 +40,7 @@ import { freePort } from '../net/ports';
 import { ApiProcess } from '../../libs/testing/src/api-process';
 import { findPgbench, prepareMinimalLimit } from './minimal-limit';
 import { productCycleScript } from './product-statements';
+import { jsonPoster, type JsonPoster } from './json-poster';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -133,53 +134,8 @@ async function startReceiver(): Promise<{
   };
 }
 
-/**
- * The cycles' HTTP client: node's http with kept-alive connections, one per worker. Lighter than
- * fetch (which spent ~1.7 ms of CPU per request here, on the cores the API and PostgreSQL share):
- * the load generator should cost the measurement as little as pgbench does.
- */
-function cycleClient(baseUrl: string, token: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
-  const target = new URL(baseUrl);
-  return (
-    path: string,
-    body: unknown,
-  ): Promise<{ status: number; body: { dispatch?: { id?: string } } | null }> =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const request = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          method: 'POST',
-          path: `${target.pathname}${path}`,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            ...(IDEMPOTENCY_KEYS ? { 'idempotency-key': randomUUID() } : {}),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              body: JSON.parse(Buffer.concat(chunks).toString() || 'null'),
-            }),
-          );
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
-}
-
 async function httpCycles(
-  write: ReturnType<typeof cycleClient>,
+  write: JsonPoster['post'],
   siteId: string,
   typeId: string,
 ): Promise<{ cycles: number; perSecond: number; errors: number }> {
@@ -436,7 +392,11 @@ async function main(): Promise<void> {
         await createdId(admin.post('/webhooks', { url: receiver.url, events: CYCLE_EVENTS }));
       }
       const result = await httpCycles(
-        cycleClient(`${api.baseUrl}/api/v1`, dispatcherToken),
+        jsonPoster(`${api.baseUrl}/api/v1`, dispatcherToken, {
+          sockets: WORKERS,
+          headers: (): Record<string, string> =>
+            IDEMPOTENCY_KEYS ? { 'idempotency-key': randomUUID() } : {},
+        }).post,
         siteId,
         typeId,
       );
