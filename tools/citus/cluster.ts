@@ -23,10 +23,11 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { type Client } from 'pg';
 import { freePort } from '../net/ports';
 import { type RunningDebianPostgres, startDebianPostgres } from '../postgres/debian-postgres';
 import { ensureCitusInstalled, POSTGRES_MAJOR } from './build';
+import { withPostgresClient } from '../db/postgres-client';
 
 export interface CitusPorts {
   coordinator: number;
@@ -111,16 +112,6 @@ function urlOf(password: string, port: number, database: string): string {
   return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@${HOST}:${port}/${database}`;
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A libpq connection-string value, quoted (Citus parses `authinfo` as one). */
 function conninfoValue(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -128,13 +119,13 @@ function conninfoValue(value: string): string {
 
 /** The `dispatch` database with the extension, and the password Citus uses towards every node. */
 async function prepareNode(password: string, port: number): Promise<void> {
-  await withClient(urlOf(password, port, 'postgres'), async (client) => {
+  await withPostgresClient(urlOf(password, port, 'postgres'), async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
       CITUS_DATABASE,
     ]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${CITUS_DATABASE}`);
   });
-  await withClient(urlOf(password, port, CITUS_DATABASE), async (client) => {
+  await withPostgresClient(urlOf(password, port, CITUS_DATABASE), async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS citus');
     // nodeid 0: every node (and loopback connections); written again as the password may change.
     await client.query('BEGIN');
@@ -155,7 +146,7 @@ async function registerNodes(
   ports: CitusPorts,
   log: (line: string) => void,
 ): Promise<void> {
-  await withClient(urlOf(password, ports.coordinator, CITUS_DATABASE), async (client) => {
+  await withPostgresClient(urlOf(password, ports.coordinator, CITUS_DATABASE), async (client) => {
     await client.query('SELECT citus_set_coordinator_host($1, $2)', [HOST, ports.coordinator]);
     const { rows } = await client.query<{ nodename: string; nodeport: number }>(
       `SELECT nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0`,
@@ -181,7 +172,7 @@ async function waitForActiveWorkers(
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  await withClient(urlOf(password, ports.coordinator, CITUS_DATABASE), async (client) => {
+  await withPostgresClient(urlOf(password, ports.coordinator, CITUS_DATABASE), async (client) => {
     for (;;) {
       const { rows } = await client.query<{ node_name: string; node_port: string }>(
         'SELECT node_name, node_port FROM citus_get_active_worker_nodes()',
@@ -350,27 +341,29 @@ export async function prepareCitusDatabase(
     password: decodeURIComponent(superuser.password),
   };
   const coordinatorUrl = inDatabase(nodes.coordinatorUrl, name);
-  const memberships = await withClient(inDatabase(nodes.coordinatorUrl, 'postgres'), (client) =>
-    Promise.all(
-      logins.map(async (login) => {
-        const { rows } = await client.query<{ exists: boolean; groups: string[] | null }>(
-          `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists,
+  const memberships = await withPostgresClient(
+    inDatabase(nodes.coordinatorUrl, 'postgres'),
+    (client) =>
+      Promise.all(
+        logins.map(async (login) => {
+          const { rows } = await client.query<{ exists: boolean; groups: string[] | null }>(
+            `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS exists,
                   (SELECT array_agg(g.rolname::text ORDER BY g.rolname)
                      FROM pg_auth_members m
                      JOIN pg_roles g ON g.oid = m.roleid
                      JOIN pg_roles r ON r.oid = m.member
                     WHERE r.rolname = $1) AS groups`,
-          [login.user],
-        );
-        if (!rows[0]?.exists)
-          throw new Error(`The login ${login.user} does not exist on the coordinator`);
-        return rows[0].groups ?? [];
-      }),
-    ),
+            [login.user],
+          );
+          if (!rows[0]?.exists)
+            throw new Error(`The login ${login.user} does not exist on the coordinator`);
+          return rows[0].groups ?? [];
+        }),
+      ),
   );
   await Promise.all(
     [nodes.coordinatorUrl, ...nodes.workerUrls].map(async (url, index) => {
-      await withClient(inDatabase(url, 'postgres'), async (client) => {
+      await withPostgresClient(inDatabase(url, 'postgres'), async (client) => {
         const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
           name,
         ]);
@@ -379,13 +372,13 @@ export async function prepareCitusDatabase(
           for (const [at, login] of logins.entries())
             await ensureLoginOnNode(client, login, memberships[at] ?? []);
       });
-      await withClient(inDatabase(url, name), async (client) => {
+      await withPostgresClient(inDatabase(url, name), async (client) => {
         await client.query('CREATE EXTENSION IF NOT EXISTS citus');
         await writeAuthinfo(client, [superuserLogin, ...logins]);
       });
     }),
   );
-  await withClient(coordinatorUrl, async (client) => {
+  await withPostgresClient(coordinatorUrl, async (client) => {
     const coordinator = hostPort(nodes.coordinatorUrl);
     await client.query('SELECT citus_set_coordinator_host($1, $2)', [
       coordinator.host,
@@ -408,7 +401,7 @@ export async function prepareCitusDatabase(
 export async function dropCitusDatabase(nodes: CitusNodes, name: string): Promise<void> {
   assertDatabaseName(name);
   for (const url of [nodes.coordinatorUrl, ...nodes.workerUrls]) {
-    await withClient(inDatabase(url, 'postgres'), (client) =>
+    await withPostgresClient(inDatabase(url, 'postgres'), (client) =>
       client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
     );
   }

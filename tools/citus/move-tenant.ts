@@ -29,7 +29,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import { type Client } from 'pg';
+import { withPostgresClient } from '../db/postgres-client';
 
 export type ShardTransferMode = 'force_logical' | 'block_writes';
 
@@ -82,16 +83,6 @@ export interface MoveTenantResult {
   finishedAt: number;
   seconds: number;
   workersBefore: WorkerLoad[];
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function assertCitusCoordinator(client: Client): Promise<void> {
@@ -238,7 +229,7 @@ export function leastLoadedOther(loads: WorkerLoad[], current: string): WorkerLo
 /** Moves a tenant's schema to another worker (see the file's comment). */
 export async function moveTenant(options: MoveTenantOptions): Promise<MoveTenantResult> {
   const log = options.log ?? (() => undefined);
-  return withClient(options.url, async (client) => {
+  return withPostgresClient(options.url, async (client) => {
     await assertCitusCoordinator(client);
     const before = await tenantLocation(client, options.slug);
     const loads = await workerLoads(client);

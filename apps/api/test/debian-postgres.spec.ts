@@ -1,7 +1,6 @@
-import { freePort } from '@dispatch/testing';
+import { freePort, portAccepts } from '@dispatch/testing';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,17 +40,6 @@ async function query<T extends Record<string, unknown>>(
   } finally {
     await client.end();
   }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
@@ -203,7 +191,7 @@ describe('Debian PostgreSQL server (tools/postgres/debian-postgres.ts)', () => {
     server = undefined;
     // stop() returns once the server is gone: no postmaster.pid, nothing listening.
     expect(existsSync(path.join(dataDir(), 'postmaster.pid'))).toBe(false);
-    expect(await listening(port)).toBe(false);
+    expect(await portAccepts(port)).toBe(false);
     expect(existsSync(`/proc/${pid}`)).toBe(false);
 
     server = await startDebianPostgres({
@@ -240,7 +228,7 @@ describe('Debian PostgreSQL server (tools/postgres/debian-postgres.ts)', () => {
       child.once('exit', (code) => reject(new Error(`the child exited (${code})`)));
     });
     const { pid } = JSON.parse(line) as { pid: number };
-    expect(await listening(childPort)).toBe(true);
+    expect(await portAccepts(childPort)).toBe(true);
     expect(existsSync(path.join(childData, 'postmaster.pid'))).toBe(true);
 
     child.kill('SIGKILL');
@@ -248,7 +236,7 @@ describe('Debian PostgreSQL server (tools/postgres/debian-postgres.ts)', () => {
     await waitFor(
       'the orphaned server to shut down',
       async () =>
-        !existsSync(path.join(childData, 'postmaster.pid')) && !(await listening(childPort)),
+        !existsSync(path.join(childData, 'postmaster.pid')) && !(await portAccepts(childPort)),
     );
     await waitFor('the postmaster to exit', () => {
       try {

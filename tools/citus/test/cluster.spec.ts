@@ -4,28 +4,17 @@
  * coordinator reach them, and `citus_schema_move` moves one to the other worker with its rows.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { citusInstalled, ensureCitusInstalled } from '../build';
 import { type CitusCluster, startCitusCluster } from '../cluster';
+import { portAccepts } from '../../net/ports';
 
 async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   return client;
-}
-
-function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 interface Placement {
@@ -113,7 +102,7 @@ describe('Citus cluster (tools/citus)', () => {
     await coordinator?.end();
     const ports = cluster ? [cluster.ports.coordinator, ...cluster.ports.workers] : [];
     await cluster?.stop();
-    for (const port of ports) expect(await accepting(port)).toBe(false);
+    for (const port of ports) expect(await portAccepts(port)).toBe(false);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
