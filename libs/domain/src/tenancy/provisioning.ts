@@ -11,6 +11,11 @@ import { assertTenantSlug, PLATFORM_SCHEMA, tenantSchemaName } from './tenant-sc
 /** Serializes schema changes across processes: two API instances starting at once migrate one after the other. */
 const MIGRATION_LOCK_KEY = 7_340_021;
 
+/** Whether the database runs Citus (the extension is installed in it). */
+async function runsCitus(query: (sql: string) => Promise<unknown[]>): Promise<boolean> {
+  return (await query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)).length > 0;
+}
+
 /**
  * Runs `work` holding the migration lock, telling it whether the server runs Citus (asked once,
  * on the lock's connection: `citus` in pg_extension).
@@ -29,10 +34,7 @@ async function withMigrationLock<T>(
   const runner = lock.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const citus = (await runner.query(
-      `SELECT 1 FROM pg_extension WHERE extname = 'citus'`,
-    )) as unknown[];
-    return await work({ citus: citus.length > 0 });
+    return await work({ citus: await runsCitus((sql) => runner.query(sql)) });
   } finally {
     await runner
       .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
@@ -204,11 +206,8 @@ export async function tenantPlacements(
   });
   await dataSource.initialize();
   try {
-    const citus = (await dataSource.query(
-      `SELECT 1 FROM pg_extension WHERE extname = 'citus'`,
-    )) as unknown[];
     const placed = new Map<string, { node: string; colocationId: number; tables: number }>();
-    if (citus.length > 0) {
+    if (await runsCitus((sql) => dataSource.query(sql))) {
       const rows = (await dataSource.query(
         `SELECT s.schema_name::text AS schema, s.colocation_id,
                 string_agg(DISTINCT sh.nodename || ':' || sh.nodeport, ', ') AS node,
