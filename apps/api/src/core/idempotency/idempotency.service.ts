@@ -12,6 +12,9 @@ import { instanceAliveSql, InstanceLiveness } from './instance-liveness.service'
  * recorded) and for an attempt its live instance lost track of (a release that kept failing).
  */
 export const IDEMPOTENCY_LEASE_SECONDS = 30;
+/** How long a request meeting a claim in progress looks again before answering 409, and how often. */
+const IN_PROGRESS_RECHECK_MILLISECONDS = 1_000;
+const IN_PROGRESS_POLL_MILLISECONDS = 100;
 
 interface KeyRow {
   claim: string;
@@ -97,6 +100,25 @@ export class IdempotencyKeys {
       ],
     );
     if (claimed?.claim === claim) return { kind: 'run', claim };
+    // A claim still in progress is looked at again for a moment before answering 409: a retry
+    // sent on by a load balancer the instant the first instance died can arrive before
+    // PostgreSQL has ended that instance's sessions (and so its liveness lock), and the first
+    // attempt may also be about to commit. Only a conflict pays for this, never a new key.
+    const deadline = Date.now() + IN_PROGRESS_RECHECK_MILLISECONDS;
+    for (;;) {
+      const decision = await this.decideOnExisting(actor, key, fingerprint, claim);
+      if (decision.kind !== 'in_progress' || Date.now() >= deadline) return decision;
+      await new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_POLL_MILLISECONDS));
+    }
+  }
+
+  /** What to do with a key someone else holds: replay its answer, take it over, or wait. */
+  private async decideOnExisting(
+    actor: Actor,
+    key: string,
+    fingerprint: string,
+    claim: string,
+  ): Promise<IdempotencyDecision> {
     const [existing] = await this.db.statement<KeyRow>(
       actor,
       (schema) => `SELECT * FROM ${schema}.idempotency_keys WHERE key = $1`,
