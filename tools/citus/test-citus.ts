@@ -18,6 +18,9 @@ import { type CitusCluster, type CitusNodes, startCitusCluster } from './cluster
 
 const say = (line: string) => process.stdout.write(`[test:citus] ${line}\n`);
 
+/** Each test's time budget on the cluster (apps/api/jest.integration.config.ts gives 60 s). */
+const CITUS_TEST_TIMEOUT_MS = 300_000;
+
 /**
  * Suites left out, and why: they never touch the cluster. Each starts a PostgreSQL server of its
  * own (to stop it under the API, to back it up with Debian's pg_dump and restore it, or to test
@@ -122,6 +125,10 @@ async function main(): Promise<number> {
         '-c',
         'apps/api/jest.integration.config.ts',
         '--ci',
+        // Three PostgreSQL servers share the machine's cores and every statement crosses two of
+        // them: a test may take several times as long as on one server (the concurrency suite's
+        // rounds take up to 100 s on two busy cores). The assertions are the same.
+        `--testTimeout=${CITUS_TEST_TIMEOUT_MS}`,
         '--json',
         `--outputFile=${outputFile}`,
         `--testPathIgnorePatterns=/(${Object.keys(EXCLUDED)

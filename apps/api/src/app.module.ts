@@ -91,6 +91,7 @@ export class AppModule {
           ...applicationDataSourceOptions({
             url: config.DATABASE_URL,
             poolSize: config.DATABASE_POOL_SIZE,
+            poolWaitMillis: config.DATABASE_POOL_WAIT_SECONDS * 1000,
             ...(config.DATABASE_CA_FILE
               ? {
                   ssl: {

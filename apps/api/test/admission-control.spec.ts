@@ -97,3 +97,75 @@ describe('admission control: a bounded number of requests in flight', () => {
     expect(again.map((result) => result.status)).toEqual(Array(MAX_IN_FLIGHT).fill(200));
   });
 });
+
+describe('a busy connection pool: requests wait for a connection, for a bounded time', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      config: {
+        DATABASE_POOL_SIZE: '2',
+        DATABASE_POOL_WAIT_SECONDS: '1',
+        MAX_IN_FLIGHT_REQUESTS: '0',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('answers 503 database-busy (not unreachable) past the wait, and serves a request that waited less', async () => {
+    const admin = app.api.as(await tokenFor('acme', 'admin'));
+    const dispatcher = app.api.as(await tokenFor('acme', 'dispatcher'));
+    const fixtures = new Fixtures(admin);
+    const site = await fixtures.site();
+    const type = await fixtures.equipmentType();
+
+    const blocker = new Client({ connectionString: app.database.url });
+    await blocker.connect();
+    let held: Promise<HttpResult>[] = [];
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE tenant_acme.work_orders IN ACCESS EXCLUSIVE MODE');
+      // Two writes hold both connections, waiting in the database.
+      held = Array.from({ length: 2 }, (_, index) =>
+        dispatcher.post('/work-orders', {
+          title: `Held ${index}`,
+          siteId: site.id,
+          equipmentTypeId: type.id,
+          priority: 'standard',
+        }),
+      );
+      for (;;) {
+        const [waiting] = await queryDatabase<{ count: number }>(
+          app.database.url,
+          `SELECT count(*)::int AS count FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = 'dispatch-api' AND wait_event_type = 'Lock'`,
+        );
+        if (waiting.count === 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+
+      const sentAt = Date.now();
+      const refused = await dispatcher.get('/work-orders?limit=1');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.body).toMatchObject({
+        type: 'urn:dispatch:problem:database-busy',
+        detail: expect.stringContaining('stayed busy for 1 s'),
+      });
+      expect(Date.now() - sentAt).toBeGreaterThanOrEqual(900);
+
+      // One that gets a connection within the wait is served.
+      const patient = dispatcher.get('/work-orders?limit=1');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await blocker.query('ROLLBACK');
+      expect((await patient).status).toBe(200);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
+    expect((await Promise.all(held)).map((result) => result.status)).toEqual([201, 201]);
+  });
+});

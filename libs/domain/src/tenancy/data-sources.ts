@@ -1,3 +1,4 @@
+import { Client, type ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { PLATFORM_ENTITIES, TENANT_ENTITIES } from '../entities';
 import { PLATFORM_MIGRATIONS } from '../migrations/platform';
@@ -14,6 +15,12 @@ export interface DatabaseConnectionOptions {
   url: string;
   /** Connections in the pool. */
   poolSize?: number;
+  /**
+   * How long a query waits for a free connection when all `poolSize` are busy (default 5 s, as
+   * long as connecting may take). Past it pg-pool fails the query with "timeout exceeded when
+   * trying to connect": the database is busy, not unreachable.
+   */
+  poolWaitMillis?: number;
   applicationName?: string;
   /** TLS settings passed to pg (`ssl`), when the server requires it. */
   ssl?: TlsSettings;
@@ -38,10 +45,22 @@ export function applicationDataSourceOptions(options: DatabaseConnectionOptions)
     ...(options.ssl ? { ssl: options.ssl } : {}),
     extra: {
       options: `-c search_path=${PLATFORM_SCHEMA}`,
-      // A server that does not answer fails the request (503) instead of holding it.
-      connectionTimeoutMillis: 5_000,
+      // pg-pool has one timeout for waiting for a free connection and for connecting; the client
+      // class gives connecting its own.
+      connectionTimeoutMillis: options.poolWaitMillis ?? CONNECT_TIMEOUT_MILLISECONDS,
+      Client: PromptlyConnectingClient,
     },
   };
+}
+
+/** A server that does not answer within this fails the request (503) instead of holding it. */
+const CONNECT_TIMEOUT_MILLISECONDS = 5_000;
+
+/** A pg client that gives up connecting after CONNECT_TIMEOUT_MILLISECONDS, whatever the pool waits. */
+class PromptlyConnectingClient extends Client {
+  constructor(config: ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MILLISECONDS });
+  }
 }
 
 /**

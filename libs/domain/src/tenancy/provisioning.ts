@@ -12,7 +12,7 @@ import { assertTenantSlug, PLATFORM_SCHEMA, tenantSchemaName } from './tenant-sc
 const MIGRATION_LOCK_KEY = 7_340_021;
 
 /** Whether the database runs Citus (the extension is installed in it). */
-async function runsCitus(query: (sql: string) => Promise<unknown[]>): Promise<boolean> {
+export async function runsCitus(query: (sql: string) => Promise<unknown[]>): Promise<boolean> {
   return (await query(`SELECT 1 FROM pg_extension WHERE extname = 'citus'`)).length > 0;
 }
 

@@ -42,6 +42,18 @@ export class AppConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Seconds a request waits for a free database connection while all DATABASE_POOL_SIZE are busy,
+   * before it is answered 503 "database busy". Connecting to a server that does not answer gives
+   * up after 5 s regardless. Admission control (MAX_IN_FLIGHT_REQUESTS) keeps this wait short;
+   * this bounds it when many requests are admitted (and on slower topologies such as Citus).
+   */
+  @Transform(({ value }) => (value === undefined ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  DATABASE_POOL_WAIT_SECONDS = 30;
+
   /** Path of a CA certificate; when set, the API talks to PostgreSQL over verified TLS. */
   @IsOptional()
   @IsString()

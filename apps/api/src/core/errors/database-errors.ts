@@ -119,10 +119,13 @@ const UNREACHABLE_ERRNOS = new Set([
   'ERR_STREAM_DESTROYED',
   'ERR_STREAM_WRITE_AFTER_END',
 ]);
+/** pg-pool's answer when no connection became free in time (DATABASE_POOL_WAIT_SECONDS). */
+const POOL_WAIT_EXCEEDED = /timeout exceeded when trying to connect/;
 /** What node-postgres says when its connection died or never came (it sets no code then). */
 const UNREACHABLE_MESSAGES = [
   /^Connection terminated/,
-  /timeout exceeded when trying to connect/,
+  /^timeout expired$/,
+  POOL_WAIT_EXCEEDED,
   /Client has encountered a connection error and is not queryable/,
   /Client was closed and is not queryable/,
   /Connection is not established/,
@@ -155,6 +158,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * Whether the query never got a connection because every one stayed busy for the pool's whole
+ * wait: the database answers, the instance has more work than connections.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if (typeof current !== 'object') return false;
+    const { message } = current as { message?: unknown };
+    if (typeof message === 'string' && POOL_WAIT_EXCEEDED.test(message)) return true;
+    const next = current as { driverError?: unknown; cause?: unknown };
+    current = next.driverError ?? next.cause;
+  }
+  return false;
+}
+
+/**
  * The error chain behind a 503, innermost last, as `code: message` per link (TypeORM's wrapper,
  * the driver's error, pg-pool's cause): which one it was, for whoever reads the debug log — a
  * server's SQLSTATE (53300 too many connections …) or the pool's own "timeout exceeded when
@@ -177,6 +195,19 @@ export function describeDatabaseError(error: unknown): string {
     current = following;
   }
   return links.join(' ← ');
+}
+
+export function databaseBusyProblem(
+  retryAfterSeconds: number,
+  waitSeconds: number,
+): ProblemDetails {
+  return {
+    type: problemType('database-busy'),
+    title: 'Service unavailable',
+    status: 503,
+    detail: `Every database connection of this instance stayed busy for ${waitSeconds} s; retry after ${retryAfterSeconds} s (with the same Idempotency-Key, a write is then done exactly once).`,
+    retryAfterSeconds,
+  };
 }
 
 export function databaseUnavailableProblem(retryAfterSeconds: number): ProblemDetails {

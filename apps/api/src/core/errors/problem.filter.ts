@@ -16,8 +16,10 @@ import {
   type ProblemDetails,
 } from './problem';
 import {
+  databaseBusyProblem,
   databaseUnavailableProblem,
   describeDatabaseError,
+  isDatabaseBusy,
   isDatabaseUnavailable,
   problemFromDatabaseError,
 } from './database-errors';
@@ -76,7 +78,11 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     problem.instance = request.originalUrl?.split('?')[0];
     problem.requestId = request.id;
-    if (problem.type === problemType('database-unavailable')) {
+    if (problem.type === problemType('database-busy')) {
+      this.logger.warn(
+        `503 for ${request.method} ${problem.instance ?? ''} (request ${String(request.id)}): no database connection free for ${this.config.DATABASE_POOL_WAIT_SECONDS} s`,
+      );
+    } else if (problem.type === problemType('database-unavailable')) {
       // Every 503's original error (the warning below is one line per 5 s).
       this.logger.debug(
         `503 for ${request.method} ${problem.instance ?? ''} (request ${String(request.id)}): ${describeDatabaseError(exception)}`,
@@ -142,6 +148,11 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     // An outage is 503 whichever query met it (TypeORM's wrapper or pg-pool's bare error).
+    if (isDatabaseBusy(exception))
+      return databaseBusyProblem(
+        this.config.UNAVAILABLE_RETRY_AFTER_SECONDS,
+        this.config.DATABASE_POOL_WAIT_SECONDS,
+      );
     if (isDatabaseUnavailable(exception))
       return databaseUnavailableProblem(this.config.UNAVAILABLE_RETRY_AFTER_SECONDS);
     if (exception instanceof QueryFailedError) {

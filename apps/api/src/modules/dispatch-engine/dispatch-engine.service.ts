@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   assertTransition,
+  BOOKING_STEPS,
   BookingStatements,
   countAssignmentSql,
   CURRENT_CHANGE_XID_SQL,
@@ -15,6 +16,7 @@ import {
   NotFoundError,
   type QueueTiming,
   queuedSinceSql,
+  runsCitus,
   servingOrderSql,
   WorkOrderStatus,
 } from '@dispatch/domain';
@@ -23,6 +25,7 @@ import { type Actor, engineActor } from '../../core/auth/actor';
 import { AppConfig } from '../../core/config/app-config';
 import { EventOutbox } from '../../core/events/event-outbox.service';
 import { DecisionMetrics } from '../../core/metrics/decision-metrics';
+import { returnedRows } from '../../core/tenancy/returned-rows';
 import { type QueueServer, TenantDatabase } from '../../core/tenancy/tenant-database.service';
 
 export interface AssignedDispatch {
@@ -99,6 +102,20 @@ export interface MovedDispatchRow {
   driver_name: string;
 }
 
+/** What a picking statement returns (PICKED_COLUMNS): a booking before its dispatch exists. */
+type PickedRow = Omit<BookedRow, 'id'> & { site_id: string };
+
+/** A new order's fast path on Citus (`pickForNewOrder`): the pair, or a unit with no driver. */
+interface PickedPair {
+  unit_id: string;
+  unit_code: string;
+  distance_km: number | null;
+  driver_id: string | null;
+  driver_name: string | null;
+}
+
+type NewOrderBooking = BookedRow & { work_order: Record<string, unknown> };
+
 interface PartiesRow {
   id: string;
   work_order_id: string;
@@ -124,6 +141,8 @@ interface PartiesRow {
 export class DispatchEngine implements QueueServer {
   private readonly timing: QueueTiming;
   private readonly sql: BookingStatements;
+  /** Whether the database runs Citus (asked by the first booking): bookings then go in steps. */
+  private citus: boolean | undefined;
 
   constructor(
     private readonly outbox: EventOutbox,
@@ -206,31 +225,124 @@ export class DispatchEngine implements QueueServer {
     order: NewOrderInput,
     created: (row: Record<string, unknown>) => void,
   ): Promise<AssignedDispatch | null> {
-    let row: (BookedRow & { work_order: Record<string, unknown> }) | undefined;
+    let row: NewOrderBooking | undefined;
+    let undo = true;
     try {
-      [row] = (await manager.query(this.sql.createAndMatch, [
-        order.title,
-        order.siteId,
-        order.equipmentTypeId,
-        order.priority,
-        order.notes,
-        order.externalRef,
-        trigger.subject,
-        order.windowStart,
-        order.windowEnd,
-        order.requiredQualificationIds,
-        engineActor(trigger).subject,
-      ])) as (BookedRow & { work_order: Record<string, unknown> })[];
+      if (await this.runsCitus(manager)) {
+        ({ row, undo } = await this.insertAndMatchInSteps(manager, trigger, order));
+      } else {
+        [row] = (await manager.query(this.sql.createAndMatch, [
+          order.title,
+          order.siteId,
+          order.equipmentTypeId,
+          order.priority,
+          order.notes,
+          order.externalRef,
+          trigger.subject,
+          order.windowStart,
+          order.windowEnd,
+          order.requiredQualificationIds,
+          engineActor(trigger).subject,
+        ])) as NewOrderBooking[];
+      }
     } catch (error) {
       // A constraint (a duplicate externalRef …): the slow path writes the order and reports it.
       if (!isIntegrityViolation(error)) throw error;
     }
     if (!row) {
-      await manager.query('ROLLBACK TO SAVEPOINT fast_match');
+      if (undo) await manager.query('ROLLBACK TO SAVEPOINT fast_match');
       return null;
     }
     created(row.work_order);
     return this.booked(manager, engineActor(trigger), row, 'automatic');
+  }
+
+  /**
+   * `createAndMatch` as statements Citus routes whole (BOOKING_STEPS). `undo`: whether the
+   * savepoint must be rolled back when nothing was booked (a unit was locked).
+   */
+  private async insertAndMatchInSteps(
+    manager: EntityManager,
+    trigger: Actor,
+    order: NewOrderInput,
+  ): Promise<{ row?: NewOrderBooking; undo: boolean }> {
+    const [pair] = (await manager.query(this.sql.pickForNewOrder, [
+      order.siteId,
+      order.equipmentTypeId,
+      order.windowStart,
+      order.windowEnd,
+      order.requiredQualificationIds,
+    ])) as PickedPair[];
+    if (!pair) return { undo: false };
+    if (pair.driver_id === null || pair.driver_name === null) return { undo: true };
+    const [inserted] = (await manager.query(this.sql.insertDispatchedOrder, [
+      order.title,
+      order.siteId,
+      order.equipmentTypeId,
+      order.priority,
+      order.notes,
+      order.externalRef,
+      trigger.subject,
+      order.windowStart,
+      order.windowEnd,
+    ])) as Record<string, unknown>[];
+    const workOrderId = inserted.id as string;
+    const wanted = order.requiredQualificationIds;
+    if (wanted.length > 0) {
+      await manager.query(
+        `INSERT INTO work_order_required_qualifications (work_order_id, qualification_id)
+         VALUES ${wanted.map((_, index) => `($1, $${index + 2})`).join(', ')}`,
+        [workOrderId, ...wanted],
+      );
+    }
+    const booked = await this.bookInSteps(
+      manager,
+      {
+        ...pair,
+        driver_id: pair.driver_id,
+        driver_name: pair.driver_name,
+        work_order_id: workOrderId,
+        number: inserted.number as number,
+        external_ref: (inserted.external_ref as string | null) ?? null,
+        site_id: order.siteId,
+        queued_seconds: 0,
+      },
+      engineActor(trigger).subject,
+      { newOrder: true },
+    );
+    return { row: { ...booked, work_order: inserted }, undo: true };
+  }
+
+  /** Books a picked order, unit and driver in the three statements of BOOKING_STEPS. */
+  private async bookInSteps(
+    manager: EntityManager,
+    picked: PickedRow,
+    dispatchedBy: string,
+    { newOrder }: { newOrder: boolean },
+  ): Promise<BookedRow> {
+    const [dispatch] = (await manager.query(BOOKING_STEPS.dispatch, [
+      picked.work_order_id,
+      picked.unit_id,
+      picked.driver_id,
+      dispatchedBy,
+    ])) as { id: string }[];
+    const resources = [picked.unit_id, picked.driver_id, dispatch.id];
+    await manager.query(
+      BOOKING_STEPS.resources(newOrder),
+      newOrder ? resources : [...resources, picked.work_order_id],
+    );
+    await manager.query(BOOKING_STEPS.period, [
+      dispatch.id,
+      picked.unit_id,
+      picked.driver_id,
+      picked.site_id,
+    ]);
+    return { ...picked, id: dispatch.id };
+  }
+
+  private async runsCitus(manager: EntityManager): Promise<boolean> {
+    this.citus ??= await runsCitus((sql) => manager.query(sql) as Promise<unknown[]>);
+    return this.citus;
   }
 
   /**
@@ -297,10 +409,16 @@ export class DispatchEngine implements QueueServer {
     workOrderId: string,
     mode: MatchMode,
   ): Promise<AssignedDispatch | null> {
-    const [row] = (await manager.query(this.sql.match(mode), [
-      workOrderId,
-      engineActor(trigger).subject,
-    ])) as BookedRow[];
+    const by = engineActor(trigger).subject;
+    let row: BookedRow | undefined;
+    if (await this.runsCitus(manager)) {
+      const [picked] = (await manager.query(this.sql.pickForQueued(mode), [
+        workOrderId,
+      ])) as PickedRow[];
+      if (picked) row = await this.bookInSteps(manager, picked, by, { newOrder: false });
+    } else {
+      [row] = (await manager.query(this.sql.match(mode), [workOrderId, by])) as BookedRow[];
+    }
     if (!row) return null;
     return this.booked(manager, engineActor(trigger), row, 'automatic');
   }
@@ -348,12 +466,17 @@ export class DispatchEngine implements QueueServer {
     actor: Actor,
     pair: { workOrderId: string; equipmentId: string; driverId: string },
   ): Promise<AssignedDispatch> {
-    const [row] = (await manager.query(this.sql.assignByHand, [
-      pair.workOrderId,
-      pair.equipmentId,
-      pair.driverId,
-      actor.subject,
-    ])) as BookedRow[];
+    const chosen = [pair.workOrderId, pair.equipmentId, pair.driverId];
+    let row: BookedRow;
+    if (await this.runsCitus(manager)) {
+      const [picked] = (await manager.query(this.sql.pickByHand, chosen)) as PickedRow[];
+      row = await this.bookInSteps(manager, picked, actor.subject, { newOrder: false });
+    } else {
+      [row] = (await manager.query(this.sql.assignByHand, [
+        ...chosen,
+        actor.subject,
+      ])) as BookedRow[];
+    }
     return this.booked(manager, actor, row, 'manual');
   }
 
@@ -436,34 +559,51 @@ export class DispatchEngine implements QueueServer {
     const driverChanges = choice.driverId !== dispatch.driverId;
     if (!unitChanges && !driverChanges) return;
     // The old driver lets go first: a driver's active dispatch is unique, checked row by row.
-    await manager.query(
-      `WITH released_driver AS (
-         UPDATE drivers SET active_dispatch_id = NULL, updated_at = now() WHERE $4 AND id = $2 AND active_dispatch_id = $1),
-       released_unit AS (
-         UPDATE equipment SET status = 'available', updated_at = now() WHERE $5 AND id = $3 AND status = 'dispatched'),
-       booked_unit AS (
-         UPDATE equipment e SET status = 'dispatched', ${countAssignmentSql('e')}, updated_at = now() WHERE $5 AND e.id = $6),
-       ended_period AS (
-         UPDATE assignment_periods SET ended_at = GREATEST(now(), started_at), end_reason = 'reassigned'
-          WHERE dispatch_id = $1 AND ended_at IS NULL RETURNING site_id)
-       INSERT INTO assignment_periods (dispatch_id, equipment_id, driver_id, site_id, started_at)
-       SELECT $1, $6, $7, site_id, now() FROM ended_period`,
-      [
-        dispatch.id,
-        dispatch.driverId,
-        dispatch.equipmentId,
-        driverChanges,
-        unitChanges,
-        choice.equipmentId,
-        choice.driverId,
-      ],
+    // Only what changes is written: Citus routes a CTE whose condition folds to false to no shard
+    // (it runs on the worker's empty shell table), so no `$n AND …` switches here.
+    const params: unknown[] = [dispatch.id];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const changes: string[] = [];
+    if (driverChanges) {
+      changes.push(`released_driver AS (
+         UPDATE drivers SET active_dispatch_id = NULL, updated_at = now()
+          WHERE id = ${param(dispatch.driverId)} AND active_dispatch_id = $1)`);
+    }
+    if (unitChanges) {
+      changes.push(
+        `released_unit AS (
+         UPDATE equipment SET status = 'available', updated_at = now()
+          WHERE id = ${param(dispatch.equipmentId)} AND status = 'dispatched')`,
+        `booked_unit AS (
+         UPDATE equipment e SET status = 'dispatched', ${countAssignmentSql('e')}, updated_at = now()
+          WHERE e.id = ${param(choice.equipmentId)})`,
+      );
+    }
+    // The new period is a statement of its own: Citus routes whole only UPDATEs in CTEs.
+    const [ended] = returnedRows<{ site_id: string }>(
+      await manager.query(
+        `WITH ${changes.join(',\n       ')}
+       UPDATE assignment_periods SET ended_at = GREATEST(now(), started_at), end_reason = 'reassigned'
+        WHERE dispatch_id = $1 AND ended_at IS NULL RETURNING site_id`,
+        params,
+      ),
     );
+    if (ended) {
+      await manager.query(
+        `INSERT INTO assignment_periods (dispatch_id, equipment_id, driver_id, site_id, started_at)
+         VALUES ($1, $2, $3, $4, now())`,
+        [dispatch.id, choice.equipmentId, choice.driverId, ended.site_id],
+      );
+    }
+    const bookedDriver = driverChanges
+      ? `booked_driver AS (
+         UPDATE drivers d SET active_dispatch_id = $1, ${countAssignmentSql('d')}, updated_at = now() WHERE d.id = $3),`
+      : '';
     const [after] = (await manager.query(
       `WITH moved AS (
          UPDATE dispatches SET equipment_id = $2, driver_id = $3, updated_at = now() WHERE id = $1
          RETURNING id, work_order_id, equipment_id, driver_id),
-       booked_driver AS (
-         UPDATE drivers d SET active_dispatch_id = $1, ${countAssignmentSql('d')}, updated_at = now() WHERE $4 AND d.id = $3),
+       ${bookedDriver}
        -- The order changed hands: it moves in the change feed (a driver who now sees it gets it).
        touched_order AS (
          UPDATE work_orders SET updated_at = now(), change_xid = ${CURRENT_CHANGE_XID_SQL}
@@ -471,7 +611,7 @@ export class DispatchEngine implements QueueServer {
        SELECT moved.id, wo.number, wo.external_ref, moved.work_order_id, e.id AS unit_id, e.code AS unit_code, d.id AS driver_id, d.name AS driver_name
          FROM moved JOIN work_orders wo ON wo.id = moved.work_order_id
          JOIN equipment e ON e.id = $2 JOIN drivers d ON d.id = $3`,
-      [dispatch.id, choice.equipmentId, choice.driverId, driverChanges],
+      [dispatch.id, choice.equipmentId, choice.driverId],
     )) as PartiesRow[];
     this.outbox.append(
       manager,

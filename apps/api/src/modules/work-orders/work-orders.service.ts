@@ -78,7 +78,9 @@ function createdEvent(order: WorkOrder, view: WorkOrderDetailView): NewEvent {
 
 /** The order the engine's fast path inserted (PostgreSQL's JSON of the row) as an entity. */
 function workOrderFromRow(manager: EntityManager, row: Record<string, unknown>): WorkOrder {
-  const time = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
+  // PostgreSQL JSON (the one-statement fast path) holds strings, a RETURNING row (Citus) Dates.
+  const time = (value: unknown) =>
+    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
   return manager.create(WorkOrder, {
     id: row.id as string,
     number: row.number as number,
