@@ -4,8 +4,10 @@
  * and two workers on free ports in a temporary directory, runs
  * `jest -c apps/api/jest.integration.config.ts` with TEST_DATABASE_URL on the coordinator and
  * TEST_CITUS_CLUSTER naming the nodes (each test database is then made on all three nodes and its
- * tenant schemas distributed over the workers: libs/testing/src/database.ts), stops the cluster
- * and prints per suite and, as its last line, `N passed, N failed`. Exits non-zero on any failure.
+ * tenant schemas distributed over the workers: libs/testing/src/database.ts), stops the cluster,
+ * then (without patterns) runs the cluster's own tests (tools/citus/test: schema-based sharding,
+ * a tenant moved under load) and prints per suite and, as its last line, `N passed, N failed`
+ * over both. Exits non-zero on any failure.
  *
  * TEST_KEYCLOAK_URL, when set, is handed on (a running Keycloak saves starting one).
  */
@@ -97,12 +99,12 @@ async function main(): Promise<number> {
         say('stopping the cluster');
         await cluster.stop();
       }
-      rmSync(dir, { recursive: true, force: true });
     })();
     return stopping;
   };
+  const cleanUp = () => stop().then(() => rmSync(dir, { recursive: true, force: true }));
   // Ctrl-C reaches jest as well; the cluster must not outlive us.
-  const interrupted = () => void stop().then(() => process.exit(130));
+  const interrupted = () => void cleanUp().then(() => process.exit(130));
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
@@ -142,19 +144,43 @@ async function main(): Promise<number> {
         FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR,
       },
     );
-    if (!existsSync(outputFile)) {
-      say(`jest wrote no results (exit code ${code})`);
-      process.stdout.write('0 passed, 1 failed\n');
-      return 1;
-    }
-    const { passed, failed } = report(JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults);
+    const api = readResults(outputFile, code);
     await stop();
-    const total = failed > 0 || code === 0 ? failed : failed + 1;
-    process.stdout.write(`${passed} passed, ${total} failed\n`);
-    return total > 0 || passed === 0 ? 1 : 0;
+    // The cluster's own tests (schema-based sharding, a tenant moved under load) start clusters
+    // of their own; a run limited by patterns is about the API suite only.
+    const own =
+      patterns.length > 0
+        ? { passed: 0, failed: 0 }
+        : readResults(
+            path.join(dir, 'citus-results.json'),
+            await runJest(
+              [
+                '-c',
+                'tools/citus/jest.config.ts',
+                '--ci',
+                '--json',
+                `--outputFile=${path.join(dir, 'citus-results.json')}`,
+              ],
+              { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR },
+            ),
+          );
+    const passed = api.passed + own.passed;
+    const failed = api.failed + own.failed;
+    process.stdout.write(`${passed} passed, ${failed} failed\n`);
+    return failed > 0 || passed === 0 ? 1 : 0;
   } finally {
-    await stop();
+    await cleanUp();
   }
+}
+
+/** A jest run's counts from its JSON results; a run that failed without a failed test counts one. */
+function readResults(outputFile: string, code: number): { passed: number; failed: number } {
+  if (!existsSync(outputFile)) {
+    say(`jest wrote no results (exit code ${code})`);
+    return { passed: 0, failed: 1 };
+  }
+  const { passed, failed } = report(JSON.parse(readFileSync(outputFile, 'utf8')) as JestResults);
+  return { passed, failed: failed > 0 || code === 0 ? failed : failed + 1 };
 }
 
 main().then(

@@ -51,6 +51,17 @@ export function testCitusCluster(): CitusNodes | undefined {
 }
 
 /**
+ * A bound on how long work takes (writes done after a failover, a queue drained), for the database
+ * under test: on a Citus cluster each statement crosses the coordinator and a worker, three
+ * servers sharing the machine's cores, and a write costs three to five times as long. Bounds on
+ * mechanisms that do not depend on the engine's speed (a lock lost, a claim taken over, how long
+ * a conflict lasts) are not to be scaled.
+ */
+export function workTimeBound(milliseconds: number): number {
+  return testCitusCluster() ? milliseconds * 3 : milliseconds;
+}
+
+/**
  * A fresh database copied from the suite's template (tenants `acme` and `globex` provisioned, no
  * data). On a Citus cluster a database cannot be copied (its shards live on the workers, whose
  * Citus daemons keep the template busy): each test database is prepared on every node and

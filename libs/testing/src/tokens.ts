@@ -88,11 +88,17 @@ async function requestPasswordToken(
   return body.access_token;
 }
 
-/** Token of a demo user `<tenant>-<role>`, reused while it has more than a minute left. */
+/**
+ * How long a token handed out stays good at least: suites take theirs in beforeAll and use them
+ * throughout, which on a Citus cluster can be several minutes (the realm's tokens live 15).
+ */
+const MIN_TOKEN_VALIDITY_MS = 10 * 60_000;
+
+/** Token of a demo user `<tenant>-<role>`, reused while it has MIN_TOKEN_VALIDITY_MS left. */
 export async function tokenFor(tenant: DemoTenant, role: DemoRole): Promise<string> {
   const username = `${tenant}-${role}`;
   const cached = cache.get(username);
-  if (cached && cached.expiresAt - Date.now() > 60_000) return cached.token;
+  if (cached && cached.expiresAt - Date.now() > MIN_TOKEN_VALIDITY_MS) return cached.token;
   const token = await passwordToken(username);
   cache.set(username, { token, expiresAt: jwtPayload(token).exp * 1000 });
   return token;

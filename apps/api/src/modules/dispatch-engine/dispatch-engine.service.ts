@@ -73,6 +73,21 @@ export interface NewOrderInput {
   requiredQualificationIds: string[];
 }
 
+/** A new order's columns as `createAndMatch` and `insertDispatchedOrder` take them ($1–$9). */
+function orderColumns(trigger: Actor, order: NewOrderInput): unknown[] {
+  return [
+    order.title,
+    order.siteId,
+    order.equipmentTypeId,
+    order.priority,
+    order.notes,
+    order.externalRef,
+    trigger.subject,
+    order.windowStart,
+    order.windowEnd,
+  ];
+}
+
 /** PostgreSQL refused a write for a constraint (SQLSTATE class 23). */
 function isIntegrityViolation(error: unknown): boolean {
   const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
@@ -94,8 +109,11 @@ export interface MovedDispatchRow {
   on_site_at: Date | null;
   completed_at: Date | null;
   cancelled_at: Date | null;
+  completion_note: string | null;
   number: number;
   external_ref: string | null;
+  work_order_title: string;
+  site_name: string;
   unit_id: string;
   unit_code: string;
   unit_name: string;
@@ -232,15 +250,7 @@ export class DispatchEngine implements QueueServer {
         ({ row, undo } = await this.insertAndMatchInSteps(manager, trigger, order));
       } else {
         [row] = (await manager.query(this.sql.createAndMatch, [
-          order.title,
-          order.siteId,
-          order.equipmentTypeId,
-          order.priority,
-          order.notes,
-          order.externalRef,
-          trigger.subject,
-          order.windowStart,
-          order.windowEnd,
+          ...orderColumns(trigger, order),
           order.requiredQualificationIds,
           engineActor(trigger).subject,
         ])) as NewOrderBooking[];
@@ -275,17 +285,10 @@ export class DispatchEngine implements QueueServer {
     ])) as PickedPair[];
     if (!pair) return { undo: false };
     if (pair.driver_id === null || pair.driver_name === null) return { undo: true };
-    const [inserted] = (await manager.query(this.sql.insertDispatchedOrder, [
-      order.title,
-      order.siteId,
-      order.equipmentTypeId,
-      order.priority,
-      order.notes,
-      order.externalRef,
-      trigger.subject,
-      order.windowStart,
-      order.windowEnd,
-    ])) as Record<string, unknown>[];
+    const [inserted] = (await manager.query(
+      this.sql.insertDispatchedOrder,
+      orderColumns(trigger, order),
+    )) as Record<string, unknown>[];
     const workOrderId = inserted.id as string;
     const wanted = order.requiredQualificationIds;
     if (wanted.length > 0) {
@@ -486,7 +489,8 @@ export class DispatchEngine implements QueueServer {
    * Moves a dispatch one step (acknowledged … completed, or cancelled) in one statement. Completing
    * or cancelling frees its unit and driver and closes its work order and assignment period;
    * callers run with servesQueue, so the queue is served afterwards. With `driver`, only that
-   * driver's own dispatch moves (anything else is not found).
+   * driver's own dispatch moves (anything else is not found). `note`, the completion note, is
+   * stored when completing (callers refuse it on any other step).
    */
   async transition(
     manager: EntityManager,
@@ -494,11 +498,12 @@ export class DispatchEngine implements QueueServer {
     id: string,
     to: DispatchStatus,
     driver?: Pick<Actor, 'subject' | 'name'>,
+    note: string | null = null,
   ): Promise<MovedDispatchRow> {
     const from = PREVIOUS_STEPS[to];
-    const closing = to === DispatchStatus.Completed || to === DispatchStatus.Cancelled;
-    const orderStatus =
-      to === DispatchStatus.Completed ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
+    const completing = to === DispatchStatus.Completed;
+    const closing = completing || to === DispatchStatus.Cancelled;
+    const orderStatus = completing ? WorkOrderStatus.Completed : WorkOrderStatus.Cancelled;
     const [row] = (await manager.query(this.sql.transition(to), [
       id,
       to,
@@ -506,6 +511,7 @@ export class DispatchEngine implements QueueServer {
       driver?.subject ?? null,
       driver?.name ?? null,
       ...(closing ? [orderStatus] : []),
+      ...(completing ? [note] : []),
     ])) as MovedDispatchRow[];
     if (!row) {
       // Why not: gone (or not this driver's), or not in a status this step starts from.
@@ -702,33 +708,42 @@ export class DispatchEngine implements QueueServer {
   private stepEvent(
     manager: EntityManager,
     actor: Actor,
-    row: PartiesRow,
+    row: MovedDispatchRow,
     from: DispatchStatus,
     to: DispatchStatus,
     at: Date,
   ): void {
+    const step = {
+      dispatch: { id: row.id, status: to },
+      workOrder: { id: row.work_order_id, number: row.number, externalRef: row.external_ref },
+      unit: { id: row.unit_id, code: row.unit_code },
+      driver: { id: row.driver_id, name: row.driver_name },
+      from,
+      at: new Date(at).toISOString(),
+    };
+    if (to === DispatchStatus.Completed) {
+      const note = row.completion_note;
+      this.outbox.append(
+        manager,
+        actor,
+        domainEvent(
+          'dispatch.completed',
+          row.id,
+          { ...step, note },
+          {
+            before: { status: from },
+            after: note === null ? { status: to } : { status: to, completionNote: note },
+          },
+        ),
+      );
+      return;
+    }
     const type = `dispatch.${to}` as
-      | 'dispatch.acknowledged'
-      | 'dispatch.en_route'
-      | 'dispatch.on_site'
-      | 'dispatch.completed'
-      | 'dispatch.cancelled';
+      'dispatch.acknowledged' | 'dispatch.en_route' | 'dispatch.on_site' | 'dispatch.cancelled';
     this.outbox.append(
       manager,
       actor,
-      domainEvent(
-        type,
-        row.id,
-        {
-          dispatch: { id: row.id, status: to },
-          workOrder: { id: row.work_order_id, number: row.number, externalRef: row.external_ref },
-          unit: { id: row.unit_id, code: row.unit_code },
-          driver: { id: row.driver_id, name: row.driver_name },
-          from,
-          at: new Date(at).toISOString(),
-        },
-        { before: { status: from }, after: { status: to } },
-      ),
+      domainEvent(type, row.id, step, { before: { status: from }, after: { status: to } }),
     );
   }
 }
