@@ -116,6 +116,7 @@ export function productCycleScript(timing: QueueTiming, siteId: string, typeId: 
         'NULL',
         'NULL',
         `'completed'`,
+        'NULL', // no completion note
       ]),
     ),
     outbox([

@@ -171,6 +171,13 @@ const CASES: RouteCase[] = [
   { method: 'GET', route: '/api/v1/drivers', allowed: STAFF, path: () => '/drivers' },
   { method: 'GET', route: '/api/v1/drivers/me', allowed: ['driver'], path: () => '/drivers/me' },
   {
+    method: 'PATCH',
+    route: '/api/v1/drivers/me',
+    allowed: ['driver'],
+    path: () => '/drivers/me',
+    body: () => ({ dutyStatus: 'on_duty' }),
+  },
+  {
     method: 'GET',
     route: '/api/v1/drivers/:id',
     allowed: STAFF,

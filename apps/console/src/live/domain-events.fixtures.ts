@@ -101,6 +101,9 @@ export function dispatchView(id: string, status: DispatchView['status']): Dispat
   return {
     id,
     workOrderId: id === 'd-1' ? ORDER.id : `wo-of-${id}`,
+    workOrderNumber: id === 'd-1' ? 'WO-000042' : 'WO-000099',
+    workOrderTitle: 'Lift the rooftop units',
+    siteName: 'Riverside Tower',
     equipmentId: UNIT.id,
     equipmentCode: UNIT.code,
     equipmentName: 'Liebherr LTM 1060',
@@ -113,6 +116,7 @@ export function dispatchView(id: string, status: DispatchView['status']): Dispat
     onSiteAt: null,
     completedAt: null,
     cancelledAt: null,
+    completionNote: null,
   };
 }
 

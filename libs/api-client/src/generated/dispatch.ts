@@ -80,6 +80,7 @@ import type {
   UpdateDriverDto,
   UpdateEquipmentDto,
   UpdateEquipmentTypeDto,
+  UpdateOwnDutyDto,
   UpdateQualificationDto,
   UpdateSiteDto,
   UpdateUserDto,
@@ -1283,6 +1284,78 @@ export function useDriversMe<TData = Awaited<ReturnType<typeof driversMe>>, TErr
 
 
 
+/**
+ * @summary Go on or off duty: the calling driver’s own duty status
+ */
+export const getDriversUpdateMeUrl = () => {
+
+
+  
+
+  return `/api/v1/drivers/me`
+}
+
+export const driversUpdateMe = async (updateOwnDutyDto: UpdateOwnDutyDto, options?: RequestInit): Promise<DriverView> => {
+  
+  return dispatchFetch<DriverView>(getDriversUpdateMeUrl(),
+  {      
+    ...options,
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', ...options?.headers },
+    body: JSON.stringify(
+      updateOwnDutyDto,)
+  }
+);}
+
+
+
+
+export const getDriversUpdateMeMutationOptions = <TError = void | void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof driversUpdateMe>>, TError,{data: UpdateOwnDutyDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+): UseMutationOptions<Awaited<ReturnType<typeof driversUpdateMe>>, TError,{data: UpdateOwnDutyDto}, TContext> => {
+
+const mutationKey = ['driversUpdateMe'];
+const {mutation: mutationOptions, request: requestOptions} = options ?
+      options.mutation && 'mutationKey' in options.mutation && options.mutation.mutationKey ?
+      options
+      : {...options, mutation: {...options.mutation, mutationKey}}
+      : {mutation: { mutationKey, }, request: undefined};
+
+      
+
+
+      const mutationFn: MutationFunction<Awaited<ReturnType<typeof driversUpdateMe>>, {data: UpdateOwnDutyDto}> = (props) => {
+          const {data} = props ?? {};
+
+          return  driversUpdateMe(data,requestOptions)
+        }
+
+        
+
+
+  return  { mutationFn, ...mutationOptions }}
+
+    export type DriversUpdateMeMutationResult = NonNullable<Awaited<ReturnType<typeof driversUpdateMe>>>
+    export type DriversUpdateMeMutationBody = UpdateOwnDutyDto
+    export type DriversUpdateMeMutationError = void | void | void | void
+
+    /**
+ * @summary Go on or off duty: the calling driver’s own duty status
+ */
+export const useDriversUpdateMe = <TError = void | void | void | void,
+    TContext = unknown>(options?: { mutation?:UseMutationOptions<Awaited<ReturnType<typeof driversUpdateMe>>, TError,{data: UpdateOwnDutyDto}, TContext>, request?: SecondParameter<typeof dispatchFetch>}
+ ): UseMutationResult<
+        Awaited<ReturnType<typeof driversUpdateMe>>,
+        TError,
+        {data: UpdateOwnDutyDto},
+        TContext
+      > => {
+
+      const mutationOptions = getDriversUpdateMeMutationOptions(options);
+
+      return useMutation(mutationOptions);
+    }
+    
 export const getDriversRemoveUrl = (id: string,) => {
 
 

@@ -25,6 +25,10 @@ const OPEN = `status IN (${sqlValues(OPEN_DISPATCH_STATUSES)})`;
  */
 @Entity({ name: 'dispatches' })
 @Check('dispatches_status_valid', `status IN (${sqlValues(Object.values(DispatchStatus))})`)
+@Check(
+  'dispatches_completion_note_when_completed',
+  `completion_note IS NULL OR status = '${DispatchStatus.Completed}'`,
+)
 @Index('dispatches_one_open_per_equipment', ['equipmentId'], { unique: true, where: 'open' })
 @Index('dispatches_one_open_per_driver', ['driverId'], { unique: true, where: 'open' })
 @Index('dispatches_one_open_per_work_order', ['workOrderId'], { unique: true, where: 'open' })
@@ -92,6 +96,10 @@ export class Dispatch {
 
   @Column({ type: 'timestamptz', nullable: true })
   cancelledAt: Date | null;
+
+  /** What the driver (or dispatcher) wrote on completing the job, if anything. */
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  completionNote: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

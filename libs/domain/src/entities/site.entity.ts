@@ -36,6 +36,13 @@ export class Site {
   @Column({ type: 'varchar', length: 100, nullable: true })
   externalRef: string | null;
 
+  /** Whom a driver calls at the site, and on which number (both optional). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  contactName: string | null;
+
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  contactPhone: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

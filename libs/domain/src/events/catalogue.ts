@@ -61,6 +61,20 @@ const DispatchStep = z.object({
   at: timestamp,
 });
 
+/** The most a completion note may hold (the dispatch's column is as wide). */
+export const COMPLETION_NOTE_MAX_LENGTH = 2000;
+
+const DispatchCompleted = DispatchStep.extend({
+  note: z
+    .string()
+    .max(COMPLETION_NOTE_MAX_LENGTH)
+    .nullable()
+    .optional()
+    .describe(
+      'What the driver (or dispatcher) wrote on completing the job: null without a note, absent in events recorded before notes existed',
+    ),
+});
+
 const WorkOrderClosed = z.object({ workOrder: WorkOrderRef, dispatchId: id.nullable() });
 
 const EquipmentStatusMove = z.object({
@@ -114,7 +128,7 @@ export const EVENT_PAYLOADS = {
   'dispatch.acknowledged': DispatchStep,
   'dispatch.en_route': DispatchStep,
   'dispatch.on_site': DispatchStep,
-  'dispatch.completed': DispatchStep,
+  'dispatch.completed': DispatchCompleted,
   'dispatch.cancelled': DispatchStep,
   'dispatch.reassigned': z.object({
     dispatch: dispatchParties.dispatch,

@@ -319,11 +319,14 @@ export class BookingStatements {
    * from, or not the calling driver's). $1 the dispatch, $2 the step, $3 the statuses it may move
    * from (text[]), $4/$5 the calling driver's subject and username (NULL for anyone else).
    * Completing or cancelling also closes the order ($6 its new status), frees the unit (moved to
-   * the site when completed) and the driver, and ends the assignment period; arriving on site
-   * records the order's first arrival.
+   * the site when completed) and the driver, and ends the assignment period; completing stores
+   * the completion note ($7, NULL for none: a parameter of this step only, so no other step's
+   * text changes); arriving on site records the order's first arrival. The row returned also
+   * names the order's title and site.
    */
   transition(to: string): string {
     const column = `${to}_at`;
+    const note = to === 'completed' ? ', completion_note = $7' : '';
     const closing = to === 'completed' || to === 'cancelled';
     const effects = closing
       ? `closed_order AS (
@@ -356,7 +359,7 @@ export class BookingStatements {
                   WHERE own.keycloak_subject = $4 OR (own.keycloak_subject IS NULL AND own.username = $5)))
           FOR UPDATE),
        moved AS (
-         UPDATE dispatches d SET status = $2, ${column} = now(), updated_at = now()
+         UPDATE dispatches d SET status = $2, ${column} = now(), updated_at = now()${note}
            FROM prev WHERE d.id = prev.id AND prev.status = ANY($3::text[])
          RETURNING d.*, prev.status AS previous_status)${
            effects
@@ -364,8 +367,10 @@ export class BookingStatements {
        ${effects}`
              : ''
          }
-       SELECT moved.*, ${partiesColumns('moved').replace('moved.work_order_id, ', '')}, parties_e.name AS unit_name
-         FROM moved ${partiesJoins('moved')}`;
+       SELECT moved.*, ${partiesColumns('moved').replace('moved.work_order_id, ', '')}, parties_e.name AS unit_name,
+              parties_wo.title AS work_order_title, parties_s.name AS site_name
+         FROM moved ${partiesJoins('moved')}
+         JOIN sites parties_s ON parties_s.id = parties_wo.site_id`;
   }
 
   /** A dispatch ($1) with its order, unit and driver named. */

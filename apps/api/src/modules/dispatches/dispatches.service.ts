@@ -11,7 +11,6 @@ import {
   dueDate,
   EquipmentStatus,
   unitConflicts,
-  Equipment,
   NotFoundError,
   OPEN_DISPATCH_STATUSES,
   WorkOrder,
@@ -29,6 +28,7 @@ import {
   type Candidates,
   type CandidatesQuery,
   type CreateDispatchDto,
+  DISPATCH_VIEW_RELATIONS,
   type DispatchListQuery,
   type DispatchView,
   type ReassignDispatchDto,
@@ -50,6 +50,8 @@ export class DispatchesService {
       const builder = manager
         .createQueryBuilder(Dispatch, 'd')
         .leftJoinAndSelect('d.equipment', 'equipment')
+        .leftJoinAndSelect('d.workOrder', 'workOrder')
+        .leftJoinAndSelect('workOrder.site', 'site')
         .orderBy('d.assignedAt', 'DESC')
         .addOrderBy('d.id', 'ASC');
       if (query.status === 'open')
@@ -177,13 +179,16 @@ export class DispatchesService {
       const assigned = await this.engine.assignByHand(manager, actor, input);
       return toDispatchView(
         await findOrFail(manager, Dispatch, 'Dispatch', assigned.id, {
-          relations: { equipment: true },
+          relations: DISPATCH_VIEW_RELATIONS,
         }),
       );
     });
   }
 
-  /** Moves a dispatch one step; completing or cancelling frees its unit and driver and serves the queue. */
+  /**
+   * Moves a dispatch one step; completing or cancelling frees its unit and driver and serves the
+   * queue. Completing stores the note, if any (blank is none); the DTO refuses it on other steps.
+   */
   transition(actor: Actor, id: string, input: TransitionDto): Promise<DispatchView> {
     const driverOnly = isDriverOnly(actor);
     if (driverOnly && !DRIVER_STEPS.includes(input.to)) {
@@ -203,6 +208,7 @@ export class DispatchesService {
             id,
             input.to,
             driverOnly ? actor : undefined,
+            input.note || null,
           ),
         ),
       { servesQueue: closes },
@@ -239,7 +245,9 @@ export class DispatchesService {
           });
         await this.engine.reassign(manager, actor, dispatch, choice);
         return toDispatchView(
-          await findOrFail(manager, Dispatch, 'Dispatch', id, { relations: { equipment: true } }),
+          await findOrFail(manager, Dispatch, 'Dispatch', id, {
+            relations: DISPATCH_VIEW_RELATIONS,
+          }),
         );
       },
       { servesQueue: true },
@@ -247,15 +255,10 @@ export class DispatchesService {
   }
 
   /** Drivers see only their own dispatches; anything else is not found. */
-  private async findVisible(
-    manager: EntityManager,
-    actor: Actor,
-    id: string,
-    lock = false,
-  ): Promise<Dispatch> {
-    const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, { lock });
-    dispatch.equipment =
-      (await manager.findOneBy(Equipment, { id: dispatch.equipmentId })) ?? undefined;
+  private async findVisible(manager: EntityManager, actor: Actor, id: string): Promise<Dispatch> {
+    const dispatch = await findOrFail(manager, Dispatch, 'Dispatch', id, {
+      relations: DISPATCH_VIEW_RELATIONS,
+    });
     if (isDriverOnly(actor)) {
       const own = ownDriverFilter(actor);
       const mine = await manager

@@ -19,6 +19,7 @@ import {
   DriverPage,
   DriverView,
   UpdateDriverDto,
+  UpdateOwnDutyDto,
 } from './dto/driver.dto';
 import { DriversService } from './drivers.service';
 
@@ -41,6 +42,16 @@ export class DriversController {
   @ApiNotFoundResponse({ description: 'The user has no driver profile' })
   me(@CurrentActor() actor: Actor) {
     return this.drivers.me(actor);
+  }
+
+  @Patch('me')
+  @AllowRoles(Role.Driver)
+  @ApiOperation({ summary: 'Go on or off duty: the calling driver’s own duty status' })
+  @ApiOkResponse({ type: DriverView })
+  @ApiNotFoundResponse({ description: 'The user has no driver profile' })
+  @ApiConflictResponse({ description: 'Off duty while on an open dispatch' })
+  updateMe(@CurrentActor() actor: Actor, @Body() body: UpdateOwnDutyDto) {
+    return this.drivers.updateOwnDuty(actor, body);
   }
 
   @Get(':id')

@@ -25,6 +25,7 @@ import {
   type HeldQualificationInput,
   toDriverView,
   type UpdateDriverDto,
+  type UpdateOwnDutyDto,
 } from './dto/driver.dto';
 
 const WITH_QUALIFICATIONS = { qualifications: { qualification: true } } as const;
@@ -190,28 +191,67 @@ export class DriversService {
       async (manager) => {
         const driver = await findOrFail(manager, Driver, 'Driver', id, { lock: true });
         await this.assertMayChange(manager, actor, driver, changes);
-        if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {
-          throw new ConflictError(
-            `${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`,
-            { dispatchId: driver.activeDispatchId },
-          );
-        }
-        const before = await this.load(manager, id);
-        const { qualifications, ...fields } = changes;
-        // Setting a login unbinds the old subject; the new user binds on first sign-in.
-        const relink =
-          fields.username !== undefined && fields.username !== driver.username
-            ? { keycloakSubject: null }
-            : {};
-        await manager.save(Object.assign(driver, { ...fields, ...relink }));
-        if (qualifications) await this.replaceQualifications(manager, id, qualifications);
-        const after = await this.load(manager, id);
-        this.outbox.append(manager, actor, ...driverChangeEvents(before, after, changes));
-        return after;
+        return this.applyChanges(manager, actor, driver, changes);
       },
       // On duty again, or newly qualified: queued work may now fit.
       { servesQueue: true },
     );
+  }
+
+  /** The calling driver goes on or off duty (`PATCH /drivers/me`), as an admin's change would. */
+  updateOwnDuty(actor: Actor, input: UpdateOwnDutyDto): Promise<DriverView> {
+    return this.db.transaction(
+      actor,
+      async (manager) => {
+        const own = await this.ownDriver(manager, actor);
+        // Locked as `update` locks it: a booking of this driver waits, or this waits for it.
+        const driver = await findOrFail(manager, Driver, 'Driver', own.id, { lock: true });
+        return this.applyChanges(
+          manager,
+          actor,
+          driver,
+          { dutyStatus: input.dutyStatus },
+          { own: true },
+        );
+      },
+      // On duty again: queued work may now fit.
+      { servesQueue: true },
+    );
+  }
+
+  /**
+   * Applies checked changes to a driver the caller has locked, with their events. Refuses off
+   * duty while the driver is on an open dispatch (read under the lock, so no booking slips in);
+   * `own`: the driver asks for themself, and is told what they can do about it.
+   */
+  private async applyChanges(
+    manager: EntityManager,
+    actor: Actor,
+    driver: Driver,
+    changes: UpdateDriverDto,
+    { own = false }: { own?: boolean } = {},
+  ): Promise<DriverView> {
+    const { id } = driver;
+    if (changes.dutyStatus === DutyStatus.OffDuty && driver.activeDispatchId) {
+      throw new ConflictError(
+        own
+          ? 'You are on an open job: complete it, or ask your dispatcher to re-assign it, before going off duty'
+          : `${driver.name} is on an open dispatch; complete, cancel or re-assign it before going off duty`,
+        { dispatchId: driver.activeDispatchId },
+      );
+    }
+    const before = await this.load(manager, id);
+    const { qualifications, ...fields } = changes;
+    // Setting a login unbinds the old subject; the new user binds on first sign-in.
+    const relink =
+      fields.username !== undefined && fields.username !== driver.username
+        ? { keycloakSubject: null }
+        : {};
+    await manager.save(Object.assign(driver, { ...fields, ...relink }));
+    if (qualifications) await this.replaceQualifications(manager, id, qualifications);
+    const after = await this.load(manager, id);
+    this.outbox.append(manager, actor, ...driverChangeEvents(before, after, changes));
+    return after;
   }
 
   remove(actor: Actor, id: string): Promise<void> {

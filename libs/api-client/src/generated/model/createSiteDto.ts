@@ -10,6 +10,18 @@ export interface CreateSiteDto {
   /** @maxLength 500 */
   address: string;
   /**
+   * Whom a driver calls at the site (blank or null clears it)
+   * @maxLength 200
+   * @nullable
+   */
+  contactName?: string | null;
+  /**
+   * @maxLength 40
+   * @nullable
+   * @pattern ^(?=(?:\D*\d){3})\+?[\d ()./-]+$
+   */
+  contactPhone?: string | null;
+  /**
    * The site's key in your ERP (unique): work orders may name the site by it
    * @minLength 1
    * @maxLength 100

@@ -17,6 +17,12 @@ export interface DispatchCompletedPayload {
   dispatch: EventDispatch;
   driver: EventDriver;
   from: DispatchStatus;
+  /**
+   * What the driver (or dispatcher) wrote on completing the job: null without a note, absent in events recorded before notes existed
+   * @maxLength 2000
+   * @nullable
+   */
+  note?: string | null;
   unit: EventUnit;
   workOrder: EventWorkOrder;
 }

@@ -15,6 +15,11 @@ export interface DispatchView {
   cancelledAt: string | null;
   /** @nullable */
   completedAt: string | null;
+  /**
+   * What the driver (or dispatcher) wrote on completing the job
+   * @nullable
+   */
+  completionNote: string | null;
   /** Keycloak subject of the dispatcher, or `auto` */
   dispatchedBy: string;
   driverId: string;
@@ -27,6 +32,12 @@ export interface DispatchView {
   id: string;
   /** @nullable */
   onSiteAt: string | null;
+  /** Name of the work order’s site */
+  siteName: string;
   status: DispatchViewStatus;
   workOrderId: string;
+  /** Number of the work order */
+  workOrderNumber: string;
+  /** Title of the work order */
+  workOrderTitle: string;
 }

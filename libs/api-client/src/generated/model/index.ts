@@ -263,6 +263,8 @@ export * from './updateDriverDtoDutyStatus';
 export * from './updateEquipmentDto';
 export * from './updateEquipmentDtoStatus';
 export * from './updateEquipmentTypeDto';
+export * from './updateOwnDutyDto';
+export * from './updateOwnDutyDtoDutyStatus';
 export * from './updateQualificationDto';
 export * from './updateSiteDto';
 export * from './updateUserDto';

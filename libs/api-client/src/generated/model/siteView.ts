@@ -8,6 +8,13 @@
 
 export interface SiteView {
   address: string;
+  /**
+   * Whom a driver calls at the site
+   * @nullable
+   */
+  contactName: string | null;
+  /** @nullable */
+  contactPhone: string | null;
   createdAt: string;
   /** @nullable */
   externalRef: string | null;

@@ -8,5 +8,11 @@
 import type { TransitionDtoTo } from './transitionDtoTo';
 
 export interface TransitionDto {
+  /**
+   * Only with `to: completed`: what the driver reports on finishing (trimmed; empty means none)
+   * @maxLength 2000
+   * @nullable
+   */
+  note?: string | null;
   to: TransitionDtoTo;
 }

@@ -14,6 +14,7 @@ import { ExternalRefSync1795249400000 } from './1795249400000-ExternalRefSync';
 import { IdempotencyClaimInstance1795249500000 } from './1795249500000-IdempotencyClaimInstance';
 import { StableChangeXid1795249600000 } from './1795249600000-StableChangeXid';
 import { ReplicaIdentityEverywhere1795249700000 } from './1795249700000-ReplicaIdentityEverywhere';
+import { CompletionNoteAndSiteContact1795249800000 } from './1795249800000-CompletionNoteAndSiteContact';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   IdempotencyClaimInstance1795249500000,
   StableChangeXid1795249600000,
   ReplicaIdentityEverywhere1795249700000,
+  CompletionNoteAndSiteContact1795249800000,
 ];

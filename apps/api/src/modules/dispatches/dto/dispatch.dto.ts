@@ -1,9 +1,11 @@
 import type { MovedDispatchRow } from '../../dispatch-engine/dispatch-engine.service';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { type Dispatch, DispatchStatus } from '@dispatch/domain';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
+import { COMPLETION_NOTE_MAX_LENGTH, type Dispatch, DispatchStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
-import { OptionalUuid } from '../../../core/http/dto-rules';
+import { OptionalUuid, trim } from '../../../core/http/dto-rules';
+import { formatWorkOrderNumber } from '../../work-orders/dto/work-order.dto';
 
 export class CreateDispatchDto {
   @ApiProperty({ format: 'uuid' })
@@ -35,10 +37,39 @@ const TARGETS = [
   DispatchStatus.Cancelled,
 ] as const;
 
+/** A completion note goes only with `to: completed` (a note on another step is a 400). */
+function OnlyWhenCompleting(): PropertyDecorator {
+  return ValidateBy({
+    name: 'onlyWhenCompleting',
+    validator: {
+      validate: (value: unknown, args) =>
+        value === undefined ||
+        value === null ||
+        (args?.object as Partial<TransitionDto> | undefined)?.to === DispatchStatus.Completed,
+      defaultMessage: () => 'note may be sent only with to: completed',
+    },
+  });
+}
+
 export class TransitionDto {
   @ApiProperty({ enum: TARGETS })
   @IsIn(TARGETS)
   to: (typeof TARGETS)[number];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: COMPLETION_NOTE_MAX_LENGTH,
+    example: 'Gate was locked; key left with the site office',
+    description:
+      'Only with `to: completed`: what the driver reports on finishing (trimmed; empty means none)',
+  })
+  @Transform(trim)
+  @OnlyWhenCompleting()
+  @IsOptional()
+  @IsString()
+  @MaxLength(COMPLETION_NOTE_MAX_LENGTH)
+  note?: string | null;
 }
 
 export class DispatchListQuery extends PageQuery {
@@ -63,6 +94,10 @@ export class DispatchListQuery extends PageQuery {
 export class DispatchView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workOrderId: string;
+  @ApiProperty({ example: 'WO-000012', description: 'Number of the work order' })
+  workOrderNumber: string;
+  @ApiProperty({ description: 'Title of the work order' }) workOrderTitle: string;
+  @ApiProperty({ description: 'Name of the work order’s site' }) siteName: string;
   @ApiProperty({ format: 'uuid' }) equipmentId: string;
   @ApiProperty({
     description: 'Code of the unit (drivers may not read equipment, but must know their unit)',
@@ -79,6 +114,12 @@ export class DispatchView {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) onSiteAt: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) completedAt: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) cancelledAt: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'What the driver (or dispatcher) wrote on completing the job',
+  })
+  completionNote: string | null;
 }
 
 export const DispatchPage = PageOf(DispatchView);
@@ -89,11 +130,19 @@ export class DispatchConflict {
   @ApiProperty() message: string;
 }
 
+/** What a dispatch view reads beside the dispatch: its unit, and its order with the site. */
+export const DISPATCH_VIEW_RELATIONS = { equipment: true, workOrder: { site: true } } as const;
+
+/** A dispatch loaded with `DISPATCH_VIEW_RELATIONS`, as the view. */
 export function toDispatchView(dispatch: Dispatch): DispatchView {
   const iso = (value: Date | null) => value?.toISOString() ?? null;
+  const order = dispatch.workOrder;
   return {
     id: dispatch.id,
     workOrderId: dispatch.workOrderId,
+    workOrderNumber: order ? formatWorkOrderNumber(order.number) : '',
+    workOrderTitle: order?.title ?? '',
+    siteName: order?.site?.name ?? '',
     equipmentId: dispatch.equipmentId,
     equipmentCode: dispatch.equipment?.code ?? '',
     equipmentName: dispatch.equipment?.name ?? '',
@@ -106,6 +155,7 @@ export function toDispatchView(dispatch: Dispatch): DispatchView {
     onSiteAt: iso(dispatch.onSiteAt),
     completedAt: iso(dispatch.completedAt),
     cancelledAt: iso(dispatch.cancelledAt),
+    completionNote: dispatch.completionNote,
   };
 }
 
@@ -115,6 +165,9 @@ export function toDispatchViewFromRow(row: MovedDispatchRow): DispatchView {
   return {
     id: row.id,
     workOrderId: row.work_order_id,
+    workOrderNumber: formatWorkOrderNumber(row.number),
+    workOrderTitle: row.work_order_title,
+    siteName: row.site_name,
     equipmentId: row.equipment_id,
     equipmentCode: row.unit_code,
     equipmentName: row.unit_name,
@@ -127,6 +180,7 @@ export function toDispatchViewFromRow(row: MovedDispatchRow): DispatchView {
     onSiteAt: iso(row.on_site_at),
     completedAt: iso(row.completed_at),
     cancelledAt: iso(row.cancelled_at),
+    completionNote: row.completion_note,
   };
 }
 

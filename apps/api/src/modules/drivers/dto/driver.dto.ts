@@ -71,6 +71,13 @@ export class CreateDriverDto {
 
 export class UpdateDriverDto extends PartialType(CreateDriverDto) {}
 
+/** What drivers change on their own profile: whether they are on duty. */
+export class UpdateOwnDutyDto {
+  @ApiProperty({ enum: DutyStatus })
+  @IsEnum(DutyStatus)
+  dutyStatus: DutyStatus;
+}
+
 export class DriverListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: DutyStatus })
   @IsOptional()
