@@ -13,5 +13,9 @@ export default defineConfig({
   server: { port: 4200, strictPort: true, host: 'localhost' },
   preview: { port: 4200, strictPort: true, host: 'localhost' },
   build: { outDir: 'dist', emptyOutDir: true },
-  test: { environment: 'jsdom', include: ['src/**/*.spec.{ts,tsx}'] },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.spec.{ts,tsx}'],
+    setupFiles: ['src/test/setup.ts'],
+  },
 });

@@ -1,73 +1,46 @@
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
-
-const FOCUSABLE =
-  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+import { Alert, Button, Group, Modal } from '@mantine/core';
+import type { ReactNode } from 'react';
 
 /**
- * A modal dialog: labelled by its title, focus moved into it (to `[data-autofocus]` when there is
- * one) and kept there, and given back to where it was when the dialog closes. Escape closes it
- * unless `onEscape` is left out (a secret shown once is closed on purpose only).
+ * A modal dialog (Mantine's Modal): labelled by its title, focus moved into it (to
+ * `[data-autofocus]` when there is one) and kept there, and given back to where it was when the
+ * dialog closes. Escape and a click outside close it unless `onEscape` is left out (a secret shown
+ * once is closed on purpose only). Shown while it is rendered.
  */
 export function Dialog({
   title,
-  role = 'dialog',
   onEscape,
   testId,
+  size = 'xl',
   children,
 }: {
   title: ReactNode;
-  role?: 'dialog' | 'alertdialog';
   onEscape?: () => void;
   testId?: string;
+  size?: 'sm' | 'md' | 'lg' | 'xl';
   children: ReactNode;
 }) {
-  const titleId = useId();
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first =
-      box.current?.querySelector<HTMLElement>('[data-autofocus]') ??
-      box.current?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
-    return () => before?.focus();
-  }, []);
-  const keyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key === 'Escape' && onEscape) {
-      event.stopPropagation();
-      onEscape();
-      return;
-    }
-    if (event.key !== 'Tab' || !box.current) return;
-    const focusable = [...box.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    if (focusable.length === 0) return;
-    const [first, last] = [focusable[0], focusable[focusable.length - 1]];
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
   return (
-    <div className="modal">
-      <div
-        ref={box}
-        className="modal__box"
-        role={role}
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={keyDown}
-        data-testid={testId}
-      >
-        <h2 id={titleId}>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <Modal
+      opened
+      onClose={() => onEscape?.()}
+      title={title}
+      size={size}
+      closeOnEscape={Boolean(onEscape)}
+      closeOnClickOutside={Boolean(onEscape)}
+      withCloseButton={Boolean(onEscape)}
+      data-testid={testId}
+    >
+      {children}
+    </Modal>
   );
 }
 
-/** Asks before something that cannot be undone; the safe answer has the focus. */
+/**
+ * Asks before something that cannot be undone, showing the work while it runs and the API's answer
+ * if it refuses; the safe answer has the focus. (A question with nothing to show while it runs is
+ * simpler with @mantine/modals' openConfirmModal.)
+ */
 export function ConfirmDialog({
   title,
   confirmLabel,
@@ -86,21 +59,21 @@ export function ConfirmDialog({
   children: ReactNode;
 }) {
   return (
-    <Dialog title={title} role="alertdialog" onEscape={onCancel} testId="confirm-dialog">
+    <Dialog title={title} onEscape={onCancel} testId="confirm-dialog" size="md">
       {children}
       {error ? (
-        <p className="error" role="alert">
+        <Alert color="red" role="alert" mt="sm">
           {error}
-        </p>
+        </Alert>
       ) : null}
-      <div className="modal__actions">
-        <button type="button" data-autofocus onClick={onCancel}>
+      <Group justify="flex-end" mt="md">
+        <Button variant="default" data-autofocus onClick={onCancel}>
           Cancel
-        </button>
-        <button type="button" className="danger" disabled={pending} onClick={onConfirm}>
-          {pending ? 'Working…' : confirmLabel}
-        </button>
-      </div>
+        </Button>
+        <Button color="red" loading={pending} onClick={onConfirm}>
+          {confirmLabel}
+        </Button>
+      </Group>
     </Dialog>
   );
 }

@@ -13,6 +13,7 @@ import {
   useSitesCreate,
   useSitesList,
 } from '@dispatch/api-client';
+import { openConfirmModal } from '@mantine/modals';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type InputHTMLAttributes, type ReactNode, useState } from 'react';
 import { daysUntil } from '../board/board-logic';
@@ -494,7 +495,20 @@ export function DriversSection() {
                       key={held.qualificationId}
                       className={`badge badge--${state}`}
                       title={`${held.name}: ${state === 'expired' ? 'expired' : `${days} days left`} — renew for a year`}
-                      onClick={() => renew(entry, held.qualificationId)}
+                      onClick={() =>
+                        openConfirmModal({
+                          title: `Renew ${held.code} of ${entry.name}?`,
+                          children: (
+                            <p>
+                              {held.name} becomes valid until {inOneYear()} (now{' '}
+                              {state === 'expired' ? 'expired on' : 'valid until'} {held.expiresAt}
+                              ).
+                            </p>
+                          ),
+                          labels: { confirm: 'Renew for a year', cancel: 'Cancel' },
+                          onConfirm: () => renew(entry, held.qualificationId),
+                        })
+                      }
                     >
                       {held.code} {held.expiresAt}
                     </button>

@@ -1,4 +1,5 @@
 import { type AuditEventView, auditSearch, downloadCsv } from '@dispatch/api-client';
+import { Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useCallback, useState } from 'react';
 import { DownloadButton } from '../../ui/DownloadButton';
@@ -62,6 +63,9 @@ export function AuditExplorer() {
 
   return (
     <div className="audit" data-testid="audit">
+      <Title order={1} className="page-title">
+        Audit
+      </Title>
       <section className="panel" aria-labelledby="audit-title">
         <h2 id="audit-title">Audit trail</h2>
         <AuditVerifyStatus />

@@ -1,14 +1,9 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import type { ReactNode } from 'react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DispatchView, QueueItemView } from '@dispatch/api-client';
+import { renderPage } from '../../test/render';
 import { DispatchCard, QueueRow } from './Board';
-
-function withQueryClient(children: ReactNode) {
-  return <QueryClientProvider client={new QueryClient()}>{children}</QueryClientProvider>;
-}
 
 const queued: QueueItemView = {
   position: 2,
@@ -49,8 +44,8 @@ const dispatch = {
 afterEach(cleanup);
 
 describe('QueueRow', () => {
-  it('tells the dispatcher where the order stands and what blocks it', () => {
-    render(withQueryClient(<QueueRow item={queued} canDispatch />));
+  it('tells the dispatcher where the order stands and what blocks it', async () => {
+    await renderPage(<QueueRow item={queued} canDispatch />);
     expect(screen.getByText('WO-000042')).toBeTruthy();
     expect(screen.getByText('served as urgent')).toBeTruthy();
     expect(screen.getByText('waiting 1 h 05 min')).toBeTruthy();
@@ -60,71 +55,70 @@ describe('QueueRow', () => {
     expect(screen.getByRole('button', { name: 'Dispatch by hand' })).toBeTruthy();
   });
 
-  it('offers no control to someone who may not dispatch', () => {
-    render(withQueryClient(<QueueRow item={queued} canDispatch={false} />));
+  it('offers no control to someone who may not dispatch', async () => {
+    await renderPage(<QueueRow item={queued} canDispatch={false} />);
     expect(screen.queryAllByRole('button')).toEqual([]);
+  });
+
+  it('asks before cancelling the order, naming it', async () => {
+    await renderPage(<QueueRow item={queued} canDispatch />);
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel WO-000042?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByRole('dialog')).toBe(null);
   });
 });
 
 describe('DispatchCard', () => {
-  it('offers the next step of the dispatch, and cancelling', () => {
+  it('offers the next step of the dispatch, and cancelling once confirmed', async () => {
     const onStep = vi.fn();
-    render(
-      withQueryClient(
-        <DispatchCard dispatch={dispatch} driverName="Maria Lopez" canDispatch onStep={onStep} />,
-      ),
+    await renderPage(
+      <DispatchCard dispatch={dispatch} driverName="Maria Lopez" canDispatch onStep={onStep} />,
     );
     expect(screen.getByText('CR-007 · Maria Lopez')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Arrived on site' }));
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onStep.mock.calls).toEqual([['on_site']]);
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel this work order?' });
+    expect(dialog.textContent).toContain('CR-007 and Maria Lopez are freed');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel the dispatch' }));
     expect(onStep.mock.calls).toEqual([['on_site'], ['cancelled']]);
   });
 
-  it('is read-only for viewers', () => {
-    render(
-      withQueryClient(
-        <DispatchCard
-          dispatch={dispatch}
-          driverName="Maria Lopez"
-          canDispatch={false}
-          onStep={vi.fn()}
-        />,
-      ),
+  it('is read-only for viewers', async () => {
+    await renderPage(
+      <DispatchCard
+        dispatch={dispatch}
+        driverName="Maria Lopez"
+        canDispatch={false}
+        onStep={vi.fn()}
+      />,
     );
     expect(screen.queryAllByRole('button')).toEqual([]);
   });
 
-  it('names its work order, which opens the timeline even for viewers', () => {
-    const onOpenTimeline = vi.fn();
-    render(
-      withQueryClient(
-        <DispatchCard
-          dispatch={dispatch}
-          driverName="Maria Lopez"
-          order={{ number: 'WO-000042', title: 'Lift HVAC units' }}
-          canDispatch={false}
-          onStep={vi.fn()}
-          onOpenTimeline={onOpenTimeline}
-        />,
-      ),
+  it('names its work order with a link to its page, even for viewers', async () => {
+    await renderPage(
+      <DispatchCard
+        dispatch={dispatch}
+        driverName="Maria Lopez"
+        order={{ number: 'WO-000042', title: 'Lift HVAC units' }}
+        canDispatch={false}
+        onStep={vi.fn()}
+      />,
     );
-    const buttons = screen.getAllByRole('button');
-    expect(buttons.map((button) => button.textContent)).toEqual(['WO-000042 · Lift HVAC units']);
-    fireEvent.click(buttons[0]);
-    expect(onOpenTimeline.mock.calls).toEqual([['wo-1']]);
+    const link = screen.getByRole('link', { name: 'WO-000042 · Lift HVAC units' });
+    expect(link.getAttribute('href')).toBe('/work-orders/wo-1');
+    expect(screen.queryAllByRole('button')).toEqual([]);
   });
 });
 
-describe('QueueRow timeline', () => {
-  it('opens the order’s timeline from its number, the only control a viewer gets', () => {
-    const onOpenTimeline = vi.fn();
-    render(
-      withQueryClient(
-        <QueueRow item={queued} canDispatch={false} onOpenTimeline={onOpenTimeline} />,
-      ),
-    );
-    fireEvent.click(screen.getByRole('button', { name: 'WO-000042' }));
-    expect(onOpenTimeline).toHaveBeenCalledTimes(1);
-    expect(screen.getAllByRole('button')).toHaveLength(1);
+describe('QueueRow work order link', () => {
+  it('links the order’s number to its page, the only control a viewer gets', async () => {
+    await renderPage(<QueueRow item={queued} canDispatch={false} />);
+    const link = screen.getByRole('link', { name: 'WO-000042' });
+    expect(link.getAttribute('href')).toBe('/work-orders/wo-1');
+    expect(screen.getAllByRole('link')).toHaveLength(1);
+    expect(screen.queryAllByRole('button')).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
 import {
-  type CreateWorkOrderDtoPriority,
   type DispatchView,
   type DriverView,
   type EquipmentView,
@@ -10,17 +9,16 @@ import {
   useDriversList,
   useDriversUpdate,
   useEquipmentList,
-  useEquipmentTypesList,
   useEquipmentUpdate,
-  useQualificationsList,
   useQueueList,
-  useSitesList,
-  useWorkOrdersCancel,
-  useWorkOrdersCreate,
   useWorkOrdersList,
   type WorkOrderView,
 } from '@dispatch/api-client';
-import { type FormEvent, type ReactNode, useCallback, useMemo, useState } from 'react';
+import { Group, Title } from '@mantine/core';
+import { openConfirmModal } from '@mantine/modals';
+import { useMemo, useState } from 'react';
+import { useCancelWorkOrder } from '../work-orders/cancel-work-order';
+import { NewWorkOrder } from '../work-orders/CreateWorkOrder';
 import {
   ACTION_LABEL,
   formatWaiting,
@@ -29,10 +27,10 @@ import {
   OPEN_STEPS,
   STEP_LABEL,
 } from './board-logic';
-import { HandDispatch } from './HandDispatch';
+import { HandDispatchDialog } from './HandDispatch';
 import { problemText } from './problem-text';
 import { WorkOrderFinder } from './WorkOrderFinder';
-import { WorkOrderTimeline } from './WorkOrderTimeline';
+import { WorkOrderLink } from './WorkOrderLink';
 
 type OrderHeading = Pick<WorkOrderView, 'number' | 'title'>;
 
@@ -52,12 +50,15 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
     () => new Map((dispatched.data?.items ?? []).map((order) => [order.id, order])),
     [dispatched.data],
   );
-  const [timelineFor, setTimelineFor] = useState<string>();
-  const closeTimeline = useCallback(() => setTimelineFor(undefined), []);
 
   return (
     <div className="board">
-      {canDispatch && <CreateWorkOrder />}
+      <Group justify="space-between" className="board__head">
+        <Title order={1} className="page-title">
+          Board
+        </Title>
+        {canDispatch && <NewWorkOrder />}
+      </Group>
       <section className="panel panel--queue" aria-labelledby="queue-title">
         <h2 id="queue-title">
           Queue <span className="count">{queue.data?.total ?? '…'}</span>
@@ -71,12 +72,7 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
         ) : (
           <ol className="queue" data-testid="queue">
             {queue.data?.items.map((item) => (
-              <QueueRow
-                key={item.workOrder.id}
-                item={item}
-                canDispatch={canDispatch}
-                onOpenTimeline={() => setTimelineFor(item.workOrder.id)}
-              />
+              <QueueRow key={item.workOrder.id} item={item} canDispatch={canDispatch} />
             ))}
           </ol>
         )}
@@ -90,7 +86,6 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
           people={people}
           orders={orders}
           canDispatch={canDispatch}
-          onOpenTimeline={setTimelineFor}
         />
       </section>
       <section className="panel" aria-labelledby="equipment-title">
@@ -109,48 +104,15 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
           loading={drivers.isLoading}
         />
       </section>
-      <WorkOrderFinder onOpenTimeline={setTimelineFor} />
-      {timelineFor && <WorkOrderTimeline workOrderId={timelineFor} onClose={closeTimeline} />}
+      <WorkOrderFinder />
     </div>
   );
 }
 
-/** A work order's number as a control that opens its timeline (reading only: viewers get it too). */
-export function TimelineButton({
-  workOrderId,
-  onOpen,
-  children,
-}: {
-  workOrderId: string;
-  onOpen: (id: string) => void;
-  children: ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      className="link order-link"
-      data-testid="open-timeline"
-      data-timeline-for={workOrderId}
-      title="Show the timeline of this work order"
-      onClick={() => onOpen(workOrderId)}
-    >
-      {children}
-    </button>
-  );
-}
-
-export function QueueRow({
-  item,
-  canDispatch,
-  onOpenTimeline,
-}: {
-  item: QueueItemView;
-  canDispatch: boolean;
-  /** Offers the order's timeline from its number. */
-  onOpenTimeline?: () => void;
-}) {
-  const cancel = useWorkOrdersCancel();
+export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boolean }) {
+  const cancel = useCancelWorkOrder();
   const [choosing, setChoosing] = useState(false);
+  const { number } = item.workOrder;
   return (
     <li
       className={`queue__item priority--${item.effectivePriority}`}
@@ -159,13 +121,9 @@ export function QueueRow({
     >
       <div className="queue__head">
         <span className="position">#{item.position}</span>
-        {onOpenTimeline ? (
-          <TimelineButton workOrderId={item.workOrder.id} onOpen={onOpenTimeline}>
-            <strong>{item.workOrder.number}</strong>
-          </TimelineButton>
-        ) : (
-          <strong>{item.workOrder.number}</strong>
-        )}{' '}
+        <WorkOrderLink workOrderId={item.workOrder.id}>
+          <strong>{number}</strong>
+        </WorkOrderLink>{' '}
         {item.workOrder.title}
         <span className={`badge badge--${item.workOrder.priority}`}>{item.workOrder.priority}</span>
         {item.effectivePriority !== item.workOrder.priority && (
@@ -174,13 +132,13 @@ export function QueueRow({
         <span className="muted">waiting {formatWaiting(item.waitingSeconds)}</span>
         {canDispatch && (
           <>
-            <button className="small" onClick={() => setChoosing((open) => !open)}>
+            <button className="small" onClick={() => setChoosing(true)}>
               Dispatch by hand
             </button>
             <button
               className="small"
               disabled={cancel.isPending}
-              onClick={() => cancel.mutate({ id: item.workOrder.id })}
+              onClick={() => cancel.confirm(item.workOrder)}
             >
               Cancel
             </button>
@@ -193,7 +151,11 @@ export function QueueRow({
         ))}
       </ul>
       {choosing && (
-        <HandDispatch workOrderId={item.workOrder.id} onDone={() => setChoosing(false)} />
+        <HandDispatchDialog
+          title={`Dispatch ${number} by hand`}
+          workOrderId={item.workOrder.id}
+          onClose={() => setChoosing(false)}
+        />
       )}
     </li>
   );
@@ -204,13 +166,11 @@ function DispatchColumns({
   people,
   orders,
   canDispatch,
-  onOpenTimeline,
 }: {
   dispatches: DispatchView[];
   people: Map<string, DriverView>;
   orders: Map<string, OrderHeading>;
   canDispatch: boolean;
-  onOpenTimeline: (workOrderId: string) => void;
 }) {
   const groups = groupByStep(dispatches);
   const transition = useDispatchesTransition();
@@ -229,7 +189,6 @@ function DispatchColumns({
               driverName={people.get(dispatch.driverId)?.name ?? 'driver'}
               order={orders.get(dispatch.workOrderId)}
               canDispatch={canDispatch}
-              onOpenTimeline={onOpenTimeline}
               onStep={(to) => transition.mutate({ id: dispatch.id, data: { to } })}
             />
           ))}
@@ -246,7 +205,6 @@ export function DispatchCard({
   order,
   canDispatch,
   onStep,
-  onOpenTimeline,
 }: {
   dispatch: DispatchView;
   driverName: string;
@@ -254,7 +212,6 @@ export function DispatchCard({
   order?: OrderHeading;
   canDispatch: boolean;
   onStep: (to: TransitionDtoTo) => void;
-  onOpenTimeline?: (workOrderId: string) => void;
 }) {
   const [reassigning, setReassigning] = useState(false);
   const next = nextStep(dispatch.status);
@@ -265,19 +222,11 @@ export function DispatchCard({
       data-dispatch={dispatch.id}
       data-work-order={dispatch.workOrderId}
     >
-      {onOpenTimeline ? (
-        <div className="card__order">
-          <TimelineButton workOrderId={dispatch.workOrderId} onOpen={onOpenTimeline}>
-            {order ? `${order.number} · ${order.title}` : 'Work order timeline'}
-          </TimelineButton>
-        </div>
-      ) : (
-        order && (
-          <div className="card__order">
-            {order.number} · {order.title}
-          </div>
-        )
-      )}
+      <div className="card__order">
+        <WorkOrderLink workOrderId={dispatch.workOrderId}>
+          {order ? `${order.number} · ${order.title}` : 'Work order'}
+        </WorkOrderLink>
+      </div>
       <div>
         {dispatch.equipmentCode} · {driverName}
       </div>
@@ -291,19 +240,36 @@ export function DispatchCard({
               {ACTION_LABEL[next]}
             </button>
           )}
-          <button className="small" onClick={() => setReassigning((open) => !open)}>
+          <button className="small" onClick={() => setReassigning(true)}>
             Re-assign
           </button>
-          <button className="small danger" onClick={() => onStep('cancelled')}>
+          <button
+            className="small danger"
+            onClick={() =>
+              openConfirmModal({
+                title: `Cancel ${order?.number ?? 'this work order'}?`,
+                children: (
+                  <p>
+                    The dispatch and its work order are cancelled for good; {dispatch.equipmentCode}{' '}
+                    and {driverName} are freed for the next order. This cannot be undone.
+                  </p>
+                ),
+                labels: { confirm: 'Cancel the dispatch', cancel: 'Keep it' },
+                confirmProps: { color: 'red' },
+                onConfirm: () => onStep('cancelled'),
+              })
+            }
+          >
             Cancel
           </button>
         </div>
       )}
       {reassigning && (
-        <HandDispatch
+        <HandDispatchDialog
+          title={`Re-assign ${order?.number ?? 'the dispatch'}`}
           workOrderId={dispatch.workOrderId}
           dispatchId={dispatch.id}
-          onDone={() => setReassigning(false)}
+          onClose={() => setReassigning(false)}
         />
       )}
     </article>
@@ -406,146 +372,5 @@ function DriverList({
         </tbody>
       </table>
     </>
-  );
-}
-
-const PRIORITIES: CreateWorkOrderDtoPriority[] = ['emergency', 'urgent', 'standard', 'low'];
-
-function CreateWorkOrder() {
-  const sites = useSitesList({ limit: 200 });
-  const types = useEquipmentTypesList({ limit: 200 });
-  const qualifications = useQualificationsList({ limit: 200 });
-  const create = useWorkOrdersCreate();
-  const [title, setTitle] = useState('');
-  const [siteId, setSiteId] = useState('');
-  const [equipmentTypeId, setEquipmentTypeId] = useState('');
-  const [priority, setPriority] = useState<CreateWorkOrderDtoPriority>('standard');
-  const [extra, setExtra] = useState<string[]>([]);
-  const [notes, setNotes] = useState('');
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(
-      {
-        data: {
-          title,
-          siteId,
-          equipmentTypeId,
-          priority,
-          requiredQualificationIds: extra,
-          ...(notes ? { notes } : {}),
-        },
-      },
-      {
-        onSuccess: () => {
-          setTitle('');
-          setNotes('');
-          setExtra([]);
-        },
-      },
-    );
-  };
-
-  const created = create.data;
-  return (
-    <section className="panel panel--create" aria-labelledby="create-title">
-      <h2 id="create-title">New work order</h2>
-      <form className="form" onSubmit={submit} data-testid="create-work-order">
-        <label>
-          Title
-          <input
-            name="title"
-            required
-            maxLength={200}
-            value={title}
-            onChange={(event) => setTitle(event.target.value)}
-          />
-        </label>
-        <label>
-          Site
-          <select
-            name="site"
-            required
-            value={siteId}
-            onChange={(event) => setSiteId(event.target.value)}
-          >
-            <option value="">Choose a site</option>
-            {sites.data?.items.map((site) => (
-              <option key={site.id} value={site.id}>
-                {site.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Equipment type
-          <select
-            name="equipmentType"
-            required
-            value={equipmentTypeId}
-            onChange={(event) => setEquipmentTypeId(event.target.value)}
-          >
-            <option value="">Choose a type</option>
-            {types.data?.items.map((type) => (
-              <option key={type.id} value={type.id}>
-                {type.name} ({type.code})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Priority
-          <select
-            name="priority"
-            value={priority}
-            onChange={(event) => setPriority(event.target.value as CreateWorkOrderDtoPriority)}
-          >
-            {PRIORITIES.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Extra qualifications
-          <select
-            name="qualifications"
-            multiple
-            value={extra}
-            onChange={(event) =>
-              setExtra([...event.target.selectedOptions].map((option) => option.value))
-            }
-          >
-            {qualifications.data?.items.map((qualification) => (
-              <option key={qualification.id} value={qualification.id}>
-                {qualification.code}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Notes
-          <textarea
-            name="notes"
-            maxLength={4000}
-            value={notes}
-            onChange={(event) => setNotes(event.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create work order'}
-        </button>
-        {create.isError && <p className="error">{problemText(create.error)}</p>}
-        {created && (
-          <p className="notice" data-testid="create-result" data-work-order={created.id}>
-            {created.number}{' '}
-            {created.status === 'dispatched'
-              ? 'dispatched at once'
-              : `queued: ${created.blockedBy?.map((blocker) => blocker.message).join('; ')}`}
-          </p>
-        )}
-      </form>
-    </section>
   );
 }

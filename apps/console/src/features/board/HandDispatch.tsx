@@ -3,12 +3,36 @@ import {
   useDispatchesCreate,
   useDispatchesReassign,
 } from '@dispatch/api-client';
+import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { type FormEvent, useState } from 'react';
 import { problemText } from './problem-text';
 
 /**
+ * Dispatching a work order by hand, or re-assigning an open dispatch, in a dialog wide enough for
+ * every unit and driver and the reasons some cannot take the order.
+ */
+export function HandDispatchDialog({
+  title,
+  workOrderId,
+  dispatchId,
+  onClose,
+}: {
+  title: string;
+  workOrderId: string;
+  dispatchId?: string;
+  onClose: () => void;
+}) {
+  return (
+    <Modal opened onClose={onClose} title={title} size="lg">
+      <HandDispatch workOrderId={workOrderId} dispatchId={dispatchId} onDone={onClose} />
+    </Modal>
+  );
+}
+
+/**
  * Dispatch a work order by hand, or re-assign an open dispatch: every unit and driver is listed,
- * and those that cannot take the order are disabled with the reason beside them.
+ * and those that cannot take the order are disabled with the reason beneath them.
  */
 export function HandDispatch({
   workOrderId,
@@ -25,65 +49,81 @@ export function HandDispatch({
   });
   const create = useDispatchesCreate();
   const reassign = useDispatchesReassign();
-  const [equipmentId, setEquipmentId] = useState('');
-  const [driverId, setDriverId] = useState('');
+  const [equipmentId, setEquipmentId] = useState<string | null>(null);
+  const [driverId, setDriverId] = useState<string | null>(null);
   const pending = create.isPending || reassign.isPending;
   const error: unknown = create.error ?? reassign.error;
+  // A dispatch needs both; a re-assignment changes one or both.
+  const ready = dispatchId ? Boolean(equipmentId || driverId) : Boolean(equipmentId && driverId);
 
+  const done = (message: string) => {
+    notifications.show({ color: 'green', message });
+    onDone();
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!ready) return;
     if (dispatchId) {
       reassign.mutate(
         {
           id: dispatchId,
           data: { ...(equipmentId ? { equipmentId } : {}), ...(driverId ? { driverId } : {}) },
         },
-        { onSuccess: onDone },
+        { onSuccess: () => done('Re-assigned') },
       );
-    } else {
-      create.mutate({ data: { workOrderId, equipmentId, driverId } }, { onSuccess: onDone });
+    } else if (equipmentId && driverId) {
+      create.mutate(
+        { data: { workOrderId, equipmentId, driverId } },
+        { onSuccess: () => done('Dispatched by hand') },
+      );
     }
   };
 
   if (candidates.isLoading) return <p className="muted">Loading units and drivers…</p>;
   if (candidates.isError) return <p className="error">{problemText(candidates.error)}</p>;
   return (
-    <form className="hand-dispatch" onSubmit={submit} data-testid="hand-dispatch">
-      <CandidateSelect
-        label="Unit"
-        name="unit"
-        placeholder={dispatchId ? 'Keep the unit' : 'Choose a unit'}
-        required={!dispatchId}
-        value={equipmentId}
-        onChange={setEquipmentId}
-        options={(candidates.data?.units ?? []).map((unit) => ({
-          id: unit.id,
-          label: unit.distanceKm !== null ? `${unit.code} · ${unit.distanceKm} km` : unit.code,
-          conflicts: unit.conflicts,
-        }))}
-      />
-      <CandidateSelect
-        label="Driver"
-        name="driver"
-        placeholder={dispatchId ? 'Keep the driver' : 'Choose a driver'}
-        required={!dispatchId}
-        value={driverId}
-        onChange={setDriverId}
-        options={(candidates.data?.drivers ?? []).map((driver) => ({
-          id: driver.id,
-          label: driver.name,
-          conflicts: driver.conflicts,
-        }))}
-      />
-      <div className="actions">
-        <button type="submit" disabled={pending || (!!dispatchId && !equipmentId && !driverId)}>
-          {dispatchId ? 'Re-assign' : 'Dispatch'}
-        </button>
-        <button type="button" onClick={onDone}>
-          Close
-        </button>
-      </div>
-      {error ? <p className="error">{problemText(error)}</p> : null}
+    <form onSubmit={submit} data-testid="hand-dispatch" noValidate>
+      <Stack gap="sm">
+        <CandidateSelect
+          label="Unit"
+          name="unit"
+          placeholder={dispatchId ? 'Keep the unit' : 'Choose a unit'}
+          required={!dispatchId}
+          value={equipmentId}
+          onChange={setEquipmentId}
+          options={(candidates.data?.units ?? []).map((unit) => ({
+            id: unit.id,
+            label: unit.distanceKm !== null ? `${unit.code} · ${unit.distanceKm} km` : unit.code,
+            conflicts: unit.conflicts,
+          }))}
+        />
+        <CandidateSelect
+          label="Driver"
+          name="driver"
+          placeholder={dispatchId ? 'Keep the driver' : 'Choose a driver'}
+          required={!dispatchId}
+          value={driverId}
+          onChange={setDriverId}
+          options={(candidates.data?.drivers ?? []).map((driver) => ({
+            id: driver.id,
+            label: driver.name,
+            conflicts: driver.conflicts,
+          }))}
+        />
+        {error ? (
+          <Alert color="red" role="alert">
+            {problemText(error)}
+          </Alert>
+        ) : null}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Close
+          </Button>
+          <Button type="submit" disabled={!ready} loading={pending}>
+            {dispatchId ? 'Re-assign' : 'Dispatch'}
+          </Button>
+        </Group>
+      </Stack>
     </form>
   );
 }
@@ -108,29 +148,45 @@ function CandidateSelect({
   name: string;
   placeholder: string;
   required: boolean;
-  value: string;
-  onChange: (value: string) => void;
+  value: string | null;
+  onChange: (value: string | null) => void;
   options: Candidate[];
 }) {
+  const reasons = new Map(
+    options.map((option) => [
+      option.id,
+      option.conflicts.map((conflict) => conflict.message).join('; '),
+    ]),
+  );
+  const free = options.filter((option) => option.conflicts.length === 0).length;
   return (
-    <label>
-      {label}
-      <select
-        name={name}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        required={required}
-      >
-        <option value="">{placeholder}</option>
-        {options.map((option) => (
-          <option key={option.id} value={option.id} disabled={option.conflicts.length > 0}>
-            {option.label}
-            {option.conflicts.length > 0
-              ? ` — ${option.conflicts.map((conflict) => conflict.message).join('; ')}`
-              : ''}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Select
+      label={label}
+      name={name}
+      placeholder={placeholder}
+      required={required}
+      searchable
+      clearable={!required}
+      description={`${free} of ${options.length} can take it`}
+      nothingFoundMessage="None matches"
+      maxDropdownHeight={320}
+      value={value}
+      onChange={onChange}
+      data={options.map((option) => ({
+        value: option.id,
+        label: option.label,
+        disabled: option.conflicts.length > 0,
+      }))}
+      renderOption={({ option }) => (
+        <div>
+          <Text size="sm">{option.label}</Text>
+          {reasons.get(option.value) ? (
+            <Text size="xs" c="dimmed">
+              {reasons.get(option.value)}
+            </Text>
+          ) : null}
+        </div>
+      )}
+    />
   );
 }

@@ -2,12 +2,13 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getWorkOrdersListQueryOptions } from '@dispatch/api-client';
 import { useState } from 'react';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
+import { WorkOrderLink } from './WorkOrderLink';
 import { problemText } from './problem-text';
 
 const SHOWN = 8;
 
-/** The latest work orders, or those matching a number or title, each opening its timeline. */
-export function WorkOrderFinder({ onOpenTimeline }: { onOpenTimeline: (id: string) => void }) {
+/** The latest work orders, or those matching a number or title, each a link to its page. */
+export function WorkOrderFinder() {
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search.trim());
   const orders = useQuery({
@@ -38,16 +39,8 @@ export function WorkOrderFinder({ onOpenTimeline }: { onOpenTimeline: (id: strin
         <ul className="orders" data-testid="work-orders">
           {orders.data.items.map((order) => (
             <li key={order.id}>
-              <button
-                type="button"
-                className="link"
-                data-testid="open-timeline"
-                data-timeline-for={order.id}
-                onClick={() => onOpenTimeline(order.id)}
-              >
-                {order.number}
-              </button>{' '}
-              {order.title} <span className={`badge badge--${order.status}`}>{order.status}</span>
+              <WorkOrderLink workOrderId={order.id}>{order.number}</WorkOrderLink> {order.title}{' '}
+              <span className={`badge badge--${order.status}`}>{order.status}</span>
             </li>
           ))}
         </ul>

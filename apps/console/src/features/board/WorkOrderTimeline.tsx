@@ -1,13 +1,63 @@
+import { Drawer, Group } from '@mantine/core';
 import { useWorkOrdersGet, useWorkOrdersTimeline } from '@dispatch/api-client';
-import { useEffect, useRef } from 'react';
+import { RouterAnchor } from '../../ui/links';
 import { problemText } from './problem-text';
 import { timelineStep } from './timeline-logic';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /**
- * A side panel telling one work order's story from the audit trail: who did what, when, and what
- * changed. It follows live updates, so a step taken elsewhere appears while it is open.
+ * One work order's story from the audit trail: who did what, when, and what changed. It follows
+ * live updates, so a step taken elsewhere appears while it is shown.
+ */
+export function WorkOrderStory({ workOrderId }: { workOrderId: string }) {
+  const timeline = useWorkOrdersTimeline(workOrderId);
+  const steps = (timeline.data ?? []).map((event) => timelineStep(event));
+  if (timeline.isPending) return <p className="muted">Loading…</p>;
+  if (timeline.isError)
+    return (
+      <p className="error" role="alert">
+        The timeline could not be loaded: {problemText(timeline.error)}
+      </p>
+    );
+  if (steps.length === 0) return <p className="muted">Nothing recorded yet.</p>;
+  return (
+    <ol className="timeline">
+      {steps.map((step) => (
+        <li key={step.id} data-testid="timeline-event" data-action={step.action}>
+          <time dateTime={step.at}>{time.format(new Date(step.at))}</time>
+          <div>
+            <strong>{step.label}</strong>{' '}
+            <span className="muted">
+              by {step.actor}
+              {step.role ? ` (${step.role})` : ''}
+            </span>
+          </div>
+          {step.facts.length > 0 && (
+            <ul className="facts">
+              {step.facts.map((fact) => (
+                <li key={fact}>{fact}</li>
+              ))}
+            </ul>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A work order's status as a badge (queued, dispatched, completed, cancelled). */
+export function WorkOrderStatus({ status, testId }: { status: string; testId?: string }) {
+  return (
+    <span className={`badge badge--${status}`} data-testid={testId}>
+      {status}
+    </span>
+  );
+}
+
+/**
+ * A work order's story in a side panel over the page it was opened from (the audit trail keeps its
+ * filters and place), with the way to the order's own page.
  */
 export function WorkOrderTimeline({
   workOrderId,
@@ -17,77 +67,33 @@ export function WorkOrderTimeline({
   onClose: () => void;
 }) {
   const order = useWorkOrdersGet(workOrderId);
-  const timeline = useWorkOrdersTimeline(workOrderId);
-  const close = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    close.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose]);
-
-  const steps = (timeline.data ?? []).map((event) => timelineStep(event));
   return (
-    <aside
-      className="drawer"
-      role="dialog"
-      aria-labelledby="timeline-title"
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
       data-testid="timeline"
       data-work-order-id={workOrderId}
+      closeButtonProps={{ 'aria-label': 'Close timeline' }}
+      title={
+        <Group gap="xs" wrap="nowrap" component="span">
+          <span>{order.data ? `${order.data.number} · ${order.data.title}` : 'Work order'}</span>
+          {order.data && <WorkOrderStatus status={order.data.status} testId="timeline-status" />}
+        </Group>
+      }
     >
-      <header className="drawer__head">
-        <h2 id="timeline-title">
-          {order.data ? `${order.data.number} · ${order.data.title}` : 'Work order'}
-        </h2>
-        {order.data && (
-          <span className={`badge badge--${order.data.status}`} data-testid="timeline-status">
-            {order.data.status}
-          </span>
-        )}
-        <button
-          ref={close}
-          type="button"
-          className="small drawer__close"
-          aria-label="Close timeline"
-          onClick={onClose}
+      <p>
+        <RouterAnchor
+          to="/work-orders/$workOrderId"
+          params={{ workOrderId }}
+          size="sm"
+          data-testid="work-order-page-link"
         >
-          ✕
-        </button>
-      </header>
-      {timeline.isPending ? (
-        <p className="muted">Loading…</p>
-      ) : timeline.isError ? (
-        <p className="error" role="alert">
-          The timeline could not be loaded: {problemText(timeline.error)}
-        </p>
-      ) : steps.length === 0 ? (
-        <p className="muted">Nothing recorded yet.</p>
-      ) : (
-        <ol className="timeline">
-          {steps.map((step) => (
-            <li key={step.id} data-testid="timeline-event" data-action={step.action}>
-              <time dateTime={step.at}>{time.format(new Date(step.at))}</time>
-              <div>
-                <strong>{step.label}</strong>{' '}
-                <span className="muted">
-                  by {step.actor}
-                  {step.role ? ` (${step.role})` : ''}
-                </span>
-              </div>
-              {step.facts.length > 0 && (
-                <ul className="facts">
-                  {step.facts.map((fact) => (
-                    <li key={fact}>{fact}</li>
-                  ))}
-                </ul>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
-    </aside>
+          Open the work order’s page
+        </RouterAnchor>
+      </p>
+      <WorkOrderStory workOrderId={workOrderId} />
+    </Drawer>
   );
 }

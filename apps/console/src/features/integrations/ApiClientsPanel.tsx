@@ -12,6 +12,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { config } from '../../config';
 import { ConfirmDialog } from '../../ui/Dialog';
+import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
 import { confirmationOf } from './confirmation';
 import {
@@ -47,13 +48,11 @@ export function ApiClientsPanel() {
   });
   const [shown, setShown] = useState<{ client: ApiClientWithSecretView; rotated: boolean }>();
   const [pending, setPending] = useState<Pending>();
-  const [notice, setNotice] = useState('');
   const refresh = () =>
     void queryClient.invalidateQueries({ queryKey: getApiClientsListQueryKey() });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setNotice('');
     const description = form.description.trim();
     create.mutate(
       {
@@ -96,7 +95,7 @@ export function ApiClientsPanel() {
         {
           onSuccess: () => {
             setPending(undefined);
-            setNotice(`API client “${client.name}” deleted: it can no longer get tokens.`);
+            toast(`API client “${client.name}” deleted: it can no longer get tokens.`);
             remove.reset();
             refresh();
           },
@@ -159,11 +158,6 @@ export function ApiClientsPanel() {
           </p>
         ) : null}
       </form>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
       {list.isPending ? (
         <p className="muted">Loading…</p>
       ) : list.isError ? (

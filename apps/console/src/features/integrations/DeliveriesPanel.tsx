@@ -12,6 +12,7 @@ import {
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { CopyButton } from '../../ui/CopyButton';
+import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
 import {
   DELIVERY_STATUS_LABEL,
@@ -268,15 +269,13 @@ export function DeliveryDetail({
       query.state.data?.status === 'pending' ? PENDING_REFRESH_MS : false,
   });
   const redeliver = useWebhooksRedeliver();
-  const [notice, setNotice] = useState('');
 
   const send = () => {
-    setNotice('');
     redeliver.mutate(
       { id: webhookId, deliveryId },
       {
         onSuccess: () => {
-          setNotice('Queued again: it is sent in a moment, as a new attempt of the same message.');
+          toast('Queued again: it is sent in a moment, as a new attempt of the same message.');
           void queryClient.invalidateQueries({
             queryKey: getWebhooksDeliveryQueryKey(webhookId, deliveryId),
           });
@@ -325,11 +324,6 @@ export function DeliveryDetail({
           {redeliver.isPending ? 'Queueing…' : 'Redeliver'}
         </button>
       </div>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
       {redeliver.isError && (
         <p className="error" role="alert">
           {problemText(redeliver.error)}

@@ -5,10 +5,10 @@ import {
   type WebhookDeliveryView,
   type WebhookView,
 } from '@dispatch/api-client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { type ReactNode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Providers } from '../../test/render';
 import { ApiClientsPanel } from './ApiClientsPanel';
 import { DeliveryRow } from './DeliveriesPanel';
 import { EventPicker } from './EventPicker';
@@ -16,8 +16,7 @@ import { ShownOnce } from './ShownOnce';
 import { DisabledAlert, WebhookRow } from './WebhooksPanel';
 
 function withQueryClient(children: ReactNode) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return <Providers>{children}</Providers>;
 }
 
 afterEach(() => {
@@ -206,12 +205,14 @@ describe('ShownOnce', () => {
     vi.stubGlobal('navigator', { clipboard: { writeText } });
     const onDone = vi.fn();
     render(
-      <ShownOnce
-        title="Webhook created"
-        testId="secret"
-        onDone={onDone}
-        values={[{ label: 'Signing secret', value: 'whsec_abc', secret: true }]}
-      />,
+      withQueryClient(
+        <ShownOnce
+          title="Webhook created"
+          testId="secret"
+          onDone={onDone}
+          values={[{ label: 'Signing secret', value: 'whsec_abc', secret: true }]}
+        />,
+      ),
     );
     const dialog = screen.getByRole('dialog', { name: 'Webhook created' });
     expect(dialog.textContent).toContain('You will not see the secret again.');
@@ -296,13 +297,13 @@ describe('ApiClientsPanel', () => {
     listed = [{ ...created, clientSecret: undefined }];
     render(withQueryClient(<ApiClientsPanel />));
     fireEvent.click(await screen.findByRole('button', { name: 'Delete SAP S/4' }));
-    const dialog = screen.getByRole('alertdialog', {
+    const dialog = await screen.findByRole('dialog', {
       name: 'Delete the API client “SAP S/4”?',
     });
     // The safe answer has the focus.
-    expect(document.activeElement?.textContent).toBe('Cancel');
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Cancel'));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
-    expect(screen.queryByRole('alertdialog')).toBe(null);
+    expect(screen.queryByRole('dialog')).toBe(null);
     expect(requests.some((request) => request.method === 'DELETE')).toBe(false);
   });
 });

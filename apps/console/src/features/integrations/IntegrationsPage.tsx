@@ -1,4 +1,5 @@
 import { getWebhooksListQueryOptions } from '@dispatch/api-client';
+import { Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiClientsPanel } from './ApiClientsPanel';
@@ -16,6 +17,9 @@ export function IntegrationsPage() {
   const selected = webhooks.data?.items.find((webhook) => webhook.id === selectedId);
   return (
     <div className="integrations" data-testid="integrations">
+      <Title order={1} className="page-title">
+        Integrations
+      </Title>
       <ApiClientsPanel />
       <WebhooksPanel selectedId={selectedId} onSelect={setSelectedId} />
       {selected && (

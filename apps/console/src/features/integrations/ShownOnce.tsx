@@ -1,3 +1,4 @@
+import { Button, Group } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { CopyButton } from '../../ui/CopyButton';
 import { Dialog } from '../../ui/Dialog';
@@ -51,11 +52,9 @@ export function ShownOnce({
         ))}
       </dl>
       {children}
-      <div className="modal__actions">
-        <button type="button" onClick={onDone}>
-          I have stored it — close
-        </button>
-      </div>
+      <Group justify="flex-end" mt="md">
+        <Button onClick={onDone}>I have stored it — close</Button>
+      </Group>
     </Dialog>
   );
 }

@@ -14,6 +14,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ButtonHTMLAttributes, Fragment, useState } from 'react';
 import { ConfirmDialog } from '../../ui/Dialog';
+import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
 import { confirmationOf } from './confirmation';
 import { SUBSCRIBABLE_EVENTS } from './EventPicker';
@@ -63,7 +64,6 @@ export function WebhooksPanel({
   const [editing, setEditing] = useState<string>();
   const [confirming, setConfirming] = useState<Confirming>();
   const [shown, setShown] = useState<Shown>();
-  const [notice, setNotice] = useState('');
 
   const refresh = (id?: string) => {
     void queryClient.invalidateQueries({ queryKey: getWebhooksListQueryKey() });
@@ -74,7 +74,6 @@ export function WebhooksPanel({
   };
 
   const createWebhook = (values: WebhookFormValues, done: () => void) => {
-    setNotice('');
     create.mutate(
       {
         data: {
@@ -106,19 +105,18 @@ export function WebhooksPanel({
       {
         onSuccess: () => {
           setEditing(undefined);
-          setNotice(`Webhook to ${values.url} saved.`);
+          toast(`Webhook to ${values.url} saved.`);
           refresh(webhook.id);
         },
       },
     );
 
   const setEnabled = (webhook: WebhookView, enabled: boolean) => {
-    setNotice('');
     update.mutate(
       { id: webhook.id, data: { enabled } },
       {
         onSuccess: () => {
-          setNotice(
+          toast(
             enabled
               ? `Webhook to ${webhook.url} is active again: waiting deliveries are sent now.`
               : `Webhook to ${webhook.url} paused: deliveries already waiting are held until it is resumed, and events meanwhile are not sent to it.`,
@@ -130,13 +128,12 @@ export function WebhooksPanel({
   };
 
   const sendTest = (webhook: WebhookView) => {
-    setNotice('');
     test.mutate(
       { id: webhook.id },
       {
         onSuccess: () => {
           onSelect(webhook.id);
-          setNotice(
+          toast(
             `Test event queued for ${webhook.url}${webhook.enabled ? '' : ' (it waits while the endpoint is not active)'}: see its delivery below.`,
           );
           refresh(webhook.id);
@@ -172,7 +169,7 @@ export function WebhooksPanel({
             remove.reset();
             if (selectedId === webhook.id) onSelect(undefined);
             if (editing === webhook.id) setEditing(undefined);
-            setNotice(`Webhook to ${webhook.url} deleted.`);
+            toast(`Webhook to ${webhook.url} deleted.`);
             refresh();
           },
         },
@@ -218,11 +215,6 @@ export function WebhooksPanel({
           onSubmit={createWebhook}
         />
       </div>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
       {actionError ? (
         <p className="error" role="alert">
           {problemText(actionError)}
