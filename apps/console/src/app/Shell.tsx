@@ -17,6 +17,7 @@ import { RouterAnchor, RouterNavLink } from '../ui/links';
 import { ADMIN_SECTION_LABEL, ADMIN_SECTIONS } from '../features/admin/admin-sections';
 import { REPORT_LABEL, REPORT_SECTIONS } from '../features/reports/report-sections';
 import type { Session } from '../auth/session';
+import { useOwnDriverName } from '../features/driver/own-driver';
 import { NotAvailable } from './NotAvailable';
 import {
   canOpen,
@@ -56,6 +57,8 @@ export function Shell() {
   const section = useCurrentSection();
   const driverOnly = isDriverOnly(session.roles);
   const withNav = !driverOnly;
+  // A driver is called by the name on their driver profile (the token's until it is known).
+  const driverName = useOwnDriverName(driverOnly);
   return (
     <ModalsProvider>
       <Notifications position="top-right" limit={4} />
@@ -89,7 +92,7 @@ export function Shell() {
             </Group>
             <Group gap="sm" wrap="nowrap" miw={0} style={{ flexShrink: 1 }}>
               <LiveBadge state={live} />
-              <UserMenu session={session} />
+              <UserMenu session={driverName ? { ...session, displayName: driverName } : session} />
             </Group>
           </Group>
         </AppShell.Header>

@@ -297,6 +297,18 @@ describe('a dispatch step', () => {
     );
   });
 
+  it('brings a completion’s note to the dispatch wherever it stays listed', () => {
+    const event = stepEvent('dispatch.completed', 'on_site', '2026-11-21T11:00:00Z');
+    applyDomainEvent(client, {
+      ...event,
+      payload: { ...event.payload, note: 'Key left with the site office' },
+    });
+    expect(items<DispatchView>(KEY.history)[0]).toMatchObject({
+      status: 'completed',
+      completionNote: 'Key left with the site office',
+    });
+  });
+
   it('leaves a query marked live: false as it was', () => {
     applyDomainEvent(client, stepEvent('dispatch.en_route', 'acknowledged'));
     expect(statusOf(KEY.frozenDispatches, 'd-1')).toBe('acknowledged');

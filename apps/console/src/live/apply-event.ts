@@ -240,10 +240,15 @@ function stepDispatch(client: QueryClient, event: DispatchStepEvent, stale: Quer
   const { dispatch, from, at, workOrder } = event.payload;
   const to = dispatch.status;
   const field = STEP_AT[to as keyof typeof STEP_AT] as keyof DispatchView | undefined;
+  // A completion brings its note (events recorded before notes existed have none to say).
+  const note =
+    event.type === 'dispatch.completed' && event.payload.note !== undefined
+      ? { completionNote: event.payload.note }
+      : {};
   const change = (item: DispatchView): DispatchView =>
     item.status === to && (!field || item[field] === at)
       ? item
-      : { ...item, status: to, ...(field ? { [field]: at } : {}) };
+      : { ...item, status: to, ...(field ? { [field]: at } : {}), ...note };
   moveInLists<DispatchView, DispatchPage>(
     client,
     keys.dispatches(),

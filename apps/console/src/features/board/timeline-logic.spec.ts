@@ -160,6 +160,22 @@ describe('work order timeline from typed events', () => {
     expect(skipped.facts).toEqual(['from assigned']);
   });
 
+  it('quotes what the driver wrote on completing the job', () => {
+    const event = stepEvent('dispatch.completed', 'on_site');
+    const step = typed({
+      ...event,
+      payload: { ...event.payload, note: 'Gate locked; key left with the site office' },
+    });
+    expect(step).toMatchObject({
+      label: 'Completed',
+      actor: 'Ann Lee',
+      facts: ['note: “Gate locked; key left with the site office”'],
+    });
+    expectReadable(step);
+    // No note, or an event recorded before notes existed: nothing to quote.
+    expect(typed({ ...event, payload: { ...event.payload, note: null } }).facts).toEqual([]);
+  });
+
   it('tells at which step a dispatch was cancelled, and what it freed', () => {
     const step = typed(stepEvent('dispatch.cancelled', 'en_route'));
     expect(step).toMatchObject({

@@ -204,10 +204,11 @@ export function describeEvent(
     case 'dispatch.on_site':
     case 'dispatch.completed': {
       const { dispatch, from } = event.payload;
-      return {
-        label: actionLabel(event.type),
-        facts: USUAL_FROM[dispatch.status] === from ? [] : [`from ${stepName(from)}`],
-      };
+      const facts = USUAL_FROM[dispatch.status] === from ? [] : [`from ${stepName(from)}`];
+      // What the driver wrote on finishing the job.
+      if (event.type === 'dispatch.completed' && event.payload.note)
+        facts.push(`note: “${event.payload.note}”`);
+      return { label: actionLabel(event.type), facts };
     }
     case 'dispatch.cancelled': {
       const { from, unit, driver } = event.payload;
