@@ -1,6 +1,6 @@
 /**
- * `npm run test:citus [-- <jest test path patterns>]`: the API integration suite against a Citus
- * cluster. Builds Citus when it is not installed yet (tools/citus/build.ts), starts a coordinator
+ * `npm run test:citus [-- [--all] <jest test path patterns>]`: the API integration suite against a
+ * Citus cluster (without `--all`, less the suites ABOVE_STORAGE lists). Builds Citus when it is not installed yet (tools/citus/build.ts), starts a coordinator
  * and two workers on free ports in a temporary directory, runs
  * `jest -c apps/api/jest.integration.config.ts` with TEST_DATABASE_URL on the coordinator and
  * TEST_CITUS_CLUSTER naming the nodes (each test database is then made on all three nodes and its
@@ -15,6 +15,8 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type KeycloakInstance, startKeycloak } from '../keycloak/keycloak';
+import { freePort } from '../net/ports';
 import { ensureCitusInstalled, REPO_ROOT } from './build';
 import { type CitusCluster, type CitusNodes, startCitusCluster } from './cluster';
 
@@ -38,6 +40,21 @@ const EXCLUDED: Readonly<Record<string, string>> = {
     'tests the embedded PostgreSQL launcher on a server of its own',
   'keycloak-production.spec.ts':
     'runs Keycloak in production mode on a PostgreSQL server of its own; no API database involved',
+};
+
+/**
+ * Suites left out unless `--all` is given, and why: what they test is decided before any query,
+ * so the cluster changes nothing in it, and together they take a third of the run (two shared
+ * cores). The last `--all` run is quoted in the README.
+ */
+const ABOVE_STORAGE: Readonly<Record<string, string>> = {
+  'role-matrix.spec.ts':
+    'who may call which route: the guard decides before any query; the handlers it reaches run in the other suites',
+  'bad-input.spec.ts':
+    'validation refuses garbage before any query; the valid body it sends per route is a write the other suites make',
+  'token-attacks.spec.ts': 'token verification, before any query',
+  'token-issuer.spec.ts': 'which issuer a token may name, before any query',
+  'keycloak-outage.spec.ts': 'Keycloak stopped under the API; the database is not involved',
 };
 
 interface AssertionResult {
@@ -86,12 +103,15 @@ function report(results: JestResults): { passed: number; failed: number } {
 }
 
 async function main(): Promise<number> {
-  const patterns = process.argv.slice(2);
+  const all = process.argv.includes('--all');
+  const patterns = process.argv.slice(2).filter((argument) => argument !== '--all');
+  const excluded = all ? EXCLUDED : { ...EXCLUDED, ...ABOVE_STORAGE };
   await ensureCitusInstalled(say);
   // The servers run as `postgres` when we are root: it must be able to reach the data.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'dispatch-test-citus-'));
   chmodSync(dir, 0o755);
   let cluster: CitusCluster | undefined;
+  let keycloak: KeycloakInstance | undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
@@ -102,23 +122,41 @@ async function main(): Promise<number> {
     })();
     return stopping;
   };
-  const cleanUp = () => stop().then(() => rmSync(dir, { recursive: true, force: true }));
+  const cleanUp = async () => {
+    await stop();
+    await keycloak?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   // Ctrl-C reaches jest as well; the cluster must not outlive us.
   const interrupted = () => void cleanUp().then(() => process.exit(130));
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
-    cluster = await startCitusCluster({ dataDir: path.join(dir, 'cluster'), log: say });
+    // One Keycloak for both jest runs below (each would otherwise start its own), started while
+    // the cluster starts; whichever started is stopped in the end, also when the other failed.
+    const [clusterStart, keycloakStart] = await Promise.allSettled([
+      startCitusCluster({ dataDir: path.join(dir, 'cluster'), log: say }),
+      process.env.TEST_KEYCLOAK_URL
+        ? Promise.resolve(undefined)
+        : freePort().then((port) => startKeycloak({ port, database: 'dev-mem' })),
+    ]);
+    if (clusterStart.status === 'fulfilled') cluster = clusterStart.value;
+    if (keycloakStart.status === 'fulfilled') keycloak = keycloakStart.value;
+    if (clusterStart.status === 'rejected') throw clusterStart.reason;
+    if (keycloakStart.status === 'rejected') throw keycloakStart.reason;
+    const started = clusterStart.value;
+    const keycloakUrl = process.env.TEST_KEYCLOAK_URL ?? keycloak?.baseUrl;
+    if (keycloak) say(`Keycloak on ${keycloak.baseUrl}`);
     const nodesFile = path.join(dir, 'nodes.json');
     const nodes: CitusNodes = {
-      coordinatorUrl: cluster.coordinatorUrl,
-      workerUrls: cluster.workerUrls,
+      coordinatorUrl: started.coordinatorUrl,
+      workerUrls: started.workerUrls,
     };
     writeFileSync(nodesFile, JSON.stringify(nodes), { mode: 0o600 });
-    const serverUrl = new URL(cluster.coordinatorUrl);
+    const serverUrl = new URL(started.coordinatorUrl);
     serverUrl.pathname = '/postgres';
 
-    for (const [suite, reason] of Object.entries(EXCLUDED)) say(`left out ${suite}: ${reason}`);
+    for (const [suite, reason] of Object.entries(excluded)) say(`left out ${suite}: ${reason}`);
     const outputFile = path.join(dir, 'jest-results.json');
     const code = await runJest(
       [
@@ -133,7 +171,7 @@ async function main(): Promise<number> {
         `--testTimeout=${CITUS_TEST_TIMEOUT_MS}`,
         '--json',
         `--outputFile=${outputFile}`,
-        `--testPathIgnorePatterns=/(${Object.keys(EXCLUDED)
+        `--testPathIgnorePatterns=/(${Object.keys(excluded)
           .map((suite) => suite.replace(/\./g, '\\.'))
           .join('|')})$`,
       ],
@@ -141,6 +179,7 @@ async function main(): Promise<number> {
         ...process.env,
         TEST_DATABASE_URL: serverUrl.toString(),
         TEST_CITUS_CLUSTER: nodesFile,
+        TEST_KEYCLOAK_URL: keycloakUrl,
         FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR,
       },
     );
@@ -161,7 +200,11 @@ async function main(): Promise<number> {
                 '--json',
                 `--outputFile=${path.join(dir, 'citus-results.json')}`,
               ],
-              { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR },
+              {
+                ...process.env,
+                TEST_KEYCLOAK_URL: keycloakUrl,
+                FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR,
+              },
             ),
           );
     const passed = api.passed + own.passed;

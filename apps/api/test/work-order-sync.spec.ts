@@ -1,4 +1,4 @@
-import { type ApiClient, tokenFor } from '@dispatch/testing';
+import { type ApiClient, tokenFor, workTimeBound } from '@dispatch/testing';
 import { Client } from 'pg';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -181,7 +181,9 @@ describe('incremental sync of work orders (sort=updatedAt, keyset cursor)', () =
       await client.query(`SET search_path TO tenant_acme`);
       await client.query('BEGIN');
       const [{ started }] = (await client.query<{ started: Date }>(`SELECT now() AS started`)).rows;
-      await sleep(500);
+      // Long enough for other clients' transactions to start and write meanwhile (a write takes
+      // several times as long on a Citus cluster).
+      await sleep(workTimeBound(500));
       await client.query(
         `UPDATE work_orders SET notes = 'changed in a long transaction', updated_at = now(), change_xid = current_change_xid()
           WHERE id = $1`,
