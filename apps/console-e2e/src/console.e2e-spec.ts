@@ -83,8 +83,10 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
       delays.push(Date.now() - clicked);
       await driver.locator(`[data-testid="current-job"][data-status="${column}"]`).waitFor();
     }
-    const clicked = Date.now();
+    // Completing asks first (a note is optional): the clock starts at the confirmation.
     await driver.locator('[data-testid="next-step"]').click();
+    const clicked = Date.now();
+    await driver.getByTestId('confirm-complete').click();
     await dispatcher
       .locator(`[data-testid="dispatch-card"][data-work-order="${world.workOrder}"]`)
       .waitFor({ state: 'detached', timeout: 3_000 });
