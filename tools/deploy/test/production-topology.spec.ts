@@ -378,11 +378,20 @@ describe('in a browser', () => {
     await page.click('#kc-login');
     await page.waitForSelector('[data-testid="live-state"]:has-text("Live")', { timeout: 60_000 });
 
-    const form = page.locator('[data-testid="create-work-order"]');
-    await form.locator('input[name="title"]').fill('Inspect the loading dock');
-    await form.locator('select[name="site"]').selectOption({ index: 1 });
-    await form.locator('select[name="equipmentType"]').selectOption({ index: 1 });
-    await form.locator('button[type="submit"]').click();
+    await page.getByRole('button', { name: 'New work order' }).click();
+    const form = page
+      .getByRole('dialog', { name: 'New work order' })
+      .locator('[data-testid="create-work-order"]');
+    await form.getByLabel('Title').fill('Inspect the loading dock');
+    // The first site and type the console offers (Mantine selects: open the list, pick).
+    for (const field of ['Site', 'Equipment type']) {
+      const combobox = form.getByRole('combobox', { name: field, exact: true });
+      await combobox.click();
+      await combobox.and(page.locator('[aria-expanded="true"]')).waitFor();
+      const list = await combobox.getAttribute('aria-controls');
+      await page.locator(`[id="${list}"]`).getByRole('option').first().click();
+    }
+    await form.getByRole('button', { name: 'Create work order' }).click();
     const result = page.locator('[data-testid="create-result"]');
     await result.waitFor({ timeout: 30_000 });
     const created = await result.getAttribute('data-work-order');
