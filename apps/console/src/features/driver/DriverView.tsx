@@ -45,24 +45,26 @@ export function DriverView() {
   const me = useDriversMe();
   const open = useDispatchesList({ status: 'open', limit: 5 });
   const history = useDispatchesList({ limit: 20 });
-  if (me.isError) {
-    const error: unknown = me.error;
-    const missing = error instanceof ApiProblem && error.status === 404;
-    return (
-      <Alert color="red" role="alert" maw={600} mx="auto">
-        {missing
-          ? 'Your login is not linked to a driver profile yet: ask your admin.'
-          : 'Your profile could not be loaded.'}
-      </Alert>
-    );
-  }
+  // Without a profile the API finds no job of the user's either: the page says why, lists and all.
+  const profileError: unknown = me.error;
+  const profileProblem = !me.isError
+    ? null
+    : profileError instanceof ApiProblem && profileError.status === 404
+      ? 'Your login is not linked to a driver profile yet: ask your admin.'
+      : `Your profile could not be loaded: ${problemText(profileError)}`;
   const current = open.data?.items[0];
   const past = (history.data?.items ?? []).filter(
     (dispatch) => dispatch.id !== current?.id && CLOSED.has(dispatch.status),
   );
   return (
     <Stack gap="md" maw={600} mx="auto" className="driver" data-testid="driver-page">
-      {me.data && <DutyCard me={me.data} onJob={Boolean(current)} />}
+      {profileProblem ? (
+        <Alert color="red" role="alert" data-testid="profile-problem">
+          {profileProblem}
+        </Alert>
+      ) : (
+        me.data && <DutyCard me={me.data} onJob={Boolean(current)} />
+      )}
       {open.isPending ? (
         <Text c="dimmed">Loading…</Text>
       ) : current ? (
