@@ -8,19 +8,19 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   the database refuses a note on any other status even if the code were wrong.
  * - `sites.contact_name` / `sites.contact_phone`: whom a driver calls at the site.
  *
- * All three are nullable without a default, so adding them rewrites no table. The check
- * constraint is added with the column in one ALTER (as EventSpine does), so it is validated
- * against a column that is empty everywhere.
+ * All three are nullable without a default, so adding them rewrites no table; the check is
+ * validated against a column that is empty everywhere. The constraint is a statement of its own:
+ * on a tenant schema Citus already distributes, an ALTER TABLE that adds a constraint may have no
+ * other subcommand ("cannot execute ADD CONSTRAINT command with other subcommands").
  */
 export class CompletionNoteAndSiteContact1795249800000 implements MigrationInterface {
   name = 'CompletionNoteAndSiteContact1795249800000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE dispatches ADD COLUMN completion_note varchar(2000)`);
     await queryRunner.query(`
-      ALTER TABLE dispatches
-        ADD COLUMN completion_note varchar(2000),
-        ADD CONSTRAINT dispatches_completion_note_when_completed
-          CHECK (completion_note IS NULL OR status = 'completed')`);
+      ALTER TABLE dispatches ADD CONSTRAINT dispatches_completion_note_when_completed
+        CHECK (completion_note IS NULL OR status = 'completed')`);
     await queryRunner.query(`
       ALTER TABLE sites
         ADD COLUMN contact_name varchar(200),
@@ -31,9 +31,9 @@ export class CompletionNoteAndSiteContact1795249800000 implements MigrationInter
     await queryRunner.query(
       `ALTER TABLE sites DROP COLUMN contact_phone, DROP COLUMN contact_name`,
     );
-    await queryRunner.query(`
-      ALTER TABLE dispatches
-        DROP CONSTRAINT dispatches_completion_note_when_completed,
-        DROP COLUMN completion_note`);
+    await queryRunner.query(
+      `ALTER TABLE dispatches DROP CONSTRAINT dispatches_completion_note_when_completed`,
+    );
+    await queryRunner.query(`ALTER TABLE dispatches DROP COLUMN completion_note`);
   }
 }
