@@ -1,6 +1,7 @@
 import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotPath, signIn } from './support/browser';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
+import { chooseOption } from './support/select';
 import { untilPasses, waitForText } from './support/wait';
 
 describe('console in Chromium against the real API, PostgreSQL and Keycloak', () => {
@@ -48,12 +49,23 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
   });
 
   it('lets a dispatcher create a work order and see it dispatched', async () => {
-    const form = dispatcher.locator('[data-testid="create-work-order"]');
-    await form.locator('input[name="title"]').fill('Replace facade lights');
-    await form.locator('select[name="site"]').selectOption({ label: 'Riverside Tower' });
-    await form.locator('select[name="equipmentType"]').selectOption(world.type);
-    await form.locator('select[name="priority"]').selectOption('urgent');
-    await form.locator('button[type="submit"]').click();
+    await dispatcher.getByRole('button', { name: 'New work order' }).click();
+    const dialog = dispatcher.getByRole('dialog', { name: 'New work order' });
+    const form = dialog.locator('[data-testid="create-work-order"]');
+    await form.getByLabel('Title').fill('Replace facade lights');
+    await chooseOption(form, 'Site', 'Riverside Tower');
+    await chooseOption(form, 'Equipment type', 'Boom lift (boom-lift)');
+    await chooseOption(form, 'Priority', 'Urgent');
+    // The choices are the records meant, by id, as the form sends them.
+    const chosen = (name: string) => form.locator(`input[type="hidden"][name="${name}"]`);
+    await untilPasses(async () =>
+      expect([
+        await chosen('siteId').inputValue(),
+        await chosen('equipmentTypeId').inputValue(),
+        await chosen('priority').inputValue(),
+      ]).toEqual([world.site, world.type, 'urgent']),
+    );
+    await form.getByRole('button', { name: 'Create work order' }).click();
     const result = dispatcher.locator('[data-testid="create-result"]', {
       hasText: 'dispatched at once',
     });
@@ -62,10 +74,68 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
       expect(id).toEqual(expect.any(String));
       return id as string;
     });
+    await dialog.waitFor({ state: 'detached' });
     await dispatcher
       .locator(`[data-testid="column-assigned"] [data-work-order="${world.workOrder}"]`)
       .waitFor({ timeout: 5_000 });
     await dispatcher.screenshot({ path: screenshotPath('board.png'), fullPage: true });
+  });
+
+  it('checks the new work order in the form, and sends a time window, extra qualifications and the ERP key', async () => {
+    const qualification = await createdId(
+      admin.post('/qualifications', { code: 'night-shift', name: 'Night shift' }),
+    );
+    await dispatcher.getByRole('button', { name: 'New work order' }).click();
+    const dialog = dispatcher.getByRole('dialog', { name: 'New work order' });
+    const form = dialog.locator('[data-testid="create-work-order"]');
+    // Nothing is sent without a title, a site and a type: each field says what it lacks.
+    await form.getByRole('button', { name: 'Create work order' }).click();
+    await form.getByText('Give the work order a title').waitFor();
+    await form.getByText('Choose the site').waitFor();
+    await form.getByText('Choose the equipment type').waitFor();
+
+    await form.getByLabel('Title').fill('Night inspection of the facade');
+    await chooseOption(form, 'Site', 'Riverside Tower');
+    await chooseOption(form, 'Equipment type', 'Boom lift (boom-lift)');
+    await chooseOption(form, 'Extra qualifications', 'night-shift');
+    await form.getByLabel('External reference').fill('SAP-E2E-4711');
+    await form.getByLabel('Notes').fill('Gate code 4711');
+    // The window, picked in the date-time pickers: tomorrow 20:00 to 19:00 is refused, then 22:00.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    await pickDateTime(form, 'Window starts', tomorrow, '20:00');
+    await pickDateTime(form, 'Window ends', tomorrow, '19:00');
+    await form.getByRole('button', { name: 'Create work order' }).click();
+    await form.getByText('The window must end after it starts').waitFor();
+    await pickDateTime(form, 'Window ends', tomorrow, '22:00');
+    await form.getByRole('button', { name: 'Create work order' }).click();
+
+    const result = dispatcher.locator('[data-testid="create-result"]', { hasText: 'queued' });
+    const id = await untilPasses(async () => {
+      const value = await result.getAttribute('data-work-order');
+      expect(value).toEqual(expect.any(String));
+      return value as string;
+    });
+    const order = await admin.get(`/work-orders/${id}`);
+    expect(order.body).toMatchObject({
+      title: 'Night inspection of the facade',
+      siteId: world.site,
+      equipmentTypeId: world.type,
+      priority: 'standard',
+      requiredQualificationIds: [qualification],
+      externalRef: 'SAP-E2E-4711',
+      notes: 'Gate code 4711',
+      status: 'queued',
+    });
+    const start = new Date(order.body.window.start);
+    const end = new Date(order.body.window.end);
+    expect([start.getDate(), start.getHours(), start.getMinutes()]).toEqual([
+      tomorrow.getDate(),
+      20,
+      0,
+    ]);
+    expect(end.getTime() - start.getTime()).toBe(2 * 3_600_000);
+    // Out of the way of the tests below: nobody holds the qualification, so it would stay queued.
+    expect((await admin.post(`/work-orders/${id}/cancel`)).status).toBe(200);
   });
 
   it('shows every step the driver takes on the dispatcher’s board, live, without a reload', async () => {
@@ -117,14 +187,20 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     );
     await row.filter({ hasText: 'Scheduled' }).waitFor({ timeout: 5_000 });
     await row.getByRole('button', { name: 'Dispatch by hand' }).click();
-    const form = row.locator('[data-testid="hand-dispatch"]');
-    await form
-      .locator('select[name="unit"] option:not([value=""])')
-      .first()
-      .waitFor({ state: 'attached' });
-    await form.locator('select[name="unit"]').selectOption({ value: world.unit });
-    await form.locator('select[name="driver"]').selectOption({ value: world.driver });
-    await form.getByRole('button', { name: 'Dispatch' }).click();
+    const dialog = dispatcher.getByRole('dialog', {
+      name: `Dispatch ${scheduled.body.number} by hand`,
+    });
+    const form = dialog.locator('[data-testid="hand-dispatch"]');
+    await chooseOption(form, 'Unit', /^BL-001/);
+    await chooseOption(form, 'Driver', /^Dana Driver/);
+    await untilPasses(async () =>
+      expect([
+        await form.locator('input[type="hidden"][name="unit"]').inputValue(),
+        await form.locator('input[type="hidden"][name="driver"]').inputValue(),
+      ]).toEqual([world.unit, world.driver]),
+    );
+    await form.getByRole('button', { name: 'Dispatch', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
     await dispatcher
       .locator(
         `[data-testid="column-assigned"] [data-work-order="${scheduled.body.id}"]:has-text("dispatched by hand")`,
@@ -162,9 +238,12 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
 
   it('lets an admin see the organization (expiring qualifications highlighted) and create a user in Keycloak', async () => {
     const page = await signIn(browser, 'acme-admin');
-    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByTestId('tab-admin').click();
+    await page.waitForURL(/\/admin\/users$/);
+    await page.getByTestId('nav-admin-drivers').click();
     // The panel is there before its list: the driver is waited for, not read once.
     await page.locator('[data-testid="admin-drivers"]', { hasText: 'Dana Driver' }).waitFor();
+    await page.getByTestId('nav-admin-users').click();
     const users = page.locator('[data-testid="create-user"]');
     await users.locator('input[name="username"]').fill('acme-newdispatcher');
     await users.locator('input[name="email"]').fill('new.dispatcher@acme.example');
@@ -173,7 +252,19 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await users.locator('select[name="role"]').selectOption('dispatcher');
     await users.locator('input[name="password"]').fill('temporary-123');
     await users.getByRole('button', { name: 'Create user' }).click();
-    await page.locator('[data-testid="users"] tr[data-username="acme-newdispatcher"]').waitFor();
+    const created = page.locator('[data-testid="users"] tr[data-username="acme-newdispatcher"]');
+    await created.waitFor();
+    // A new temporary password, asked for in a dialog (no browser prompt).
+    await created.getByRole('button', { name: 'Reset password' }).click();
+    const reset = page.getByRole('dialog', { name: 'Reset the password of acme-newdispatcher' });
+    await reset.getByLabel('Temporary password').fill('short');
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await reset.getByText('At least 8 characters').waitFor();
+    await reset.getByLabel('Temporary password').fill('another-temporary-456');
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await reset.waitFor({ state: 'detached' });
+    await page.getByText('Password of acme-newdispatcher reset').waitFor();
+    await page.getByTestId('nav-admin-sites').click();
     const site = page.locator('[data-testid="create-site"]');
     await site.locator('input[name="name"]').fill('Harbour Crane Yard');
     await site.locator('input[name="address"]').fill('2 Dock Street');
@@ -185,4 +276,64 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await page.screenshot({ path: screenshotPath('admin.png'), fullPage: true });
     await page.context().close();
   });
+
+  it('opens a work order from a link a colleague sent, through the login, and keeps other pages to their roles', async () => {
+    const link = `/work-orders/${world.workOrder}`;
+    const viewer = await signIn(browser, 'acme-viewer', undefined, link);
+    expect(new URL(viewer.url()).pathname).toBe(link);
+    const order = viewer.locator('[data-testid="work-order-page"]');
+    await order.locator('h1', { hasText: 'Replace facade lights' }).waitFor();
+    await order.locator('[data-testid="work-order-status"]:text-is("completed")').waitFor();
+    await order
+      .locator('[data-testid="work-order-facts"]', { hasText: 'Riverside Tower' })
+      .waitFor();
+    await order
+      .locator(
+        '[data-testid="timeline"] [data-testid="timeline-event"][data-action="work_order.completed"]',
+      )
+      .waitFor();
+    // A viewer reads it, and may not cancel it.
+    expect(await order.getByRole('button').count()).toBe(0);
+    await viewer.screenshot({ path: screenshotPath('work-order.png'), fullPage: true });
+
+    // The admin pages are not the viewer's: the address says so instead of showing them.
+    await viewer.goto(new URL('/admin/users', consoleUrl()).href);
+    await waitForText(
+      viewer.locator('[data-testid="not-available"] h1'),
+      'Admin is not available for your role',
+    );
+    expect(await viewer.locator('[data-testid="create-user"], [data-testid="users"]').count()).toBe(
+      0,
+    );
+    await viewer.context().close();
+  });
 });
+
+/**
+ * Sets the Mantine DateTimePicker labelled `label` to `date` at `time` (HH:mm), as a user does:
+ * opens its calendar (the dialog its button controls), clicks the day (by its label, a month on if
+ * need be), types the hours and minutes and confirms.
+ */
+async function pickDateTime(scope: Locator, label: string, date: Date, time: string) {
+  const page = scope.page();
+  const button = scope.getByRole('button', { name: label, exact: true });
+  await button.click();
+  await button.and(page.locator('[aria-expanded="true"]')).waitFor();
+  const calendar = page.locator(`[id="${await button.getAttribute('aria-controls')}"]`);
+  const month = new Intl.DateTimeFormat('en-US', { month: 'long' }).format(date);
+  const day = calendar.getByRole('button', {
+    name: `${date.getDate()} ${month} ${date.getFullYear()}`,
+    exact: true,
+  });
+  if (!(await day.isVisible())) await calendar.getByRole('button', { name: 'Next month' }).click();
+  await day.click();
+  const [hours, minutes] = time.split(':');
+  // Each field holds two digits; typed over, the hours move on to the minutes by themselves.
+  await calendar.getByRole('spinbutton', { name: 'Hours' }).selectText();
+  await page.keyboard.type(hours);
+  await calendar.getByRole('spinbutton', { name: 'Minutes' }).selectText();
+  await page.keyboard.type(minutes);
+  await calendar.getByRole('button', { name: 'Set the date and time' }).click();
+  await calendar.waitFor({ state: 'hidden' });
+  await waitForText(button, (text) => text.endsWith(time));
+}

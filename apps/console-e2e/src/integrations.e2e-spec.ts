@@ -141,7 +141,8 @@ describe('integrations page in Chromium', () => {
     await detail.locator('[data-testid="delivery-body"]', { hasText: '"webhook.test"' }).waitFor();
     await page.screenshot({ path: screenshotPath('integrations-webhook.png'), fullPage: true });
     await detail.getByRole('button', { name: 'Redeliver' }).click();
-    await detail.getByText('Queued again').waitFor();
+    // Said in a toast, over the page.
+    await page.getByText(/^Queued again/).waitFor();
     await eventually(
       () =>
         receiver.received.filter(
@@ -227,7 +228,7 @@ describe('integrations page in Chromium', () => {
 
     // Rotated: a new secret shown once, the old one refused.
     await row.getByRole('button', { name: 'Rotate secret of SAP S/4 e2e' }).click();
-    const confirm = page.getByRole('alertdialog', { name: 'Rotate the secret of “SAP S/4 e2e”?' });
+    const confirm = page.getByRole('dialog', { name: 'Rotate the secret of “SAP S/4 e2e”?' });
     await confirm.getByRole('button', { name: 'Rotate secret' }).click();
     const rotated = page.getByRole('dialog', { name: 'New secret of “SAP S/4 e2e”' });
     const newSecret = await waitForText(rotated.getByTestId('shown-client-secret'), /^\S{20,}$/);
@@ -239,7 +240,7 @@ describe('integrations page in Chromium', () => {
 
     // Deleted after a confirmation that names it.
     await row.getByRole('button', { name: 'Delete SAP S/4 e2e' }).click();
-    const remove = page.getByRole('alertdialog', { name: 'Delete the API client “SAP S/4 e2e”?' });
+    const remove = page.getByRole('dialog', { name: 'Delete the API client “SAP S/4 e2e”?' });
     await remove.getByRole('button', { name: 'Delete “SAP S/4 e2e”' }).click();
     await row.waitFor({ state: 'detached' });
     await page.getByText('API client “SAP S/4 e2e” deleted').waitFor();

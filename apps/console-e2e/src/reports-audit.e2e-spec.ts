@@ -2,7 +2,7 @@ import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
-import { launchChromium, screenshotPath, signIn } from './support/browser';
+import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
 import { untilPasses, waitForText } from './support/wait';
 
 /** Today's date in a time zone, as the reports count days. */
@@ -107,7 +107,7 @@ describe('reports, audit trail and timeline in Chromium', () => {
     await browser?.close();
   });
 
-  it('shows a dispatcher an order’s timeline on the board, growing live with each step', async () => {
+  it('shows a dispatcher an order’s page from the board, its timeline growing live with each step', async () => {
     const page = await signIn(browser, 'acme-dispatcher');
     // The tabs come in one render: once the reports' is there, the audit trail's would be too.
     await page.locator('[data-testid="tab-reports"]').waitFor();
@@ -118,16 +118,20 @@ describe('reports, audit trail and timeline in Chromium', () => {
     await card
       .locator(`[data-testid="open-timeline"]:has-text("${world.workOrderNumber}")`)
       .click();
-    const timeline = page.locator('[data-testid="timeline"]');
+    // The order has its own address, to be sent to a colleague.
+    await page.waitForURL((url) => url.pathname === `/work-orders/${world.workOrder}`);
+    const order = page.locator('[data-testid="work-order-page"]');
+    const timeline = order.locator('[data-testid="timeline"]');
     await timeline.locator('[data-action="dispatch.assigned"]').waitFor();
     // The heading comes from the order's own query, which may answer after the timeline's.
-    await timeline
-      .locator('h2', { hasText: `${world.workOrderNumber} · Lift roof trusses` })
+    await order
+      .locator('h1', { hasText: `${world.workOrderNumber} · Lift roof trusses` })
       .waitFor();
     await waitForText(
       timeline.locator('[data-action="dispatch.assigned"]'),
       (text) => text.includes('unit TC-001') && text.includes('driver Rita Rigger'),
     );
+    await order.locator('[data-testid="work-order-facts"]', { hasText: 'North Quarry' }).waitFor();
 
     for (const to of STEPS) {
       const step = await admin.post(`/dispatches/${world.dispatch}/transitions`, { to });
@@ -155,12 +159,12 @@ describe('reports, audit trail and timeline in Chromium', () => {
       timeline.locator('[data-action="dispatch.on_site"]'),
       (text) => text.includes('On site') && !text.includes('en_route'),
     );
-    await timeline.locator('[data-testid="timeline-status"]:has-text("completed")').waitFor();
+    await order.locator('[data-testid="work-order-status"]:has-text("completed")').waitFor();
     await page.screenshot({ path: screenshotPath('timeline.png'), fullPage: false });
 
     // Finished work leaves the board's columns; its story stays a search away.
-    await page.getByRole('button', { name: 'Close timeline' }).click();
-    await timeline.waitFor({ state: 'detached' });
+    await page.getByTestId('tab-board').click();
+    await order.waitFor({ state: 'detached' });
     await page.locator('input[name="findWorkOrder"]').fill(world.workOrderNumber);
     await page
       .locator(`[data-testid="work-orders"] [data-timeline-for="${world.workOrder}"]`)
@@ -241,6 +245,19 @@ describe('reports, audit trail and timeline in Chromium', () => {
     await filters.getByRole('button', { name: 'Last 7 days' }).click();
     await todayRow.waitFor();
     await page.screenshot({ path: screenshotPath('reports.png'), fullPage: true });
+
+    // One report at its own address; the filters stay as they were set.
+    await page.getByTestId('nav-report-completion').click();
+    await page.waitForURL((url) => url.pathname === '/reports/completion');
+    await page.locator('[data-testid="report-utilization"]').waitFor({ state: 'detached' });
+    await untilPasses(async () =>
+      expect([await value('equipmentType'), await value('from'), await value('to')]).toEqual([
+        world.type,
+        daysBefore(today, 6),
+        today,
+      ]),
+    );
+    await cell('completed', '1');
     await page.context().close();
   });
 
@@ -306,6 +323,18 @@ describe('reports, audit trail and timeline in Chromium', () => {
     expect(await page.locator('[data-testid="tab-reports"]').count()).toBe(0);
     expect(await page.locator('[data-testid="tab-audit"]').count()).toBe(0);
     expect(await page.locator('[data-testid="reports"], [data-testid="audit"]').count()).toBe(0);
+    // Nor by their addresses: each says it is not for the driver's role.
+    for (const [path, name] of [
+      ['/reports', 'Reports'],
+      ['/audit', 'Audit'],
+    ]) {
+      await page.goto(new URL(path, consoleUrl()).href);
+      await waitForText(
+        page.locator('[data-testid="not-available"] h1'),
+        `${name} is not available for your role`,
+      );
+      expect(await page.locator('[data-testid="reports"], [data-testid="audit"]').count()).toBe(0);
+    }
     await page.context().close();
   });
 });

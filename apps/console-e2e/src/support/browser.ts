@@ -11,15 +11,19 @@ export function consoleUrl(): string {
   return url;
 }
 
-/** Opens the console in a fresh browser context and signs in through Keycloak's real login page. */
+/**
+ * Opens the console in a fresh browser context at `path` (its start page unless given, or a deep
+ * link such as /work-orders/<id>) and signs in through Keycloak's real login page.
+ */
 export async function signIn(
   browser: Browser,
   username: string,
   viewport = { width: 1600, height: 1000 },
+  path = '/',
 ): Promise<Page> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
-  await page.goto(consoleUrl());
+  await page.goto(new URL(path, consoleUrl()).href);
   await page.waitForSelector('#username', { timeout: 30_000 });
   await page.fill('#username', username);
   await page.fill('#password', 'demo');
