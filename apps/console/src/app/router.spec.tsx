@@ -47,7 +47,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe('the console’s addresses', () => {
+// Each test renders the whole console (the lazy pages load on first use): slow on a busy machine.
+describe('the console’s addresses', { timeout: 30_000 }, () => {
   it('takes each role from / to its start page', async () => {
     expect((await open('/', 'dispatcher')).state.location.pathname).toBe('/board');
     cleanup();

@@ -1,5 +1,9 @@
 // What jsdom lacks and Mantine's components use (media queries, element sizes, scrolling).
+import { configure } from '@testing-library/react';
 import { vi } from 'vitest';
+
+// findBy… and waitFor wait up to 5 s (not 1 s): the suite shares two cores with other work.
+configure({ asyncUtilTimeout: 5_000 });
 
 if (typeof window !== 'undefined') {
   window.matchMedia ??= (query: string) =>
