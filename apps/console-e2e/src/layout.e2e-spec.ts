@@ -212,7 +212,7 @@ describe('layout at 1440×900 and 390×844', () => {
         it('folds the navigation behind a burger, whose links lead on', async () => {
           await show(page, screens[0]);
           const reports = page.getByTestId('tab-reports');
-          expect(await reports.isVisible()).toBe(false);
+          await reports.waitFor({ state: 'hidden' });
           await page.getByRole('button', { name: 'Open the navigation' }).click();
           await reports.click();
           await page.waitForURL((url) => url.pathname === '/reports');
