@@ -312,7 +312,7 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
 /**
  * Sets the Mantine DateTimePicker labelled `label` to `date` at `time` (HH:mm), as a user does:
  * opens its calendar (the dialog its button controls), clicks the day (by its label, a month on if
- * need be), types the hours and minutes and confirms.
+ * need be, decided once the calendar is drawn), types the hours and minutes and confirms.
  */
 async function pickDateTime(scope: Locator, label: string, date: Date, time: string) {
   const page = scope.page();
@@ -325,7 +325,11 @@ async function pickDateTime(scope: Locator, label: string, date: Date, time: str
     name: `${date.getDate()} ${month} ${date.getFullYear()}`,
     exact: true,
   });
-  if (!(await day.isVisible())) await calendar.getByRole('button', { name: 'Next month' }).click();
+  // The calendar opens on the month it holds (or this month), so the day may be one month on.
+  // Whether it is shown can be read only once the month's grid is drawn; its header comes with it.
+  const nextMonth = calendar.getByRole('button', { name: 'Next month' });
+  await nextMonth.waitFor();
+  if ((await day.count()) === 0) await nextMonth.click();
   await day.click();
   const [hours, minutes] = time.split(':');
   // Each field holds two digits; typed over, the hours move on to the minutes by themselves.
