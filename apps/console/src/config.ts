@@ -17,4 +17,11 @@ export const config = {
   ),
   realm: 'dispatch',
   clientId: 'dispatch-console',
+  /**
+   * Map tiles, an XYZ template such as `https://tiles.example.com/{z}/{x}/{y}.png`; without one the
+   * maps draw on a plain background and request nothing off the machine.
+   */
+  mapTileUrl: (import.meta.env.VITE_MAP_TILE_URL as string | undefined) || undefined,
+  /** The credit the tile source asks for (HTML), shown in the map's corner. */
+  mapAttribution: (import.meta.env.VITE_MAP_ATTRIBUTION as string | undefined) ?? '',
 };
