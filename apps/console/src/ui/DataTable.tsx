@@ -1,0 +1,246 @@
+import { Alert, Group, Pagination, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
+import {
+  type ColumnDef,
+  createColumnHelper,
+  createSortedRowModel,
+  rowSortingFeature,
+  type RowData,
+  sortFn_alphanumeric,
+  sortFn_text,
+  type SortingState,
+  tableFeatures,
+  useTable,
+} from '@tanstack/react-table';
+import { type ReactNode, useState } from 'react';
+import { type ListPage, offsetOf, pageCount, rangeText } from './paging';
+import { useDebouncedValue } from './useDebouncedValue';
+
+/**
+ * What the console's tables use of TanStack Table: sorting the rows of the page shown. Paging,
+ * searching and filtering are the API's (the list endpoints take `limit`, `offset`, `q` and
+ * filters), so the table is handed one page at a time.
+ */
+const features = tableFeatures({
+  rowSortingFeature,
+  sortedRowModel: createSortedRowModel(),
+  sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text },
+});
+export type DataTableFeatures = typeof features;
+
+/** The column helper of a table of `TData` rows (`columns.accessor(...)`, `columns.display(...)`). */
+export function tableColumns<TData extends RowData>() {
+  return createColumnHelper<DataTableFeatures, TData>();
+}
+
+export const DEFAULT_PAGE_SIZE = 25;
+
+/**
+ * The paging and search of a list read through the API: the page shown, the search box's text and
+ * the search the API is asked for (once typing pauses). A new search or filter starts again at the
+ * first page; `filters` are whatever else the query holds (pass them in a stable order).
+ */
+export function useListPaging(pageSize = DEFAULT_PAGE_SIZE, ...filters: unknown[]) {
+  const [search, setSearch] = useState('');
+  const q = useDebouncedValue(search.trim());
+  const key = JSON.stringify([q, ...filters]);
+  const [shown, setShown] = useState({ key, page: 1 });
+  const page = shown.key === key ? shown.page : 1;
+  return {
+    page,
+    setPage: (next: number) => setShown({ key, page: next }),
+    search,
+    setSearch,
+    /** What the API is asked for: the window of the page, and the search if there is one. */
+    query: { limit: pageSize, offset: offsetOf(page, pageSize), ...(q ? { q } : {}) },
+  };
+}
+export type ListPaging = ReturnType<typeof useListPaging>;
+
+export interface DataTableProps<TData extends RowData> {
+  /** The table's accessible name (its caption's first words, too). */
+  label: string;
+  columns: ColumnDef<DataTableFeatures, TData>[];
+  /** The page the API answered (undefined while the first one loads). */
+  data: ListPage<TData> | undefined;
+  paging: ListPaging;
+  rowId: (row: TData) => string;
+  /** Whether a search box is offered (the endpoint takes `q`); its placeholder says what it matches. */
+  searchPlaceholder?: string;
+  /** Filters over the list (Mantine Selects), set on `paging`'s query by the caller. */
+  filters?: ReactNode;
+  /** Buttons beside the search (e.g. "Add site"). */
+  actions?: ReactNode;
+  /** What an empty list says (a search that matches nothing says so by itself). */
+  empty: ReactNode;
+  error?: ReactNode;
+  loading?: boolean;
+  testId?: string;
+  /** Attributes a row carries (e.g. `data-username`) for whoever needs to find it. */
+  rowAttributes?: (row: TData) => Record<`data-${string}`, string>;
+}
+
+/**
+ * One table for the console's lists: a search box and filters asked of the API, the columns (those
+ * with `enableSorting` sort the rows of the page shown), paging through the API with "x–y of N",
+ * and an empty state. The API cannot sort its lists, so a caption says that sorting orders only the
+ * page shown.
+ */
+export function DataTable<TData extends RowData>({
+  label,
+  columns,
+  data,
+  paging,
+  rowId,
+  searchPlaceholder,
+  filters,
+  actions,
+  empty,
+  error,
+  loading = false,
+  testId,
+  rowAttributes,
+}: DataTableProps<TData>) {
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const table = useTable({
+    features,
+    columns,
+    data: data?.items ?? NO_ROWS,
+    getRowId: (row: TData) => rowId(row),
+    state: { sorting },
+    onSortingChange: setSorting,
+    enableSortingRemoval: true,
+  });
+  const pages = data ? pageCount(data.total, data.limit) : 1;
+  const rows = table.getRowModel().rows;
+  const sortable = columns.some((column) => column.enableSorting);
+  const columnCount = table.getAllLeafColumns().length;
+
+  return (
+    <div className="data-table">
+      {(searchPlaceholder !== undefined || filters || actions) && (
+        <Group className="data-table__toolbar" gap="sm" align="flex-end" wrap="wrap">
+          {searchPlaceholder !== undefined && (
+            <TextInput
+              className="data-table__search"
+              type="search"
+              label="Search"
+              placeholder={searchPlaceholder}
+              value={paging.search}
+              onChange={(event) => paging.setSearch(event.currentTarget.value)}
+            />
+          )}
+          {filters}
+          {actions && <Group className="data-table__actions">{actions}</Group>}
+        </Group>
+      )}
+      {error ? (
+        <Alert color="red" role="alert" mt="sm">
+          {error}
+        </Alert>
+      ) : null}
+      <Table.ScrollContainer minWidth={0} className="data-table__scroll">
+        <Table
+          aria-label={label}
+          data-testid={testId}
+          aria-busy={loading}
+          striped
+          highlightOnHover
+          verticalSpacing="xs"
+        >
+          {sortable && (
+            <Table.Caption className="data-table__caption">
+              Sorting orders the rows of this page.
+            </Table.Caption>
+          )}
+          <Table.Thead>
+            {table.getHeaderGroups().map((group) => (
+              <Table.Tr key={group.id}>
+                {group.headers.map((header) => {
+                  const sorted = header.column.getIsSorted();
+                  return (
+                    <Table.Th
+                      key={header.id}
+                      aria-sort={
+                        sorted === 'asc'
+                          ? 'ascending'
+                          : sorted === 'desc'
+                            ? 'descending'
+                            : undefined
+                      }
+                    >
+                      {header.isPlaceholder ? null : header.column.getCanSort() ? (
+                        <UnstyledButton
+                          className="data-table__sort"
+                          onClick={header.column.getToggleSortingHandler()}
+                        >
+                          <table.FlexRender header={header} />
+                          <span aria-hidden="true" className="data-table__sort-mark">
+                            {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ' ↕'}
+                          </span>
+                        </UnstyledButton>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            ))}
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={row.id} {...rowAttributes?.(row.original)}>
+                {row.getAllCells().map((cell) => (
+                  <Table.Td key={cell.id}>
+                    <table.FlexRender cell={cell} />
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+            {rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={columnCount} className="muted" data-testid="table-empty">
+                  {!data
+                    ? 'Loading…'
+                    : paging.query.q
+                      ? `Nothing matches “${paging.query.q}”.`
+                      : empty}
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <Group className="data-table__footer" justify="space-between" gap="sm" wrap="wrap">
+        <Text size="sm" c="dimmed" data-testid="table-range">
+          {data
+            ? rangeText({ offset: data.offset, shown: data.items.length, total: data.total })
+            : ''}
+        </Text>
+        {pages > 1 && (
+          <Pagination
+            size="sm"
+            total={pages}
+            value={paging.page}
+            onChange={paging.setPage}
+            aria-label={`Pages of ${label}`}
+            getItemProps={(page) => ({ 'aria-label': `Page ${page}` })}
+            getControlProps={(control) => ({
+              'aria-label': CONTROL_LABEL[control],
+            })}
+          />
+        )}
+      </Group>
+    </div>
+  );
+}
+
+const CONTROL_LABEL = {
+  first: 'First page',
+  previous: 'Previous page',
+  next: 'Next page',
+  last: 'Last page',
+} as const;
+
+/** The same empty array every render (a new one would make the table recompute its rows). */
+const NO_ROWS: never[] = [];
