@@ -244,12 +244,14 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     // The panel is there before its list: the driver is waited for, not read once.
     await page.locator('[data-testid="admin-drivers"]', { hasText: 'Dana Driver' }).waitFor();
     await page.getByTestId('nav-admin-users').click();
+    // A new user is made in a dialog (Mantine inputs, a Mantine select for the role).
+    await page.getByRole('button', { name: 'New user' }).click();
     const users = page.locator('[data-testid="create-user"]');
     await users.locator('input[name="username"]').fill('acme-newdispatcher');
     await users.locator('input[name="email"]').fill('new.dispatcher@acme.example');
     await users.locator('input[name="firstName"]').fill('Nora');
     await users.locator('input[name="lastName"]').fill('New');
-    await users.locator('select[name="role"]').selectOption('dispatcher');
+    await chooseOption(users, 'Role', 'Dispatcher');
     await users.locator('input[name="password"]').fill('temporary-123');
     await users.getByRole('button', { name: 'Create user' }).click();
     const created = page.locator('[data-testid="users"] tr[data-username="acme-newdispatcher"]');
@@ -265,13 +267,15 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await reset.waitFor({ state: 'detached' });
     await page.getByText('Password of acme-newdispatcher reset').waitFor();
     await page.getByTestId('nav-admin-sites').click();
-    const site = page.locator('[data-testid="create-site"]');
+    await page.getByRole('button', { name: 'Add site' }).click();
+    const site = page.locator('[data-testid="site-form"]');
     await site.locator('input[name="name"]').fill('Harbour Crane Yard');
     await site.locator('input[name="address"]').fill('2 Dock Street');
     await site.locator('input[name="latitude"]').fill('39.76');
     await site.locator('input[name="longitude"]').fill('-105.01');
     await site.getByRole('button', { name: 'Add site' }).click();
-    await page.locator('[data-testid="sites"] li:has-text("Harbour Crane Yard")').waitFor();
+    await site.waitFor({ state: 'detached' });
+    await page.locator('[data-testid="sites"] tr:has-text("Harbour Crane Yard")').waitFor();
     expect((await admin.get('/sites?q=Harbour')).body.total).toBe(1);
     await page.screenshot({ path: screenshotPath('admin.png'), fullPage: true });
     await page.context().close();

@@ -79,6 +79,24 @@ const workOrderRoute = createRoute({
   },
 });
 
+const records = () => import('../features/records/RecordPages');
+
+/** One unit: read by whoever reads the board, edited by admins. */
+const unitRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'units/$unitId',
+  staticData: { section: 'board' },
+  component: lazyRouteComponent(records, 'UnitRoute'),
+});
+
+/** One driver: read by whoever reads the board, edited by admins. */
+const driverRecordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'drivers/$driverId',
+  staticData: { section: 'board' },
+  component: lazyRouteComponent(records, 'DriverRoute'),
+});
+
 // The pages beyond the board and a work order are loaded when first opened (the reports' charts are
 // most of the console's code).
 const reports = () => import('../features/reports/ReportsPage');
@@ -165,6 +183,8 @@ export const routeTree = rootRoute.addChildren([
   indexRoute,
   boardRoute,
   workOrderRoute,
+  unitRoute,
+  driverRecordRoute,
   reportsRoute.addChildren([allReportsRoute, reportRoute]),
   auditRoute,
   adminRoute.addChildren([adminIndexRoute, adminSectionRoute]),

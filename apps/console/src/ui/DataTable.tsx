@@ -1,3 +1,4 @@
+import './data-table.css';
 import { Alert, Group, Pagination, Table, Text, TextInput, UnstyledButton } from '@mantine/core';
 import {
   type ColumnDef,

@@ -1,12 +1,11 @@
+import './admin.css';
 import { Title } from '@mantine/core';
 import { useParams } from '@tanstack/react-router';
 import { type AdminSection, ADMIN_SECTION_LABEL } from './admin-sections';
-import {
-  DriversSection,
-  EquipmentSection,
-  QualificationsSection,
-  SitesSection,
-} from './MasterData';
+import { DriversSection } from './DriversSection';
+import { EquipmentSection } from './EquipmentSection';
+import { QualificationsSection } from './QualificationsSection';
+import { SitesSection } from './SitesSection';
 import { UsersPanel } from './UsersPanel';
 
 const SECTION = {

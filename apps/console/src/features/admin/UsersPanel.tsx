@@ -6,139 +6,253 @@ import {
   useUsersUpdate,
   type UserView,
 } from '@dispatch/api-client';
-import { Alert, Button, Group, Modal, PasswordInput } from '@mantine/core';
+import { zodResolver } from '@hookform/resolvers/zod';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  TextInput,
+} from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
+import { sliceToPage } from '../../ui/paging';
 import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
+import {
+  type CheckedUserForm,
+  EMPTY_USER_FORM,
+  PASSWORD_MIN,
+  ROLE_LABEL,
+  ROLES,
+  toCreateUserDto,
+  userFormSchema,
+  type UserFormValues,
+} from './admin-forms';
+import { ConfirmAction, ConfirmQuestion } from './ConfirmAction';
+import { EditorDialog, FormFooter } from './EditorDialog';
 
-/** Keycloak's password policy of the realm: at least this long. */
-const PASSWORD_MIN = 8;
+const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABEL[value] }));
+const columns = tableColumns<UserView>();
 
-const ROLES: CreateUserDtoRole[] = ['dispatcher', 'driver', 'viewer', 'admin'];
+/** Whether a user matches a search: username, name or email, in any case. */
+function matches(user: UserView, q: string | undefined): boolean {
+  if (!q) return true;
+  const needle = q.toLowerCase();
+  return [user.username, user.name, user.email ?? ''].some((text) =>
+    text.toLowerCase().includes(needle),
+  );
+}
 
-/** The organization's users (kept in Keycloak): create, change role, disable, reset a password. */
+/**
+ * The organization's users (kept in Keycloak, which answers them all at once: searched and paged
+ * here): create, change a role (a select, asked first), disable or enable, reset a password. The
+ * API keeps one enabled admin at least and says so when a change would leave none.
+ */
 export function UsersPanel() {
   const users = useUsersList();
-  const create = useUsersCreate();
   const update = useUsersUpdate();
+  const paging = useListPaging();
+  const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserView>();
-  const [form, setForm] = useState({
-    username: '',
-    email: '',
-    firstName: '',
-    lastName: '',
-    role: 'dispatcher' as CreateUserDtoRole,
-    password: '',
-  });
-  const refresh = () => void users.refetch();
+  const [roleChange, setRoleChange] = useState<{ user: UserView; role: CreateUserDtoRole }>();
+  const found = (users.data ?? []).filter((user) => matches(user, paging.query.q));
+  const page = users.data ? sliceToPage(found, paging.query.offset, paging.query.limit) : undefined;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const userColumns = columns.columns([
+    columns.accessor('username', { header: 'Username', enableSorting: true }),
+    columns.accessor('name', { header: 'Name', enableSorting: true }),
+    columns.accessor('role', {
+      header: 'Role',
+      enableSorting: true,
+      cell: ({ row }) => (
+        <Select
+          aria-label={`Role of ${row.original.username}`}
+          size="xs"
+          allowDeselect={false}
+          placeholder="No role"
+          data={ROLE_OPTIONS}
+          value={row.original.role}
+          onChange={(role) => {
+            if (role && role !== row.original.role)
+              setRoleChange({ user: row.original, role: role as CreateUserDtoRole });
+          }}
+          className="users__role"
+        />
+      ),
+    }),
+    columns.accessor('enabled', {
+      header: 'Status',
+      enableSorting: true,
+      cell: ({ row }) => (
+        <Badge variant="light" color={row.original.enabled ? 'green' : 'gray'}>
+          {row.original.enabled ? 'Active' : 'Disabled'}
+        </Badge>
+      ),
+    }),
+    columns.display({
+      id: 'actions',
+      header: () => <span className="visually-hidden">Actions</span>,
+      cell: ({ row }) => {
+        const user = row.original;
+        return (
+          <Group gap={4} wrap="nowrap">
+            <ConfirmAction
+              label={user.enabled ? 'Disable' : 'Enable'}
+              color={user.enabled ? 'red' : 'blue'}
+              title={user.enabled ? `Disable ${user.username}?` : `Enable ${user.username}?`}
+              confirmLabel={user.enabled ? 'Disable user' : 'Enable user'}
+              done={`${user.username} ${user.enabled ? 'disabled' : 'enabled'}.`}
+              run={() => update.mutateAsync({ id: user.id, data: { enabled: !user.enabled } })}
+            >
+              {user.enabled
+                ? `${user.name} can no longer sign in, at once. You can enable them again.`
+                : `${user.name} can sign in again with their password.`}
+            </ConfirmAction>
+            <Button size="compact-sm" variant="subtle" onClick={() => setResetting(user)}>
+              Reset password
+            </Button>
+          </Group>
+        );
+      },
+    }),
+  ]);
+
+  return (
+    <section className="panel" aria-labelledby="admin-users">
+      <h2 id="admin-users">Users</h2>
+      <DataTable
+        label="Users"
+        testId="users"
+        columns={userColumns}
+        data={page}
+        loading={users.isFetching}
+        error={users.isError ? problemText(users.error) : undefined}
+        paging={paging}
+        rowId={(user) => user.id}
+        rowAttributes={(user) => ({ 'data-username': user.username })}
+        searchPlaceholder="Username, name or email"
+        actions={<Button onClick={() => setCreating(true)}>New user</Button>}
+        empty="No user yet."
+      />
+      {creating && (
+        <EditorDialog title="New user" testId="user-dialog" onClose={() => setCreating(false)}>
+          <CreateUserForm onDone={() => setCreating(false)} />
+        </EditorDialog>
+      )}
+      {roleChange && (
+        <ConfirmQuestion
+          title={`Make ${roleChange.user.username} ${ROLE_LABEL[roleChange.role].toLowerCase()}?`}
+          confirmLabel={`Make ${ROLE_LABEL[roleChange.role].toLowerCase()}`}
+          done={`${roleChange.user.username} is now ${ROLE_LABEL[roleChange.role].toLowerCase()}.`}
+          run={() =>
+            update.mutateAsync({ id: roleChange.user.id, data: { role: roleChange.role } })
+          }
+          onClose={() => setRoleChange(undefined)}
+        >
+          {roleChange.user.name} is{' '}
+          {roleChange.user.role ? ROLE_LABEL[roleChange.user.role] : 'without a role'} now; from
+          their next sign-in (or token refresh) they work as{' '}
+          {ROLE_LABEL[roleChange.role].toLowerCase()}.
+        </ConfirmQuestion>
+      )}
+      {resetting && <ResetPassword user={resetting} onClose={() => setResetting(undefined)} />}
+    </section>
+  );
+}
+
+/** A new user with a role and a temporary password, which they change at their first sign-in. */
+function CreateUserForm({ onDone }: { onDone: () => void }) {
+  const create = useUsersCreate();
+  const queryClient = useQueryClient();
+  const form = useForm<UserFormValues, unknown, CheckedUserForm>({
+    resolver: zodResolver(userFormSchema),
+    defaultValues: EMPTY_USER_FORM,
+  });
+  const { errors } = form.formState;
+  const submit = form.handleSubmit((checked) =>
     create.mutate(
-      { data: { ...form, temporaryPassword: true } },
+      { data: toCreateUserDto(checked) },
       {
         onSuccess: (user) => {
           toast(
             `${user.username} can now sign in with the temporary password and must choose a new one.`,
           );
-          setForm({ ...form, username: '', email: '', firstName: '', lastName: '', password: '' });
-          refresh();
+          void queryClient.invalidateQueries();
+          onDone();
         },
       },
-    );
-  };
-  const field = (name: keyof typeof form) => ({
-    name,
-    value: form[name],
-    onChange: (event: { target: { value: string } }) =>
-      setForm({ ...form, [name]: event.target.value }),
-  });
-  const error: unknown = create.error ?? update.error;
-
+    ),
+  );
   return (
-    <section className="panel" aria-labelledby="admin-users">
-      <h2 id="admin-users">Users</h2>
-      <form className="form" onSubmit={submit} data-testid="create-user">
-        <label>
-          Username
-          <input required pattern="[a-z0-9][a-z0-9._\-]{2,59}" {...field('username')} />
-        </label>
-        <label>
-          Email
-          <input required type="email" {...field('email')} />
-        </label>
-        <label>
-          First name
-          <input required {...field('firstName')} />
-        </label>
-        <label>
-          Last name
-          <input required {...field('lastName')} />
-        </label>
-        <label>
-          Role
-          <select {...field('role')}>
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {role}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Temporary password
-          <input required minLength={8} type="password" {...field('password')} />
-        </label>
-        <button type="submit" disabled={create.isPending}>
-          Create user
-        </button>
-      </form>
-      {error ? <p className="error">{problemText(error)}</p> : null}
-      <div className="table-scroll">
-        <table className="table" data-testid="users">
-          <thead>
-            <tr>
-              <th>Username</th>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.map((user) => (
-              <tr key={user.id} data-username={user.username}>
-                <td>{user.username}</td>
-                <td>{user.name}</td>
-                <td>{user.role ?? '—'}</td>
-                <td>
-                  <span className={`badge badge--${user.enabled ? 'valid' : 'expired'}`}>
-                    {user.enabled ? 'active' : 'disabled'}
-                  </span>
-                </td>
-                <td className="actions">
-                  <button
-                    className="small"
-                    onClick={() =>
-                      update.mutate(
-                        { id: user.id, data: { enabled: !user.enabled } },
-                        { onSuccess: refresh },
-                      )
-                    }
-                  >
-                    {user.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <button className="small" onClick={() => setResetting(user)}>
-                    Reset password
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {resetting && <ResetPassword user={resetting} onClose={() => setResetting(undefined)} />}
-    </section>
+    <form onSubmit={(event) => void submit(event)} noValidate data-testid="create-user">
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
+        <TextInput
+          label="Username"
+          required
+          data-autofocus
+          autoComplete="off"
+          error={errors.username?.message}
+          {...form.register('username')}
+        />
+        <TextInput
+          label="Email"
+          type="email"
+          required
+          error={errors.email?.message}
+          {...form.register('email')}
+        />
+        <TextInput
+          label="First name"
+          required
+          error={errors.firstName?.message}
+          {...form.register('firstName')}
+        />
+        <TextInput
+          label="Last name"
+          required
+          error={errors.lastName?.message}
+          {...form.register('lastName')}
+        />
+        <Controller
+          control={form.control}
+          name="role"
+          render={({ field }) => (
+            <Select
+              label="Role"
+              required
+              allowDeselect={false}
+              data={ROLE_OPTIONS}
+              name={field.name}
+              value={field.value}
+              onChange={(value) => field.onChange(value ?? 'dispatcher')}
+              onBlur={field.onBlur}
+              error={errors.role?.message}
+            />
+          )}
+        />
+        <PasswordInput
+          label="Temporary password"
+          required
+          autoComplete="new-password"
+          description={`${PASSWORD_MIN} characters or more; changed at the first sign-in`}
+          error={errors.password?.message}
+          {...form.register('password')}
+        />
+      </SimpleGrid>
+      <FormFooter
+        submitLabel="Create user"
+        pending={create.isPending}
+        error={create.error}
+        onCancel={onDone}
+      />
+    </form>
   );
 }
 

@@ -1,0 +1,161 @@
+import {
+  type DriverView,
+  type DutyStatus,
+  useDriversList,
+  useDriversRemove,
+  useQualificationsList,
+} from '@dispatch/api-client';
+import { Badge, Button, Group, Select } from '@mantine/core';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
+import { RouterAnchor } from '../../ui/links';
+import { DUTY_LABEL } from './admin-forms';
+import { ConfirmAction } from './ConfirmAction';
+import { DriverEditor } from './DriverEditor';
+import { useEditor } from './EditorDialog';
+import { validity, VALIDITY_LABEL } from './held-qualifications';
+
+const columns = tableColumns<DriverView>();
+const VALIDITY_COLOR = { valid: 'gray', expiring: 'yellow', expired: 'red' } as const;
+
+const DUTY_FILTER = (Object.keys(DUTY_LABEL) as DutyStatus[]).map((value) => ({
+  value,
+  label: DUTY_LABEL[value],
+}));
+
+/** The organization's drivers: find (by name, duty, qualification), add, edit, delete. */
+export function DriversSection() {
+  const [duty, setDuty] = useState<DutyStatus | null>(null);
+  const [qualificationId, setQualificationId] = useState<string | null>(null);
+  const paging = useListPaging(undefined, duty, qualificationId);
+  const list = useDriversList({
+    ...paging.query,
+    ...(duty ? { dutyStatus: duty } : {}),
+    ...(qualificationId ? { qualificationId } : {}),
+  });
+  const qualifications = useQualificationsList({ limit: 200 });
+  const remove = useDriversRemove();
+  const editor = useEditor<DriverView>();
+  const today = dayjs().format('YYYY-MM-DD');
+  const driverColumns = columns.columns([
+    columns.accessor('name', {
+      header: 'Driver',
+      enableSorting: true,
+      cell: ({ row }) => (
+        <RouterAnchor to="/drivers/$driverId" params={{ driverId: row.original.id }}>
+          {row.original.name}
+        </RouterAnchor>
+      ),
+    }),
+    columns.accessor('username', {
+      header: 'Login',
+      cell: ({ row }) => row.original.username ?? '—',
+    }),
+    columns.accessor('dutyStatus', {
+      header: 'Duty',
+      enableSorting: true,
+      cell: ({ row }) => DUTY_LABEL[row.original.dutyStatus],
+    }),
+    columns.display({
+      id: 'qualifications',
+      header: 'Qualifications',
+      cell: ({ row }) => (
+        <Group gap={4}>
+          {row.original.qualifications.map((held) => {
+            const state = validity(held.expiresAt, today);
+            return (
+              <Badge
+                key={held.qualificationId}
+                variant="light"
+                color={VALIDITY_COLOR[state]}
+                title={`${held.name}: ${VALIDITY_LABEL[state]}, until ${held.expiresAt}`}
+                tt="none"
+              >
+                {held.code} · {held.expiresAt}
+              </Badge>
+            );
+          })}
+          {row.original.qualifications.length === 0 && '—'}
+        </Group>
+      ),
+    }),
+    columns.display({
+      id: 'actions',
+      header: () => <span className="visually-hidden">Actions</span>,
+      cell: ({ row }) => (
+        <Group gap={4} wrap="nowrap">
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            aria-label={`Edit ${row.original.name}`}
+            onClick={() => editor.edit(row.original)}
+          >
+            Edit
+          </Button>
+          <ConfirmAction
+            label="Delete"
+            ariaLabel={`Delete ${row.original.name}`}
+            title={`Delete ${row.original.name}?`}
+            confirmLabel="Delete driver"
+            done={`${row.original.name} deleted.`}
+            run={() => remove.mutateAsync({ id: row.original.id })}
+          >
+            The driver is removed for good. A driver with dispatches on record cannot be deleted:
+            set them off duty instead.
+          </ConfirmAction>
+        </Group>
+      ),
+    }),
+  ]);
+  return (
+    <section className="panel" aria-labelledby="admin-drivers-title">
+      <h2 id="admin-drivers-title">Drivers and qualifications</h2>
+      <DataTable
+        label="Drivers"
+        testId="admin-drivers"
+        columns={driverColumns}
+        data={list.data}
+        loading={list.isFetching}
+        error={list.isError ? 'The drivers could not be loaded.' : undefined}
+        paging={paging}
+        rowId={(driver) => driver.id}
+        rowAttributes={(driver) => ({ 'data-driver': driver.id })}
+        searchPlaceholder="Name, email or login"
+        filters={
+          <>
+            <Select
+              label="Duty"
+              placeholder="On or off duty"
+              clearable
+              data={DUTY_FILTER}
+              value={duty}
+              onChange={(value) => setDuty(value as DutyStatus | null)}
+              className="data-table__filter"
+            />
+            <Select
+              label="Holds"
+              placeholder="Any qualification"
+              clearable
+              searchable
+              data={(qualifications.data?.items ?? []).map((qualification) => ({
+                value: qualification.id,
+                label: qualification.code,
+              }))}
+              value={qualificationId}
+              onChange={setQualificationId}
+              className="data-table__filter"
+            />
+          </>
+        }
+        actions={
+          <Button onClick={editor.create} data-testid="create-driver">
+            Add driver
+          </Button>
+        }
+        empty="No driver matches."
+      />
+      {editor.editing && <DriverEditor driver={editor.editing.record} onClose={editor.close} />}
+    </section>
+  );
+}
