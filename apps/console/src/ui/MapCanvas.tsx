@@ -57,6 +57,8 @@ export function MapCanvas({
 }: MapCanvasProps) {
   const container = useRef<HTMLDivElement>(null);
   const [context, setContext] = useState<LeafletContextInterface | null>(null);
+  /** Fits the view to the current points again (after the map's box changed size). */
+  const refit = useRef<() => void>(() => undefined);
 
   useEffect(() => {
     const element = container.current;
@@ -72,8 +74,12 @@ export function MapCanvas({
     // The attribution's own "Leaflet" link and flag are not needed beside the tile source's.
     map.attributionControl?.setPrefix(false);
     setContext(createLeafletContext(map));
-    // The box may change size with the page around it (a panel resized, a phone turned).
-    const resized = new ResizeObserver(() => map.invalidateSize());
+    // The box may change size with the page around it (a panel laid out, a dialog opened, a phone
+    // turned): the map takes its new size and shows its points again.
+    const resized = new ResizeObserver(() => {
+      map.invalidateSize();
+      refit.current();
+    });
     resized.observe(element);
     return () => {
       resized.disconnect();
@@ -89,13 +95,18 @@ export function MapCanvas({
     const map = context?.map;
     if (!map) return;
     const shown = JSON.parse(fitKey) as [number, number][];
-    if (shown.length === 1 && points.length === 0) map.setView(shown[0], NOWHERE_ZOOM);
-    else
-      map.fitBounds(latLngBounds(shown), {
-        padding: [fitPadding, fitPadding],
-        maxZoom,
-        animate: false,
-      });
+    refit.current = () => {
+      // A box without a size yet has no zoom to fit: it is fitted once it is laid out.
+      if (map.getSize().x === 0 || map.getSize().y === 0) return;
+      if (shown.length === 1 && points.length === 0) map.setView(shown[0], NOWHERE_ZOOM);
+      else
+        map.fitBounds(latLngBounds(shown), {
+          padding: [fitPadding, fitPadding],
+          maxZoom,
+          animate: false,
+        });
+    };
+    refit.current();
     // `points` is read through its key: a new array with the same places keeps the view.
   }, [context, fitKey, fitPadding, maxZoom]);
 
