@@ -8,7 +8,7 @@ export const CHART = {
   red: '#c62828',
   navy: '#11182a',
   grid: '#e4e8f0',
-  axis: '#65708a',
+  axis: '#5b6680',
 } as const;
 
 /** A tooltip or axis value (recharts hands over numbers, text or pairs) with a unit appended. */

@@ -1,15 +1,7 @@
 import type { AuditEventView } from '@dispatch/api-client';
 import { diffChanges, formatValue, prettyJson } from './audit-diff';
 
-/** One line for the table: the fields an event changed or set. */
-export function changeSummary(event: Pick<AuditEventView, 'before' | 'after'>): string {
-  const changed = diffChanges(event.before, event.after).filter((change) => change.kind !== 'same');
-  if (changed.length === 0) return '';
-  const names = changed.slice(0, 4).map((change) => change.field);
-  return changed.length > 4 ? `${names.join(', ')} +${changed.length - 4}` : names.join(', ');
-}
-
-/** Before and after of one event, field by field, and both as JSON. */
+/** The raw record of one event, for auditors: before and after field by field, both as JSON, and the typed event. */
 export function AuditChanges({ event }: { event: AuditEventView }) {
   const changes = diffChanges(event.before, event.after);
   return (
@@ -50,6 +42,12 @@ export function AuditChanges({ event }: { event: AuditEventView }) {
           <pre>{prettyJson(event.after)}</pre>
         </div>
       </div>
+      {event.event && (
+        <div>
+          <h4>Event</h4>
+          <pre data-testid="audit-raw-event">{prettyJson(event.event)}</pre>
+        </div>
+      )}
       {event.requestId && <p className="muted">Request {event.requestId}</p>}
     </div>
   );

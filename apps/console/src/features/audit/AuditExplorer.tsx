@@ -2,10 +2,13 @@ import { type AuditEventView, auditSearch, downloadCsv } from '@dispatch/api-cli
 import { Title } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useCallback, useState } from 'react';
+import { entitySubject, entrySentence, type EventTextContext } from '../../events/event-text';
+import { useEventTextContext } from '../../events/useEventText';
 import { DownloadButton } from '../../ui/DownloadButton';
 import { problemText } from '../board/problem-text';
+import { actionLabel, actorLabel } from '../board/timeline-logic';
 import { WorkOrderTimeline } from '../board/WorkOrderTimeline';
-import { AuditChanges, changeSummary } from './AuditChanges';
+import { AuditChanges } from './AuditChanges';
 import { AuditFilterForm } from './AuditFilterForm';
 import {
   auditCsvFileName,
@@ -31,6 +34,7 @@ export function AuditExplorer() {
   const closeTimeline = useCallback(() => setTimelineFor(undefined), []);
   const problem = auditFilterProblem(filters);
   const params = auditFilterParams(filters);
+  const context = useEventTextContext();
 
   const events = useInfiniteQuery({
     queryKey: ['/api/v1/audit', 'pages', params, pageSize],
@@ -115,10 +119,11 @@ export function AuditExplorer() {
               <thead>
                 <tr>
                   <th>Time</th>
+                  <th>What happened</th>
                   <th>Actor</th>
                   <th>Action</th>
-                  <th>Entity</th>
-                  <th>Changes</th>
+                  <th>About</th>
+                  <th>Raw</th>
                 </tr>
               </thead>
               <tbody>
@@ -126,6 +131,7 @@ export function AuditExplorer() {
                   <Fragment key={event.id}>
                     <AuditRow
                       event={event}
+                      context={context}
                       open={expanded.has(event.id)}
                       onToggle={() => toggle(event.id)}
                       onFilter={(patch) => search({ ...filters, ...patch })}
@@ -133,7 +139,7 @@ export function AuditExplorer() {
                     />
                     {expanded.has(event.id) && (
                       <tr className="audit__detail">
-                        <td colSpan={5}>
+                        <td colSpan={6}>
                           <AuditChanges event={event} />
                         </td>
                       </tr>
@@ -163,31 +169,36 @@ export function AuditExplorer() {
 
 function AuditRow({
   event,
+  context,
   open,
   onToggle,
   onFilter,
   onOpenTimeline,
 }: {
   event: AuditEventView;
+  context: EventTextContext;
   open: boolean;
   onToggle: () => void;
   onFilter: (patch: Partial<Filters>) => void;
   onOpenTimeline: (workOrderId: string) => void;
 }) {
-  const summary = changeSummary(event);
+  const subject = entitySubject(event);
   return (
     <tr data-testid="audit-event" data-event-id={event.id} data-action={event.action}>
       <td>
         <time dateTime={event.occurredAt}>{time.format(new Date(event.occurredAt))}</time>
       </td>
+      <td className="audit__sentence" data-testid="audit-sentence">
+        {entrySentence(event, context)}
+      </td>
       <td>
         <button
           type="button"
           className="link"
-          title={`Only events by ${event.actorSubject}`}
+          title="Only events by this actor"
           onClick={() => onFilter({ actor: event.actorSubject })}
         >
-          {event.actorName}
+          {actorLabel(event.actorKind, event.actorName)}
         </button>{' '}
         {event.actorRole && <span className="badge">{event.actorRole}</span>}
       </td>
@@ -198,22 +209,23 @@ function AuditRow({
           title="Only events with this action"
           onClick={() => onFilter({ action: event.action })}
         >
-          <code>{event.action}</code>
+          {actionLabel(event.action)}
         </button>
       </td>
       <td>
-        <span className="muted">{event.entityType}</span>{' '}
-        {event.entityId && (
+        {event.entityId ? (
           <button
             type="button"
-            className="link mono"
-            title={`Only events of ${event.entityId}`}
+            className="link"
+            title="Only events about this record"
             onClick={() =>
               onFilter({ entityType: event.entityType, entityId: event.entityId ?? '' })
             }
           >
-            {event.entityId.slice(0, 8)}
+            {subject}
           </button>
+        ) : (
+          <span className="muted">{subject}</span>
         )}
         {event.entityType === 'work_order' && event.entityId && (
           <button
@@ -230,13 +242,11 @@ function AuditRow({
           type="button"
           className="small"
           aria-expanded={open}
-          aria-label={`${open ? 'Hide' : 'Show'} what ${event.action} changed`}
           onClick={onToggle}
           data-testid="toggle-changes"
         >
-          {open ? 'Hide' : 'Show'}
-        </button>{' '}
-        <span className="muted">{summary}</span>
+          {open ? 'Hide raw' : 'Show raw'}
+        </button>
       </td>
     </tr>
   );

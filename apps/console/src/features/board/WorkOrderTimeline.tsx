@@ -1,8 +1,9 @@
 import { Drawer, Group } from '@mantine/core';
 import { useWorkOrdersGet, useWorkOrdersTimeline } from '@dispatch/api-client';
+import { entrySentence } from '../../events/event-text';
+import { useEventTextContext } from '../../events/useEventText';
 import { RouterAnchor } from '../../ui/links';
 import { problemText } from './problem-text';
-import { timelineStep } from './timeline-logic';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
@@ -12,7 +13,8 @@ const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle
  */
 export function WorkOrderStory({ workOrderId }: { workOrderId: string }) {
   const timeline = useWorkOrdersTimeline(workOrderId);
-  const steps = (timeline.data ?? []).map((event) => timelineStep(event));
+  const context = useEventTextContext(true);
+  const steps = timeline.data ?? [];
   if (timeline.isPending) return <p className="muted">Loading…</p>;
   if (timeline.isError)
     return (
@@ -25,21 +27,14 @@ export function WorkOrderStory({ workOrderId }: { workOrderId: string }) {
     <ol className="timeline">
       {steps.map((step) => (
         <li key={step.id} data-testid="timeline-event" data-action={step.action}>
-          <time dateTime={step.at}>{time.format(new Date(step.at))}</time>
-          <div>
-            <strong>{step.label}</strong>{' '}
-            <span className="muted">
-              by {step.actor}
-              {step.role ? ` (${step.role})` : ''}
-            </span>
-          </div>
-          {step.facts.length > 0 && (
-            <ul className="facts">
-              {step.facts.map((fact) => (
-                <li key={fact}>{fact}</li>
-              ))}
-            </ul>
-          )}
+          <time dateTime={step.occurredAt}>{time.format(new Date(step.occurredAt))}</time>
+          <p className="timeline__sentence" data-testid="timeline-sentence">
+            {entrySentence(step, context)}
+          </p>
+          <details className="raw" data-testid="timeline-raw">
+            <summary>Show raw</summary>
+            <pre>{JSON.stringify(step, null, 2)}</pre>
+          </details>
         </li>
       ))}
     </ol>
