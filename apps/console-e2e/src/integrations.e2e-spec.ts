@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { launchChromium, screenshotPath, signIn } from './support/browser';
-import { waitForText } from './support/wait';
+import { chooseOption } from './support/select';
+import { untilPasses, waitForText } from './support/wait';
 
 interface Received {
   headers: Record<string, string>;
@@ -203,7 +204,10 @@ describe('integrations page in Chromium', () => {
   it('creates an API client, shows its secret once (it gets a token), rotates and deletes it', async () => {
     const form = page.locator('[data-testid="create-api-client"]');
     await form.getByLabel('Name').fill('SAP S/4 e2e');
-    await form.getByLabel('Role').selectOption('viewer');
+    await chooseOption(form, 'Role', /^Viewer/);
+    await untilPasses(async () =>
+      expect(await form.locator('input[type="hidden"][name="role"]').inputValue()).toBe('viewer'),
+    );
     await form.getByLabel('Description (optional)').fill('Reads work order status');
     await form.getByRole('button', { name: 'Create API client' }).click();
 

@@ -8,6 +8,7 @@ import {
   useApiClientsRemove,
   useApiClientsRotateSecret,
 } from '@dispatch/api-client';
+import { Select } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { config } from '../../config';
@@ -125,20 +126,17 @@ export function ApiClientsPanel() {
             onChange={(event) => setForm({ ...form, name: event.target.value })}
           />
         </label>
-        <label>
-          Role
-          <select
-            name="role"
-            value={form.role}
-            onChange={(event) => setForm({ ...form, role: event.target.value as ApiClientRole })}
-          >
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {ROLE_LABEL[role]} — {ROLE_HINT[role]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Role"
+          name="role"
+          allowDeselect={false}
+          data={ROLES.map((role) => ({
+            value: role,
+            label: `${ROLE_LABEL[role]} — ${ROLE_HINT[role]}`,
+          }))}
+          value={form.role}
+          onChange={(role) => role && setForm({ ...form, role: role as ApiClientRole })}
+        />
         <label className="form__wide">
           Description (optional)
           <input

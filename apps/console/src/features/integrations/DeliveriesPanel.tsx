@@ -9,6 +9,7 @@ import {
   WebhooksDeliveriesStatus,
   type WebhookView,
 } from '@dispatch/api-client';
+import { Select } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useEffect, useRef, useState } from 'react';
 import { CopyButton } from '../../ui/CopyButton';
@@ -86,21 +87,15 @@ export function DeliveriesPanel({
         </button>
       </div>
       <div className="toolbar">
-        <label>
-          Status{' '}
-          <select
-            name="deliveryStatus"
-            value={status}
-            onChange={(event) => filter(event.target.value as WebhooksDeliveriesStatus | '')}
-          >
-            <option value="">All</option>
-            {STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {DELIVERY_STATUS_LABEL[value]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Status"
+          name="deliveryStatus"
+          clearable
+          placeholder="All"
+          data={STATUSES.map((value) => ({ value, label: DELIVERY_STATUS_LABEL[value] }))}
+          value={status || null}
+          onChange={(value) => filter((value ?? '') as WebhooksDeliveriesStatus | '')}
+        />
         <button
           type="button"
           className="small"

@@ -270,7 +270,9 @@ describe('ApiClientsPanel', () => {
     render(withQueryClient(<ApiClientsPanel />));
     await screen.findByText('No API clients yet.');
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: ' SAP S/4 ' } });
-    fireEvent.change(screen.getByLabelText('Role'), { target: { value: 'viewer' } });
+    // The role is a Mantine select: opened, then its option chosen, as a user does.
+    fireEvent.click(screen.getByRole('combobox', { name: 'Role' }));
+    fireEvent.click(await screen.findByRole('option', { name: /^Viewer/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Create API client' }));
     const dialog = await screen.findByRole('dialog', { name: 'API client “SAP S/4” created' });
     expect(requests.find((request) => request.method === 'POST')?.body).toEqual({

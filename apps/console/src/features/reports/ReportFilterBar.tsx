@@ -1,4 +1,5 @@
 import { useEquipmentTypesList, useSitesList } from '@dispatch/api-client';
+import { Select } from '@mantine/core';
 import { RangePicker } from './RangePicker';
 import { type ReportFilters, todayIn } from './report-range';
 import { TimeZoneSelect } from './TimeZoneSelect';
@@ -31,36 +32,33 @@ export function ReportFilterBar({
           value={filters.timeZone}
           onChange={(timeZone) => onChange({ ...filters, timeZone })}
         />
-        <label>
-          Site
-          <select
-            name="site"
-            value={filters.siteId}
-            onChange={(event) => onChange({ ...filters, siteId: event.target.value })}
-          >
-            <option value="">All sites</option>
-            {sites.data?.items.map((site) => (
-              <option key={site.id} value={site.id}>
-                {site.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Equipment type
-          <select
-            name="equipmentType"
-            value={filters.equipmentTypeId}
-            onChange={(event) => onChange({ ...filters, equipmentTypeId: event.target.value })}
-          >
-            <option value="">All types</option>
-            {types.data?.items.map((type) => (
-              <option key={type.id} value={type.id}>
-                {type.name} ({type.code})
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select
+          label="Site"
+          name="site"
+          searchable
+          clearable
+          placeholder="All sites"
+          nothingFoundMessage="No site matches"
+          data={(sites.data?.items ?? []).map((site) => ({ value: site.id, label: site.name }))}
+          value={filters.siteId || null}
+          onChange={(siteId) => onChange({ ...filters, siteId: siteId ?? '' })}
+        />
+        <Select
+          label="Equipment type"
+          name="equipmentType"
+          searchable
+          clearable
+          placeholder="All types"
+          nothingFoundMessage="No type matches"
+          data={(types.data?.items ?? []).map((type) => ({
+            value: type.id,
+            label: `${type.name} (${type.code})`,
+          }))}
+          value={filters.equipmentTypeId || null}
+          onChange={(equipmentTypeId) =>
+            onChange({ ...filters, equipmentTypeId: equipmentTypeId ?? '' })
+          }
+        />
       </form>
       {problem && (
         <p className="error" role="alert" data-testid="range-problem">

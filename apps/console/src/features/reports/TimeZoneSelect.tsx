@@ -1,3 +1,4 @@
+import { Select } from '@mantine/core';
 import { useMemo } from 'react';
 import { browserTimeZone, timeZoneOptions } from './report-range';
 
@@ -10,17 +11,24 @@ export function TimeZoneSelect({
   onChange: (timeZone: string) => void;
 }) {
   const own = browserTimeZone();
-  const zones = useMemo(() => timeZoneOptions(value), [value]);
+  const zones = useMemo(
+    () =>
+      timeZoneOptions(value).map((zone) => ({
+        value: zone,
+        label: zone === own ? `${zone} (this browser)` : zone,
+      })),
+    [value, own],
+  );
   return (
-    <label>
-      Time zone
-      <select name="timeZone" value={value} onChange={(event) => onChange(event.target.value)}>
-        {zones.map((zone) => (
-          <option key={zone} value={zone}>
-            {zone === own ? `${zone} (this browser)` : zone}
-          </option>
-        ))}
-      </select>
-    </label>
+    <Select
+      label="Time zone"
+      name="timeZone"
+      searchable
+      allowDeselect={false}
+      nothingFoundMessage="No zone matches"
+      data={zones}
+      value={value}
+      onChange={(zone) => zone && onChange(zone)}
+    />
   );
 }
