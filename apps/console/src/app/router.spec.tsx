@@ -64,6 +64,20 @@ describe('the console’s addresses', { timeout: 30_000 }, () => {
     expect(screen.getByTestId('tab-board').getAttribute('data-active')).toBe('true');
   });
 
+  it('opens a unit and a driver by their addresses, under the board, and not for a driver', async () => {
+    await open('/units/3f6c1a52-0000-4000-8000-000000000002', 'viewer');
+    expect(await screen.findByText('Loading the unit…')).toBeTruthy();
+    expect(screen.getByTestId('tab-board').getAttribute('data-active')).toBe('true');
+    cleanup();
+    await open('/drivers/3f6c1a52-0000-4000-8000-000000000003', 'dispatcher');
+    expect(await screen.findByText('Loading the driver…')).toBeTruthy();
+    cleanup();
+    await open('/drivers/3f6c1a52-0000-4000-8000-000000000003', 'driver');
+    expect((await screen.findByTestId('not-available')).textContent).toContain(
+      'Board is not available for your role',
+    );
+  });
+
   it('gives the admin pages and the reports a part each', async () => {
     expect((await open('/admin', 'admin')).state.location.pathname).toBe('/admin/users');
     expect(await screen.findByRole('heading', { name: 'Admin · Users' })).toBeTruthy();

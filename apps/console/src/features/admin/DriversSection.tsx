@@ -11,9 +11,9 @@ import { useState } from 'react';
 import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
 import { RouterAnchor } from '../../ui/links';
 import { DUTY_LABEL } from './admin-forms';
-import { ConfirmAction } from './ConfirmAction';
 import { DriverEditor } from './DriverEditor';
 import { useEditor } from './EditorDialog';
+import { AskButton, useQuestion } from './Questions';
 import { validity, VALIDITY_LABEL } from './held-qualifications';
 
 const columns = tableColumns<DriverView>();
@@ -37,6 +37,7 @@ export function DriversSection() {
   const qualifications = useQualificationsList({ limit: 200 });
   const remove = useDriversRemove();
   const editor = useEditor<DriverView>();
+  const question = useQuestion();
   const today = dayjs().format('YYYY-MM-DD');
   const driverColumns = columns.columns([
     columns.accessor('name', {
@@ -93,17 +94,19 @@ export function DriversSection() {
           >
             Edit
           </Button>
-          <ConfirmAction
+          <AskButton
             label="Delete"
             ariaLabel={`Delete ${row.original.name}`}
-            title={`Delete ${row.original.name}?`}
-            confirmLabel="Delete driver"
-            done={`${row.original.name} deleted.`}
-            run={() => remove.mutateAsync({ id: row.original.id })}
-          >
-            The driver is removed for good. A driver with dispatches on record cannot be deleted:
-            set them off duty instead.
-          </ConfirmAction>
+            onAsk={() =>
+              question.ask({
+                title: `Delete ${row.original.name}?`,
+                confirmLabel: 'Delete driver',
+                done: `${row.original.name} deleted.`,
+                run: () => remove.mutateAsync({ id: row.original.id }),
+                body: 'The driver is removed for good. A driver with dispatches on record cannot be deleted: set them off duty instead.',
+              })
+            }
+          />
         </Group>
       ),
     }),
@@ -156,6 +159,7 @@ export function DriversSection() {
         empty="No driver matches."
       />
       {editor.editing && <DriverEditor driver={editor.editing.record} onClose={editor.close} />}
+      {question.dialog}
     </section>
   );
 }

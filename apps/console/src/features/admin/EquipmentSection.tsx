@@ -25,7 +25,7 @@ import {
   type EquipmentTypeFormValues,
   toEquipmentTypeDto,
 } from './admin-forms';
-import { ConfirmAction } from './ConfirmAction';
+import { AskButton, useQuestion } from './Questions';
 import { EditorDialog, FormFooter, useEditor } from './EditorDialog';
 import { UnitEditor } from './UnitForm';
 import { UNIT_STATUS_COLOR, UNIT_STATUS_LABEL } from './unit-status';
@@ -65,6 +65,7 @@ function UnitsPanel() {
   const types = useAllEquipmentTypes();
   const update = useEquipmentUpdate();
   const editor = useEditor<EquipmentView>();
+  const question = useQuestion();
   const typeName = new Map((types.data?.items ?? []).map((type) => [type.id, type.name]));
   const columns = unitColumns.columns([
     unitColumns.accessor('code', {
@@ -105,17 +106,20 @@ function UnitsPanel() {
             Edit
           </Button>
           {row.original.status !== 'retired' && row.original.status !== 'dispatched' && (
-            <ConfirmAction
+            <AskButton
               label="Retire"
               ariaLabel={`Retire ${row.original.code}`}
-              title={`Retire ${row.original.code}?`}
-              confirmLabel="Retire unit"
-              done={`${row.original.code} retired.`}
-              run={() => update.mutateAsync({ id: row.original.id, data: { status: 'retired' } })}
-            >
-              {row.original.name} is no longer dispatched. Its history stays; you can make it
-              available again by editing it.
-            </ConfirmAction>
+              onAsk={() =>
+                question.ask({
+                  title: `Retire ${row.original.code}?`,
+                  confirmLabel: 'Retire unit',
+                  done: `${row.original.code} retired.`,
+                  run: () =>
+                    update.mutateAsync({ id: row.original.id, data: { status: 'retired' } }),
+                  body: `${row.original.name} is no longer dispatched. Its history stays; you can make it available again by editing it.`,
+                })
+              }
+            />
           )}
         </Group>
       ),
@@ -165,6 +169,7 @@ function UnitsPanel() {
         empty="No unit matches."
       />
       {editor.editing && <UnitEditor unit={editor.editing.record} onClose={editor.close} />}
+      {question.dialog}
     </section>
   );
 }
@@ -174,6 +179,7 @@ function EquipmentTypesPanel() {
   const list = useEquipmentTypesList(paging.query);
   const remove = useEquipmentTypesRemove();
   const editor = useEditor<EquipmentTypeView>();
+  const question = useQuestion();
   const columns = typeColumns.columns([
     typeColumns.accessor('code', { header: 'Code', enableSorting: true }),
     typeColumns.accessor('name', { header: 'Name', enableSorting: true }),
@@ -197,17 +203,19 @@ function EquipmentTypesPanel() {
           >
             Edit
           </Button>
-          <ConfirmAction
+          <AskButton
             label="Delete"
             ariaLabel={`Delete ${row.original.code}`}
-            title={`Delete ${row.original.name}?`}
-            confirmLabel="Delete type"
-            done={`${row.original.name} deleted.`}
-            run={() => remove.mutateAsync({ id: row.original.id })}
-          >
-            The type is removed for good. A type that units or work orders still use cannot be
-            deleted: retire its units first.
-          </ConfirmAction>
+            onAsk={() =>
+              question.ask({
+                title: `Delete ${row.original.name}?`,
+                confirmLabel: 'Delete type',
+                done: `${row.original.name} deleted.`,
+                run: () => remove.mutateAsync({ id: row.original.id }),
+                body: 'The type is removed for good. A type that units or work orders still use cannot be deleted.',
+              })
+            }
+          />
         </Group>
       ),
     }),
@@ -239,6 +247,7 @@ function EquipmentTypesPanel() {
           <EquipmentTypeForm type={editor.editing.record} onDone={editor.close} />
         </EditorDialog>
       )}
+      {question.dialog}
     </section>
   );
 }

@@ -10,7 +10,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
-import { ConfirmQuestion } from './ConfirmAction';
+import { ConfirmQuestion } from './Questions';
 import {
   aYearAfter,
   validity,

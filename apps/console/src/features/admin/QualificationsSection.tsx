@@ -18,7 +18,7 @@ import {
   type QualificationFormValues,
   toQualificationDto,
 } from './admin-forms';
-import { ConfirmAction } from './ConfirmAction';
+import { AskButton, useQuestion } from './Questions';
 import { EditorDialog, FormFooter, useEditor } from './EditorDialog';
 
 const columns = tableColumns<QualificationView>();
@@ -29,6 +29,7 @@ export function QualificationsSection() {
   const list = useQualificationsList(paging.query);
   const remove = useQualificationsRemove();
   const editor = useEditor<QualificationView>();
+  const question = useQuestion();
   const qualificationColumns = columns.columns([
     columns.accessor('code', { header: 'Code', enableSorting: true }),
     columns.accessor('name', { header: 'Name', enableSorting: true }),
@@ -45,17 +46,19 @@ export function QualificationsSection() {
           >
             Edit
           </Button>
-          <ConfirmAction
+          <AskButton
             label="Delete"
             ariaLabel={`Delete ${row.original.code}`}
-            title={`Delete ${row.original.code}?`}
-            confirmLabel="Delete qualification"
-            done={`${row.original.code} deleted.`}
-            run={() => remove.mutateAsync({ id: row.original.id })}
-          >
-            {row.original.name} is removed for good. A qualification that drivers hold or equipment
-            types require cannot be deleted.
-          </ConfirmAction>
+            onAsk={() =>
+              question.ask({
+                title: `Delete ${row.original.code}?`,
+                confirmLabel: 'Delete qualification',
+                done: `${row.original.code} deleted.`,
+                run: () => remove.mutateAsync({ id: row.original.id }),
+                body: `${row.original.name} is removed for good. A qualification that drivers hold or equipment types require cannot be deleted.`,
+              })
+            }
+          />
         </Group>
       ),
     }),
@@ -89,6 +92,7 @@ export function QualificationsSection() {
           <QualificationForm qualification={editor.editing.record} onDone={editor.close} />
         </EditorDialog>
       )}
+      {question.dialog}
     </section>
   );
 }

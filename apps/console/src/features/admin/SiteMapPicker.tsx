@@ -41,14 +41,22 @@ export function SiteMapPicker({
             key={point.join()}
             center={[point[0], point[1]]}
             radius={5}
+            interactive={false}
             pathOptions={{ color: '#868e96', fillOpacity: 0.5, weight: 1 }}
           />
         ))}
         {place && (
           <CircleMarker
             center={[place[0], place[1]]}
+            interactive={false}
             radius={9}
-            pathOptions={{ color: '#1c7ed6', fillColor: '#339af0', fillOpacity: 0.9, weight: 2 }}
+            pathOptions={{
+              color: '#1c7ed6',
+              fillColor: '#339af0',
+              fillOpacity: 0.9,
+              weight: 2,
+              className: 'site-map__place',
+            }}
           />
         )}
         <ClickToPlace onPick={onPick} />

@@ -19,7 +19,7 @@ import {
   type SiteFormValues,
   toSiteDto,
 } from './admin-forms';
-import { ConfirmAction } from './ConfirmAction';
+import { AskButton, useQuestion } from './Questions';
 import { EditorDialog, FormFooter, useEditor } from './EditorDialog';
 import { SiteMapPicker } from './SiteMapPicker';
 
@@ -31,6 +31,7 @@ export function SitesSection() {
   const list = useSitesList(paging.query);
   const remove = useSitesRemove();
   const editor = useEditor<SiteView>();
+  const question = useQuestion();
   const siteColumns = columns.columns([
     columns.accessor('name', { header: 'Site', enableSorting: true }),
     columns.accessor('address', { header: 'Address', enableSorting: true }),
@@ -58,16 +59,19 @@ export function SitesSection() {
           >
             Edit
           </Button>
-          <ConfirmAction
+          <AskButton
             label="Delete"
             ariaLabel={`Delete ${row.original.name}`}
-            title={`Delete ${row.original.name}?`}
-            confirmLabel="Delete site"
-            done={`${row.original.name} deleted.`}
-            run={() => remove.mutateAsync({ id: row.original.id })}
-          >
-            The site is removed for good. A site that work orders name cannot be deleted.
-          </ConfirmAction>
+            onAsk={() =>
+              question.ask({
+                title: `Delete ${row.original.name}?`,
+                confirmLabel: 'Delete site',
+                done: `${row.original.name} deleted.`,
+                run: () => remove.mutateAsync({ id: row.original.id }),
+                body: 'The site is removed for good. A site that work orders name cannot be deleted.',
+              })
+            }
+          />
         </Group>
       ),
     }),
@@ -103,6 +107,7 @@ export function SitesSection() {
           />
         </EditorDialog>
       )}
+      {question.dialog}
     </section>
   );
 }

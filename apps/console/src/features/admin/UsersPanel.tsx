@@ -35,7 +35,7 @@ import {
   userFormSchema,
   type UserFormValues,
 } from './admin-forms';
-import { ConfirmAction, ConfirmQuestion } from './ConfirmAction';
+import { AskButton, useQuestion } from './Questions';
 import { EditorDialog, FormFooter } from './EditorDialog';
 
 const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABEL[value] }));
@@ -61,7 +61,7 @@ export function UsersPanel() {
   const paging = useListPaging();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserView>();
-  const [roleChange, setRoleChange] = useState<{ user: UserView; role: CreateUserDtoRole }>();
+  const question = useQuestion();
   const found = (users.data ?? []).filter((user) => matches(user, paging.query.q));
   const page = users.data ? sliceToPage(found, paging.query.offset, paging.query.limit) : undefined;
 
@@ -79,9 +79,18 @@ export function UsersPanel() {
           placeholder="No role"
           data={ROLE_OPTIONS}
           value={row.original.role}
-          onChange={(role) => {
-            if (role && role !== row.original.role)
-              setRoleChange({ user: row.original, role: role as CreateUserDtoRole });
+          onChange={(chosen) => {
+            const user = row.original;
+            if (!chosen || chosen === user.role) return;
+            const role = chosen as CreateUserDtoRole;
+            const label = ROLE_LABEL[role].toLowerCase();
+            question.ask({
+              title: `Make ${user.username} ${label}?`,
+              confirmLabel: `Make ${label}`,
+              done: `${user.username} is now ${label}.`,
+              run: () => update.mutateAsync({ id: user.id, data: { role } }),
+              body: `${user.name} is ${user.role ? ROLE_LABEL[user.role].toLowerCase() : 'without a role'} now; from their next sign-in they work as ${label}.`,
+            });
           }}
           className="users__role"
         />
@@ -103,18 +112,22 @@ export function UsersPanel() {
         const user = row.original;
         return (
           <Group gap={4} wrap="nowrap">
-            <ConfirmAction
+            <AskButton
               label={user.enabled ? 'Disable' : 'Enable'}
+              ariaLabel={`${user.enabled ? 'Disable' : 'Enable'} ${user.username}`}
               color={user.enabled ? 'red' : 'blue'}
-              title={user.enabled ? `Disable ${user.username}?` : `Enable ${user.username}?`}
-              confirmLabel={user.enabled ? 'Disable user' : 'Enable user'}
-              done={`${user.username} ${user.enabled ? 'disabled' : 'enabled'}.`}
-              run={() => update.mutateAsync({ id: user.id, data: { enabled: !user.enabled } })}
-            >
-              {user.enabled
-                ? `${user.name} can no longer sign in, at once. You can enable them again.`
-                : `${user.name} can sign in again with their password.`}
-            </ConfirmAction>
+              onAsk={() =>
+                question.ask({
+                  title: user.enabled ? `Disable ${user.username}?` : `Enable ${user.username}?`,
+                  confirmLabel: user.enabled ? 'Disable user' : 'Enable user',
+                  done: `${user.username} ${user.enabled ? 'disabled' : 'enabled'}.`,
+                  run: () => update.mutateAsync({ id: user.id, data: { enabled: !user.enabled } }),
+                  body: user.enabled
+                    ? `${user.name} can no longer sign in, at once. You can enable them again.`
+                    : `${user.name} can sign in again with their password.`,
+                })
+              }
+            />
             <Button size="compact-sm" variant="subtle" onClick={() => setResetting(user)}>
               Reset password
             </Button>
@@ -146,22 +159,7 @@ export function UsersPanel() {
           <CreateUserForm onDone={() => setCreating(false)} />
         </EditorDialog>
       )}
-      {roleChange && (
-        <ConfirmQuestion
-          title={`Make ${roleChange.user.username} ${ROLE_LABEL[roleChange.role].toLowerCase()}?`}
-          confirmLabel={`Make ${ROLE_LABEL[roleChange.role].toLowerCase()}`}
-          done={`${roleChange.user.username} is now ${ROLE_LABEL[roleChange.role].toLowerCase()}.`}
-          run={() =>
-            update.mutateAsync({ id: roleChange.user.id, data: { role: roleChange.role } })
-          }
-          onClose={() => setRoleChange(undefined)}
-        >
-          {roleChange.user.name} is{' '}
-          {roleChange.user.role ? ROLE_LABEL[roleChange.user.role] : 'without a role'} now; from
-          their next sign-in (or token refresh) they work as{' '}
-          {ROLE_LABEL[roleChange.role].toLowerCase()}.
-        </ConfirmQuestion>
-      )}
+      {question.dialog}
       {resetting && <ResetPassword user={resetting} onClose={() => setResetting(undefined)} />}
     </section>
   );
