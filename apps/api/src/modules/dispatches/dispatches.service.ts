@@ -62,6 +62,11 @@ export class DispatchesService {
       if (query.equipmentId)
         builder.andWhere('d.equipmentId = :equipmentId', { equipmentId: query.equipmentId });
       if (query.driverId) builder.andWhere('d.driverId = :driverId', { driverId: query.driverId });
+      if (query.activeSince)
+        builder.andWhere(
+          '(COALESCE(d.completedAt, d.cancelledAt) IS NULL OR COALESCE(d.completedAt, d.cancelledAt) >= :activeSince)',
+          { activeSince: new Date(query.activeSince) },
+        );
       if (isDriverOnly(actor)) {
         const own = ownDriverFilter(actor);
         builder.andWhere(`d.driverId IN ${own.sql}`, own.params);

@@ -24,4 +24,8 @@ status?: DispatchesListStatus;
 workOrderId?: string;
 equipmentId?: string;
 driverId?: string;
+/**
+ * Only dispatches open at some moment at or after this time: still open, or completed or cancelled since (a day of work: the start of the day). Encode a `+` offset as %2B.
+ */
+activeSince?: string;
 };

@@ -1,7 +1,16 @@
 import type { MovedDispatchRow } from '../../dispatch-engine/dispatch-engine.service';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateBy } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateBy,
+} from 'class-validator';
 import { COMPLETION_NOTE_MAX_LENGTH, type Dispatch, DispatchStatus } from '@dispatch/domain';
 import { PageOf, PageQuery } from '../../../core/http/pagination';
 import { OptionalUuid, trim } from '../../../core/http/dto-rules';
@@ -89,6 +98,21 @@ export class DispatchListQuery extends PageQuery {
 
   @OptionalUuid()
   driverId?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-12-02T00:00:00+01:00',
+    description:
+      'Only dispatches open at some moment at or after this time: still open, or completed or cancelled since (a day of work: the start of the day). Encode a `+` offset as %2B.',
+  })
+  @IsOptional()
+  // An unencoded `+` of the offset arrives as a space.
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value,
+  )
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'activeSince must carry a time-zone offset' })
+  activeSince?: string;
 }
 
 export class DispatchView {
