@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | 'ILLEGAL_TRANSITION'
   | 'TENANT_UNKNOWN'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'REQUEST_IN_PROGRESS';
+  | 'REQUEST_IN_PROGRESS'
+  | 'LAST_ADMIN';
 
 export interface FieldProblem {
   field: string;
@@ -41,5 +42,16 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('CONFLICT', message, details);
+  }
+}
+
+/** A change that would leave the organization without an enabled admin (no one could administer it). */
+export class LastAdminError extends DomainError {
+  constructor(username: string, change: 'disable' | 'demote') {
+    super(
+      'LAST_ADMIN',
+      `${username} is the organization's last enabled admin: make another user admin before you ${change} ${username}`,
+      { username },
+    );
   }
 }

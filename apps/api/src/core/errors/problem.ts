@@ -40,4 +40,5 @@ export const DOMAIN_ERROR_STATUS: Record<
     slug: 'idempotency-key-reused',
   },
   REQUEST_IN_PROGRESS: { status: 409, title: 'Request in progress', slug: 'request-in-progress' },
+  LAST_ADMIN: { status: 409, title: 'Last admin', slug: 'last-admin' },
 };

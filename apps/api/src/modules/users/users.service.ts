@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { domainEvent, type NewEvent, NotFoundError, type Role } from '@dispatch/domain';
+import { domainEvent, LastAdminError, type NewEvent, NotFoundError, Role } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
 import { KeycloakAdminClient, type KeycloakUser } from '../../core/keycloak/keycloak-admin.client';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import type { CreateUserDto, ResetPasswordDto, UpdateUserDto, UserView } from './dto/user.dto';
+
+/**
+ * The transaction-scoped advisory lock (with the tenant's schema) under which a change that may
+ * take away an enabled admin is checked and made. Namespaces taken: 1 deciding dispatches, 2 the
+ * audit chain, 3 serving the queue, 4 instance liveness.
+ */
+const ADMIN_GUARD_LOCK = 5;
 
 /**
  * Users of the admin's own organization, kept in Keycloak: the `tenant` attribute ties a user to
@@ -49,24 +56,63 @@ export class UsersService {
     return view;
   }
 
+  /**
+   * Changes a user's role or whether they may sign in. A change that takes an enabled admin away
+   * (demoted or disabled) is refused when they are the organization's last one, the admin making
+   * it included: checked and made under a lock per tenant, so two admins demoting each other at
+   * the same moment cannot both succeed.
+   */
   async update(actor: Actor, id: string, changes: UpdateUserDto): Promise<UserView> {
     const before = await this.view(await this.ownUser(actor, id));
+    const takesAdminAway =
+      changes.enabled === false || (changes.role !== undefined && changes.role !== Role.Admin);
+    if (!takesAdminAway) {
+      const after = await this.apply(id, changes);
+      await this.record(actor, this.updateEvent(id, changes, before, after));
+      return after;
+    }
+    return this.db.transaction(actor, async (manager) => {
+      await manager.query(
+        `SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK}, hashtext(current_schema()))`,
+      );
+      const admins = await this.enabledAdmins(actor.tenant);
+      if (admins.length === 1 && admins[0] === id)
+        throw new LastAdminError(before.username, changes.enabled === false ? 'disable' : 'demote');
+      const after = await this.apply(id, changes);
+      // Keycloak is not transactional with PostgreSQL: the event follows the change it records.
+      this.outbox.append(manager, actor, this.updateEvent(id, changes, before, after));
+      return after;
+    });
+  }
+
+  /** Ids of the tenant's users who may sign in and hold the admin role, as Keycloak has them now. */
+  private async enabledAdmins(tenant: string): Promise<string[]> {
+    const enabled = (await this.keycloak.usersOfTenant(tenant)).filter((user) => user.enabled);
+    const roles = await Promise.all(enabled.map((user) => this.keycloak.realmRoles(user.id)));
+    return enabled.filter((_, index) => roles[index].includes(Role.Admin)).map((user) => user.id);
+  }
+
+  private async apply(id: string, changes: UpdateUserDto): Promise<UserView> {
     if (changes.role) await this.keycloak.setRole(id, changes.role);
     if (changes.enabled !== undefined) await this.keycloak.setEnabled(id, changes.enabled);
-    const after = await this.view(await this.keycloak.user(id));
+    return this.view(await this.keycloak.user(id));
+  }
+
+  private updateEvent(
+    id: string,
+    changes: UpdateUserDto,
+    before: UserView,
+    after: UserView,
+  ): NewEvent {
     const user = { id, username: after.username };
-    await this.record(
-      actor,
-      changes.enabled === false
-        ? domainEvent('user.disabled', null, { user }, { before: { userId: id, ...before }, after })
-        : domainEvent(
-            'user.updated',
-            null,
-            { user, changed: changedKeys(changes) },
-            { before: { userId: id, ...before }, after },
-          ),
-    );
-    return after;
+    return changes.enabled === false
+      ? domainEvent('user.disabled', null, { user }, { before: { userId: id, ...before }, after })
+      : domainEvent(
+          'user.updated',
+          null,
+          { user, changed: changedKeys(changes) },
+          { before: { userId: id, ...before }, after },
+        );
   }
 
   async resetPassword(actor: Actor, id: string, input: ResetPasswordDto): Promise<void> {
