@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DispatchView } from '@dispatch/api-client';
-import { daysUntil, formatWaiting, groupByStep, nextStep } from './board-logic';
+import {
+  daysUntil,
+  formatWaiting,
+  formatWindow,
+  groupByStep,
+  nextStep,
+  secondsSince,
+  stepStartedAt,
+} from './board-logic';
 
 const dispatch = (id: string, status: string, assignedAt: string) =>
   ({ id, status, assignedAt }) as DispatchView;
@@ -44,5 +52,33 @@ describe('board logic', () => {
     expect(daysUntil('2026-11-21', today)).toBe(0);
     expect(daysUntil('2026-12-01', today)).toBe(10);
     expect(daysUntil('2026-11-20', today)).toBe(-1);
+  });
+
+  it('says when a dispatch entered its current step', () => {
+    const base = {
+      assignedAt: '2026-11-21T10:00:00Z',
+      acknowledgedAt: '2026-11-21T10:05:00Z',
+      enRouteAt: '2026-11-21T10:20:00Z',
+      onSiteAt: null,
+    };
+    expect(stepStartedAt({ ...base, status: 'assigned' } as DispatchView)).toBe(base.assignedAt);
+    expect(stepStartedAt({ ...base, status: 'en_route' } as DispatchView)).toBe(base.enRouteAt);
+    // A step whose time is not known yet counts from the assignment.
+    expect(stepStartedAt({ ...base, status: 'on_site' } as DispatchView)).toBe(base.assignedAt);
+  });
+
+  it('counts seconds since a moment, never below zero', () => {
+    const now = new Date('2026-11-21T10:10:30Z');
+    expect(secondsSince('2026-11-21T10:00:00Z', now)).toBe(630);
+    expect(secondsSince('2026-11-21T10:10:31Z', now)).toBe(0);
+  });
+
+  it('writes a window as a dispatcher reads it, in a given zone', () => {
+    const window = { start: '2026-12-03T13:00:00Z', end: '2026-12-03T15:00:00Z' };
+    expect(formatWindow(window, 'Europe/Berlin')).toBe('Thu 3 Dec 14:00–16:00');
+    expect(formatWindow(window, 'America/Denver')).toBe('Thu 3 Dec 06:00–08:00');
+    expect(
+      formatWindow({ start: '2026-12-03T21:00:00Z', end: '2026-12-04T01:00:00Z' }, 'Europe/Berlin'),
+    ).toBe('Thu 3 Dec 22:00 – Fri 4 Dec 02:00');
   });
 });

@@ -66,3 +66,47 @@ export function daysUntil(date: string, today: Date = new Date()): number {
 export function workOrderHeadline(order: Pick<WorkOrderDetailView, 'number' | 'title'>): string {
   return `${order.number} · ${order.title}`;
 }
+
+/** Which time of a dispatch says when it entered each open step. */
+const STEP_STARTED: Record<OpenStep, keyof DispatchView> = {
+  assigned: 'assignedAt',
+  acknowledged: 'acknowledgedAt',
+  en_route: 'enRouteAt',
+  on_site: 'onSiteAt',
+};
+
+/** When an open dispatch entered the step it is in (its assignment if the step's time is unknown). */
+export function stepStartedAt(dispatch: DispatchView): string {
+  const field = STEP_STARTED[dispatch.status as OpenStep] as keyof DispatchView | undefined;
+  const at = field ? dispatch[field] : undefined;
+  return typeof at === 'string' ? at : dispatch.assignedAt;
+}
+
+/** Whole seconds from `since` (ISO 8601) to `now`, never negative (clocks differ a little). */
+export function secondsSince(since: string, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000));
+}
+
+/**
+ * A time window as a dispatcher reads it, in `timeZone` (the user's, unless given): "Thu 3 Dec
+ * 14:00–16:00", or both days when it ends on another: "Thu 3 Dec 22:00 – Fri 4 Dec 02:00".
+ */
+export function formatWindow(window: { start: string; end: string }, timeZone?: string): string {
+  const day = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone,
+  });
+  const clock = new Intl.DateTimeFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  });
+  const [start, end] = [new Date(window.start), new Date(window.end)];
+  const [startDay, endDay] = [day.format(start).replace(',', ''), day.format(end).replace(',', '')];
+  return startDay === endDay
+    ? `${startDay} ${clock.format(start)}–${clock.format(end)}`
+    : `${startDay} ${clock.format(start)} – ${endDay} ${clock.format(end)}`;
+}
