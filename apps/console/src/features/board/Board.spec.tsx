@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DispatchView, QueueItemView } from '@dispatch/api-client';
+import type { DispatchView, EquipmentView, QueueItemView } from '@dispatch/api-client';
 import { renderPage } from '../../test/render';
 import { DispatchCard, QueueRow } from './Board';
+import { UnitTimeline } from './UnitTimeline';
 
 const queued: QueueItemView = {
   position: 2,
@@ -120,5 +121,75 @@ describe('QueueRow work order link', () => {
     expect(link.getAttribute('href')).toBe('/work-orders/wo-1');
     expect(screen.getAllByRole('link')).toHaveLength(1);
     expect(screen.queryAllByRole('button')).toEqual([]);
+  });
+});
+
+describe('DispatchCard at a glance', () => {
+  it('shows the site, the time in this step, the window and the order’s age', async () => {
+    const now = new Date('2026-12-03T12:00:00Z');
+    await renderPage(
+      <DispatchCard
+        dispatch={{
+          ...dispatch,
+          siteName: 'Riverside Tower',
+          status: 'en_route',
+          enRouteAt: '2026-12-03T11:48:00Z',
+        }}
+        driverName="Maria Lopez"
+        order={{
+          number: 'WO-000042',
+          title: 'Lift HVAC units',
+          createdAt: '2026-12-03T09:55:00Z',
+          window: { start: '2026-12-03T13:00:00Z', end: '2026-12-03T15:00:00Z' },
+        }}
+        now={now}
+        canDispatch={false}
+        onStep={vi.fn()}
+      />,
+    );
+    expect(screen.getByText('Riverside Tower')).toBeTruthy();
+    expect(screen.getByTestId('card-times').textContent).toBe('12 min in step · age 2 h 05 min');
+    expect(screen.getByTestId('card-window').textContent).toMatch(
+      /^Window \w{3} \d{1,2} Dec \d{2}:00–\d{2}:00$/,
+    );
+  });
+});
+
+describe('UnitTimeline', () => {
+  it('draws a row per unit in service and each of today’s dispatches as a link to its order', async () => {
+    const now = new Date(2026, 11, 3, 12, 0);
+    const units = [
+      { id: 'e-1', code: 'CR-007', name: 'Crane', status: 'dispatched' },
+      { id: 'e-2', code: 'CR-008', name: 'Crane', status: 'available' },
+      { id: 'e-3', code: 'CR-009', name: 'Crane', status: 'retired' },
+    ] as EquipmentView[];
+    await renderPage(
+      <UnitTimeline
+        units={units}
+        dispatches={[
+          {
+            ...dispatch,
+            status: 'assigned',
+            workOrderNumber: 'WO-000042',
+            assignedAt: new Date(2026, 11, 3, 10, 30).toISOString(),
+            completedAt: null,
+            cancelledAt: null,
+          },
+        ]}
+        now={now}
+        driverName={(id) => (id === 'dr-1' ? 'Maria Lopez' : 'driver')}
+      />,
+    );
+    const region = screen.getByRole('region', { name: 'Unit timeline' });
+    expect(
+      within(region)
+        .getAllByTestId('unit-timeline-row')
+        .map((row) => row.dataset.unit),
+    ).toEqual(['e-1', 'e-2']);
+    const bar = within(region).getByRole('link', {
+      name: 'WO-000042 · Maria Lopez, 10:30–now (Assigned)',
+    });
+    expect(bar.getAttribute('href')).toBe('/work-orders/wo-1');
+    expect(bar.textContent).toBe('WO-000042 · Maria Lopez');
   });
 });

@@ -11,36 +11,60 @@ import {
   useEquipmentList,
   useEquipmentUpdate,
   useQueueList,
+  useSitesList,
   useWorkOrdersList,
   type WorkOrderView,
 } from '@dispatch/api-client';
-import { Group, Title } from '@mantine/core';
+import { Button, Group, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { openConfirmModal } from '@mantine/modals';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useCancelWorkOrder } from '../work-orders/cancel-work-order';
 import { NewWorkOrder } from '../work-orders/CreateWorkOrder';
+import { blockerText } from '../work-orders/unblock';
+import './board.css';
 import {
   ACTION_LABEL,
   formatWaiting,
+  formatWindow,
   groupByStep,
   nextStep,
   OPEN_STEPS,
+  secondsSince,
   STEP_LABEL,
+  stepStartedAt,
 } from './board-logic';
+import { placedUnits } from './board-map-logic';
+import { BoardMap, MapLegend } from './BoardMap';
+import { BoardShortcuts } from './BoardShortcuts';
 import { HandDispatchDialog } from './HandDispatch';
 import { problemText } from './problem-text';
+import { UnitTimeline } from './UnitTimeline';
+import { dayOf } from './unit-timeline';
+import { useNow } from './useNow';
 import { WorkOrderFinder } from './WorkOrderFinder';
 import { WorkOrderLink } from './WorkOrderLink';
 
-type OrderHeading = Pick<WorkOrderView, 'number' | 'title'>;
+/** What a card shows of its work order: its number and title, and when known its window and age. */
+type OrderHeading = Pick<WorkOrderView, 'number' | 'title'> &
+  Partial<Pick<WorkOrderView, 'window' | 'createdAt' | 'siteId'>>;
 
-/** The dispatcher's screen: the queue, open dispatches by step, and the state of units and drivers. */
+/**
+ * The dispatcher's screen, one screen at a desk: the queue, open dispatches by step, a map of sites
+ * and units and a timeline of each unit's day, each panel scrolling inside itself; the units' and
+ * drivers' lists follow below. On a phone the panels stack.
+ */
 export function Board({ canDispatch }: { canDispatch: boolean }) {
+  const now = useNow();
   const queue = useQueueList({ limit: 200 });
   const open = useDispatchesList({ status: 'open', limit: 200 });
+  // Today in the user's zone: the timeline's dispatches, open or ended since midnight.
+  const today = useMemo(() => new Date(dayOf(now).start).toISOString(), [now]);
+  const todays = useDispatchesList({ activeSince: today, limit: 200 });
   const equipment = useEquipmentList({ limit: 200 });
   const drivers = useDriversList({ limit: 200 });
-  // The open dispatches name their work order only by id: one list gives every card its number.
+  const sites = useSitesList({ limit: 200 });
+  // The window, age and site of each open dispatch's order.
   const dispatched = useWorkOrdersList({ status: 'dispatched', limit: 200 });
   const people = useMemo(
     () => new Map((drivers.data?.items ?? []).map((driver) => [driver.id, driver])),
@@ -50,66 +74,158 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
     () => new Map((dispatched.data?.items ?? []).map((order) => [order.id, order])),
     [dispatched.data],
   );
+  const siteNames = useMemo(
+    () => new Map((sites.data?.items ?? []).map((site) => [site.id, site.name])),
+    [sites.data],
+  );
+  const driverName = useCallback(
+    (driverId: string) => people.get(driverId)?.name ?? 'driver',
+    [people],
+  );
+  const siteOf = useCallback((workOrderId: string) => orders.get(workOrderId)?.siteId, [orders]);
+  const units = useMemo(() => placedUnits(equipment.data?.items ?? []), [equipment.data]);
+  const [creating, create] = useDisclosure(false);
+  const [helping, help] = useDisclosure(false);
+  const search = useRef<HTMLInputElement>(null);
+  const transition = useDispatchesTransition();
+  const step = useCallback(
+    (dispatchId: string, to: TransitionDtoTo) =>
+      transition.mutate({ id: dispatchId, data: { to } }),
+    [transition],
+  );
 
   return (
-    <div className="board">
-      <Group justify="space-between" className="board__head">
-        <Title order={1} className="page-title">
-          Board
-        </Title>
-        {canDispatch && <NewWorkOrder />}
-      </Group>
-      <section className="panel panel--queue" aria-labelledby="queue-title">
-        <h2 id="queue-title">
-          Queue <span className="count">{queue.data?.total ?? '…'}</span>
-        </h2>
-        {queue.isLoading ? (
-          <p className="muted">Loading…</p>
-        ) : queue.isError ? (
-          <p className="error">The queue could not be loaded: {problemText(queue.error)}</p>
-        ) : (queue.data?.items.length ?? 0) === 0 ? (
-          <p className="muted">Nothing is waiting: every work order has a unit and a driver.</p>
-        ) : (
-          <ol className="queue" data-testid="queue">
-            {queue.data?.items.map((item) => (
-              <QueueRow key={item.workOrder.id} item={item} canDispatch={canDispatch} />
-            ))}
-          </ol>
-        )}
-      </section>
-      <section className="panel panel--dispatches" aria-labelledby="dispatches-title">
-        <h2 id="dispatches-title">
-          Open dispatches <span className="count">{open.data?.total ?? '…'}</span>
-        </h2>
-        <DispatchColumns
-          dispatches={open.data?.items ?? []}
-          people={people}
-          orders={orders}
+    <div className="dispatch-board">
+      <div className="dispatch-board__screen">
+        <Group justify="space-between" gap="sm" className="dispatch-board__head">
+          <Title order={1} className="page-title">
+            Board
+          </Title>
+          <Group gap="sm">
+            {canDispatch && (
+              <Button variant="default" onClick={help.open} data-testid="shortcuts-button">
+                Keyboard shortcuts
+              </Button>
+            )}
+            {canDispatch && (
+              <NewWorkOrder opened={creating} onOpen={create.open} onClose={create.close} />
+            )}
+          </Group>
+        </Group>
+        <BoardShortcuts
           canDispatch={canDispatch}
+          helpOpened={helping}
+          onHelp={help.open}
+          onCloseHelp={help.close}
+          onNew={create.open}
+          onSearch={() => search.current?.focus()}
+          onNextStep={(dispatchId) => {
+            const dispatch = open.data?.items.find((item) => item.id === dispatchId);
+            const next = dispatch && nextStep(dispatch.status);
+            if (next) step(dispatchId, next);
+            return next;
+          }}
         />
-      </section>
-      <section className="panel" aria-labelledby="equipment-title">
-        <h2 id="equipment-title">Equipment</h2>
-        <EquipmentList
-          units={equipment.data?.items ?? []}
-          canDispatch={canDispatch}
-          loading={equipment.isLoading}
-        />
-      </section>
-      <section className="panel" aria-labelledby="drivers-title">
-        <h2 id="drivers-title">Drivers</h2>
-        <DriverList
-          drivers={drivers.data?.items ?? []}
-          canDispatch={canDispatch}
-          loading={drivers.isLoading}
-        />
-      </section>
-      <WorkOrderFinder />
+        <div className="dispatch-board__side">
+          <section className="panel dispatch-board__queue" aria-labelledby="queue-title">
+            <h2 id="queue-title">
+              Queue <span className="count">{queue.data?.total ?? '…'}</span>
+            </h2>
+            {queue.isLoading ? (
+              <p className="muted">Loading…</p>
+            ) : queue.isError ? (
+              <p className="error">The queue could not be loaded: {problemText(queue.error)}</p>
+            ) : (queue.data?.items.length ?? 0) === 0 ? (
+              <p className="muted">Nothing is waiting: every work order has a unit and a driver.</p>
+            ) : (
+              <ol className="queue" data-testid="queue">
+                {queue.data?.items.map((item) => (
+                  <QueueRow
+                    key={item.workOrder.id}
+                    item={item}
+                    siteName={siteNames.get(item.workOrder.siteId)}
+                    canDispatch={canDispatch}
+                  />
+                ))}
+              </ol>
+            )}
+          </section>
+          <WorkOrderFinder inputRef={search} />
+        </div>
+        <section className="panel dispatch-board__dispatches" aria-labelledby="dispatches-title">
+          <h2 id="dispatches-title">
+            Open dispatches <span className="count">{open.data?.total ?? '…'}</span>
+          </h2>
+          <DispatchColumns
+            dispatches={open.data?.items ?? []}
+            people={people}
+            orders={orders}
+            now={now}
+            canDispatch={canDispatch}
+            onStep={step}
+          />
+          {transition.isError && <p className="error">{problemText(transition.error)}</p>}
+        </section>
+        {/* The map and the timeline are named regions themselves; their panels are not a second one. */}
+        <section className="panel dispatch-board__map">
+          <h2>Map</h2>
+          <BoardMap
+            sites={sites.data?.items ?? []}
+            units={units}
+            dispatches={open.data?.items ?? []}
+            siteOf={siteOf}
+            driverName={driverName}
+          />
+          <MapLegend />
+        </section>
+        <section className="panel dispatch-board__timeline">
+          <h2>Unit timeline</h2>
+          {todays.isError ? (
+            <p className="error">
+              Today’s dispatches could not be loaded: {problemText(todays.error)}
+            </p>
+          ) : (
+            <UnitTimeline
+              units={equipment.data?.items ?? []}
+              dispatches={todays.data?.items ?? []}
+              now={now}
+              driverName={driverName}
+            />
+          )}
+        </section>
+      </div>
+      <div className="dispatch-board__more">
+        <section className="panel" aria-labelledby="equipment-title">
+          <h2 id="equipment-title">Equipment</h2>
+          <EquipmentList
+            units={equipment.data?.items ?? []}
+            canDispatch={canDispatch}
+            loading={equipment.isLoading}
+          />
+        </section>
+        <section className="panel" aria-labelledby="drivers-title">
+          <h2 id="drivers-title">Drivers</h2>
+          <DriverList
+            drivers={drivers.data?.items ?? []}
+            canDispatch={canDispatch}
+            loading={drivers.isLoading}
+          />
+        </section>
+      </div>
     </div>
   );
 }
 
-export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispatch: boolean }) {
+export function QueueRow({
+  item,
+  siteName,
+  canDispatch,
+}: {
+  item: QueueItemView;
+  /** The name of the order's site, once the sites are loaded. */
+  siteName?: string;
+  canDispatch: boolean;
+}) {
   const cancel = useCancelWorkOrder();
   const [choosing, setChoosing] = useState(false);
   const { number } = item.workOrder;
@@ -145,9 +261,16 @@ export function QueueRow({ item, canDispatch }: { item: QueueItemView; canDispat
           </>
         )}
       </div>
+      {(siteName || item.workOrder.window) && (
+        <div className="queue__where muted">
+          {siteName}
+          {siteName && item.workOrder.window ? ' · ' : ''}
+          {item.workOrder.window && formatWindow(item.workOrder.window)}
+        </div>
+      )}
       <ul className="blockers">
         {item.blockedBy.map((blocker) => (
-          <li key={`${blocker.code}-${blocker.qualificationId ?? ''}`}>{blocker.message}</li>
+          <li key={`${blocker.code}-${blocker.qualificationId ?? ''}`}>{blockerText(blocker)}</li>
         ))}
       </ul>
       {choosing && (
@@ -165,15 +288,18 @@ function DispatchColumns({
   dispatches,
   people,
   orders,
+  now,
   canDispatch,
+  onStep,
 }: {
   dispatches: DispatchView[];
   people: Map<string, DriverView>;
   orders: Map<string, OrderHeading>;
+  now: Date;
   canDispatch: boolean;
+  onStep: (dispatchId: string, to: TransitionDtoTo) => void;
 }) {
   const groups = groupByStep(dispatches);
-  const transition = useDispatchesTransition();
   return (
     <div className="columns">
       {OPEN_STEPS.map((step) => (
@@ -188,48 +314,75 @@ function DispatchColumns({
               dispatch={dispatch}
               driverName={people.get(dispatch.driverId)?.name ?? 'driver'}
               order={orders.get(dispatch.workOrderId)}
+              now={now}
               canDispatch={canDispatch}
-              onStep={(to) => transition.mutate({ id: dispatch.id, data: { to } })}
+              onStep={(to) => onStep(dispatch.id, to)}
             />
           ))}
         </div>
       ))}
-      {transition.isError && <p className="error">{problemText(transition.error)}</p>}
     </div>
   );
 }
 
+/**
+ * An open dispatch: its order, site, unit and driver, how long it has been in this step, its
+ * window and the order's age, and the dispatcher's actions. A card takes the focus (a click or Tab)
+ * so the keyboard's next-step shortcut knows which one is meant.
+ */
 export function DispatchCard({
   dispatch,
   driverName,
   order,
+  now = new Date(),
   canDispatch,
   onStep,
 }: {
   dispatch: DispatchView;
   driverName: string;
-  /** The work order's number and title, when known. */
+  /** The work order's number and title, when known (with its window and creation). */
   order?: OrderHeading;
+  now?: Date;
   canDispatch: boolean;
   onStep: (to: TransitionDtoTo) => void;
 }) {
   const [reassigning, setReassigning] = useState(false);
   const next = nextStep(dispatch.status);
+  const number = order?.number ?? dispatch.workOrderNumber;
+  const title = order?.title ?? dispatch.workOrderTitle;
   return (
     <article
       className="card"
+      tabIndex={0}
+      aria-label={`${number ?? 'Work order'}: ${dispatch.equipmentCode} · ${driverName}`}
       data-testid="dispatch-card"
       data-dispatch={dispatch.id}
       data-work-order={dispatch.workOrderId}
     >
       <div className="card__order">
         <WorkOrderLink workOrderId={dispatch.workOrderId}>
-          {order ? `${order.number} · ${order.title}` : 'Work order'}
+          {number ? `${number} · ${title ?? ''}` : 'Work order'}
         </WorkOrderLink>
       </div>
+      {dispatch.siteName && <div className="card__site">{dispatch.siteName}</div>}
       <div>
         {dispatch.equipmentCode} · {driverName}
       </div>
+      <div className="card__times muted" data-testid="card-times">
+        <span title="Time in this step">
+          {formatWaiting(secondsSince(stepStartedAt(dispatch), now))} in step
+        </span>
+        {order?.createdAt && (
+          <span title="Age of the work order">
+            {' · '}age {formatWaiting(secondsSince(order.createdAt, now))}
+          </span>
+        )}
+      </div>
+      {order?.window && (
+        <div className="card__window" data-testid="card-window">
+          Window {formatWindow(order.window)}
+        </div>
+      )}
       <div className="muted">
         {dispatch.dispatchedBy === 'auto' ? 'dispatched automatically' : 'dispatched by hand'}
       </div>
@@ -247,7 +400,7 @@ export function DispatchCard({
             className="small danger"
             onClick={() =>
               openConfirmModal({
-                title: `Cancel ${order?.number ?? 'this work order'}?`,
+                title: `Cancel ${number ?? 'this work order'}?`,
                 children: (
                   <p>
                     The dispatch and its work order are cancelled for good; {dispatch.equipmentCode}{' '}
@@ -266,7 +419,7 @@ export function DispatchCard({
       )}
       {reassigning && (
         <HandDispatchDialog
-          title={`Re-assign ${order?.number ?? 'the dispatch'}`}
+          title={`Re-assign ${number ?? 'the dispatch'}`}
           workOrderId={dispatch.workOrderId}
           dispatchId={dispatch.id}
           onClose={() => setReassigning(false)}

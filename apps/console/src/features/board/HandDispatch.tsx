@@ -49,8 +49,8 @@ export function HandDispatch({
   });
   const create = useDispatchesCreate();
   const reassign = useDispatchesReassign();
-  const [equipmentId, setEquipmentId] = useState<string | null>(null);
-  const [driverId, setDriverId] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<Record<Choice, string | null>>({ unit: null, driver: null });
+  const { unit: equipmentId, driver: driverId } = chosen;
   const pending = create.isPending || reassign.isPending;
   const error: unknown = create.error ?? reassign.error;
   // A dispatch needs both; a re-assignment changes one or both.
@@ -81,35 +81,33 @@ export function HandDispatch({
 
   if (candidates.isLoading) return <p className="muted">Loading units and drivers…</p>;
   if (candidates.isError) return <p className="error">{problemText(candidates.error)}</p>;
+  const options: Record<Choice, Candidate[]> = {
+    unit: (candidates.data?.units ?? []).map((unit) => ({
+      id: unit.id,
+      label: unit.distanceKm !== null ? `${unit.code} · ${unit.distanceKm} km` : unit.code,
+      conflicts: unit.conflicts,
+    })),
+    driver: (candidates.data?.drivers ?? []).map((driver) => ({
+      id: driver.id,
+      label: driver.name,
+      conflicts: driver.conflicts,
+    })),
+  };
   return (
     <form onSubmit={submit} data-testid="hand-dispatch" noValidate>
       <Stack gap="sm">
-        <CandidateSelect
-          label="Unit"
-          name="unit"
-          placeholder={dispatchId ? 'Keep the unit' : 'Choose a unit'}
-          required={!dispatchId}
-          value={equipmentId}
-          onChange={setEquipmentId}
-          options={(candidates.data?.units ?? []).map((unit) => ({
-            id: unit.id,
-            label: unit.distanceKm !== null ? `${unit.code} · ${unit.distanceKm} km` : unit.code,
-            conflicts: unit.conflicts,
-          }))}
-        />
-        <CandidateSelect
-          label="Driver"
-          name="driver"
-          placeholder={dispatchId ? 'Keep the driver' : 'Choose a driver'}
-          required={!dispatchId}
-          value={driverId}
-          onChange={setDriverId}
-          options={(candidates.data?.drivers ?? []).map((driver) => ({
-            id: driver.id,
-            label: driver.name,
-            conflicts: driver.conflicts,
-          }))}
-        />
+        {CHOICES.map((choice) => (
+          <CandidateSelect
+            key={choice}
+            label={CHOICE_TEXT[choice].label}
+            name={choice}
+            placeholder={dispatchId ? CHOICE_TEXT[choice].keep : CHOICE_TEXT[choice].choose}
+            required={!dispatchId}
+            value={chosen[choice]}
+            onChange={(value) => setChosen((before) => ({ ...before, [choice]: value }))}
+            options={options[choice]}
+          />
+        ))}
         {error ? (
           <Alert color="red" role="alert">
             {problemText(error)}
@@ -127,6 +125,15 @@ export function HandDispatch({
     </form>
   );
 }
+
+/** What a dispatch by hand chooses: a unit and a driver (the form field names of both). */
+const CHOICES = ['unit', 'driver'] as const;
+type Choice = (typeof CHOICES)[number];
+
+const CHOICE_TEXT: Record<Choice, { label: string; choose: string; keep: string }> = {
+  unit: { label: 'Unit', choose: 'Choose a unit', keep: 'Keep the unit' },
+  driver: { label: 'Driver', choose: 'Choose a driver', keep: 'Keep the driver' },
+};
 
 interface Candidate {
   id: string;

@@ -1,14 +1,17 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getWorkOrdersListQueryOptions } from '@dispatch/api-client';
-import { useState } from 'react';
+import { type RefObject, useState } from 'react';
 import { useDebouncedValue } from '../../ui/useDebouncedValue';
 import { WorkOrderLink } from './WorkOrderLink';
 import { problemText } from './problem-text';
 
 const SHOWN = 8;
 
-/** The latest work orders, or those matching a number or title, each a link to its page. */
-export function WorkOrderFinder() {
+/**
+ * The latest work orders, or those matching a number or title, each a link to its page; the board's
+ * `/` shortcut focuses its search through `inputRef`.
+ */
+export function WorkOrderFinder({ inputRef }: { inputRef?: RefObject<HTMLInputElement | null> }) {
   const [search, setSearch] = useState('');
   const q = useDebouncedValue(search.trim());
   const orders = useQuery({
@@ -16,14 +19,15 @@ export function WorkOrderFinder() {
     placeholderData: keepPreviousData,
   });
   return (
-    <section className="panel" aria-labelledby="orders-title">
+    <section className="panel finder-panel" aria-labelledby="orders-title">
       <h2 id="orders-title">Work orders</h2>
       <label className="finder">
         <span className="visually-hidden">Find a work order</span>
         <input
+          ref={inputRef}
           type="search"
           name="findWorkOrder"
-          placeholder="Number or title, e.g. WO-000042"
+          placeholder="Number or title, e.g. WO-000042 (press /)"
           value={search}
           maxLength={200}
           onChange={(event) => setSearch(event.target.value)}

@@ -1,4 +1,9 @@
-import type { CreateWorkOrderDto, CreateWorkOrderDtoPriority } from '@dispatch/api-client';
+import type {
+  CreateWorkOrderDto,
+  CreateWorkOrderDtoPriority,
+  UpdateWorkOrderDto,
+  WorkOrderView,
+} from '@dispatch/api-client';
 import dayjs from 'dayjs';
 import { z } from 'zod';
 
@@ -128,5 +133,44 @@ export function toCreateWorkOrderDto(form: CheckedWorkOrderForm): CreateWorkOrde
     ...(form.windowStart && form.windowEnd
       ? { window: { start: withOffset(form.windowStart), end: withOffset(form.windowEnd) } }
       : {}),
+  };
+}
+
+/** An instant of the API as the date-time pickers hold it: local `YYYY-MM-DD HH:mm:ss`. */
+export function toPickerValue(instant: string): string {
+  return dayjs(instant).format('YYYY-MM-DD HH:mm:ss');
+}
+
+/** A work order as the form holds it, to be edited. */
+export function formValuesOf(order: WorkOrderView): WorkOrderFormValues {
+  return {
+    title: order.title,
+    siteId: order.siteId,
+    equipmentTypeId: order.equipmentTypeId,
+    priority: order.priority,
+    requiredQualificationIds: [...order.requiredQualificationIds],
+    notes: order.notes ?? '',
+    externalRef: order.externalRef ?? '',
+    windowStart: order.window ? toPickerValue(order.window.start) : null,
+    windowEnd: order.window ? toPickerValue(order.window.end) : null,
+  };
+}
+
+/**
+ * The request body for `PATCH /work-orders/:id`: every field the form edits, cleared ones as null
+ * (no notes, no window). The ERP's key is not edited here: it belongs to the ERP.
+ */
+export function toUpdateWorkOrderDto(form: CheckedWorkOrderForm): UpdateWorkOrderDto {
+  return {
+    title: form.title,
+    siteId: form.siteId,
+    equipmentTypeId: form.equipmentTypeId,
+    priority: form.priority,
+    requiredQualificationIds: form.requiredQualificationIds,
+    notes: form.notes || null,
+    window:
+      form.windowStart && form.windowEnd
+        ? { start: withOffset(form.windowStart), end: withOffset(form.windowEnd) }
+        : null,
   };
 }
