@@ -10,11 +10,15 @@ import {
   type WorkOrderDetailView,
 } from '@dispatch/api-client';
 import { Button, Group, Title } from '@mantine/core';
+import { useState } from 'react';
 import { RouterAnchor } from '../../ui/links';
 import { STEP_LABEL } from '../board/board-logic';
 import { problemText } from '../board/problem-text';
+import { HandDispatchDialog } from '../board/HandDispatch';
 import { WorkOrderStatus, WorkOrderStory } from '../board/WorkOrderTimeline';
 import { useCancelWorkOrder } from './cancel-work-order';
+import { EditWorkOrder } from './EditWorkOrder';
+import { blockerText, unblockAdvice } from './unblock';
 import { PRIORITY_LABEL } from './work-order-form';
 
 const moment = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -67,20 +71,23 @@ export function WorkOrderPage({
           <WorkOrderStatus status={data.status} testId="work-order-status" />
         </Group>
         {canDispatch && open && (
-          <Button
-            color="red"
-            variant="light"
-            loading={cancel.isPending}
-            onClick={() => cancel.confirm(data)}
-          >
-            Cancel work order
-          </Button>
+          <Group gap="sm">
+            {data.status === 'queued' && <EditWorkOrder order={data} />}
+            <Button
+              color="red"
+              variant="light"
+              loading={cancel.isPending}
+              onClick={() => cancel.confirm(data)}
+            >
+              Cancel work order
+            </Button>
+          </Group>
         )}
       </Group>
       <div className="work-order-page__body">
         <section className="panel" aria-labelledby="work-order-details">
           <h2 id="work-order-details">Details</h2>
-          <WorkOrderFacts order={data} />
+          <WorkOrderFacts order={data} canDispatch={canDispatch} />
         </section>
         <section className="panel" aria-labelledby="work-order-timeline" data-testid="timeline">
           <h2 id="work-order-timeline">Timeline</h2>
@@ -91,7 +98,13 @@ export function WorkOrderPage({
   );
 }
 
-function WorkOrderFacts({ order }: { order: WorkOrderDetailView }) {
+function WorkOrderFacts({
+  order,
+  canDispatch,
+}: {
+  order: WorkOrderDetailView;
+  canDispatch: boolean;
+}) {
   const site = useSitesGet(order.siteId);
   const type = useEquipmentTypesGet(order.equipmentTypeId);
   const qualifications = useQualificationsList({ limit: 200 });
@@ -153,13 +166,61 @@ function WorkOrderFacts({ order }: { order: WorkOrderDetailView }) {
         </>
       )}
       {order.status === 'queued' && (order.blockedBy?.length ?? 0) > 0 && (
+        <Unblock
+          order={order}
+          label={(id) => codes.get(id) ?? 'the qualification'}
+          canDispatch={canDispatch}
+        />
+      )}
+    </>
+  );
+}
+
+/**
+ * A blocked order's way out: what keeps it in the queue, what would unblock each, and (for those
+ * who dispatch) the units and drivers that could take it, with why the others cannot.
+ */
+function Unblock({
+  order,
+  label,
+  canDispatch,
+}: {
+  order: WorkOrderDetailView;
+  label: (qualificationId: string) => string;
+  canDispatch: boolean;
+}) {
+  const [choosing, setChoosing] = useState(false);
+  return (
+    <>
+      <h3 className="work-order-page__subhead">Waiting because</h3>
+      <ul className="blockers unblock" data-testid="work-order-blockers">
+        {order.blockedBy?.map((blocker) => (
+          <li key={`${blocker.code}-${blocker.qualificationId ?? ''}`}>
+            {blockerText(blocker)}
+            <div className="unblock__advice" data-testid="unblock-advice">
+              {unblockAdvice(blocker, label)}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {canDispatch && (
         <>
-          <h3 className="work-order-page__subhead">Waiting because</h3>
-          <ul className="blockers" data-testid="work-order-blockers">
-            {order.blockedBy?.map((blocker) => (
-              <li key={`${blocker.code}-${blocker.qualificationId ?? ''}`}>{blocker.message}</li>
-            ))}
-          </ul>
+          <Button
+            variant="light"
+            size="xs"
+            mt="xs"
+            onClick={() => setChoosing(true)}
+            data-testid="show-candidates"
+          >
+            See the units and drivers that could take it
+          </Button>
+          {choosing && (
+            <HandDispatchDialog
+              title={`Dispatch ${order.number} by hand`}
+              workOrderId={order.id}
+              onClose={() => setChoosing(false)}
+            />
+          )}
         </>
       )}
     </>
