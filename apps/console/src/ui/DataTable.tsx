@@ -172,6 +172,8 @@ export function DataTable<TData extends RowData>({
                       {header.isPlaceholder ? null : header.column.getCanSort() ? (
                         <UnstyledButton
                           className="data-table__sort"
+                          // The header's own font (Mantine's button font is the body's).
+                          style={{ font: 'inherit' }}
                           onClick={header.column.getToggleSortingHandler()}
                         >
                           <table.FlexRender header={header} />

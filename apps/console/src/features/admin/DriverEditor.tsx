@@ -128,8 +128,7 @@ function DriverForm({
           {...form.register('email')}
         />
         <TextInput
-          label="Login (username)"
-          description="The driver's Keycloak login, for their phone page"
+          label="Login (Keycloak username)"
           error={errors.username?.message}
           {...form.register('username')}
         />

@@ -67,6 +67,7 @@ export function DriversSection() {
             const state = validity(held.expiresAt, today);
             return (
               <Badge
+                miw="max-content"
                 key={held.qualificationId}
                 variant="light"
                 color={VALIDITY_COLOR[state]}

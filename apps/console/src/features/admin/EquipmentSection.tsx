@@ -87,7 +87,7 @@ function UnitsPanel() {
       header: 'Status',
       enableSorting: true,
       cell: ({ row }) => (
-        <Badge variant="light" color={UNIT_STATUS_COLOR[row.original.status]}>
+        <Badge variant="light" color={UNIT_STATUS_COLOR[row.original.status]} miw="max-content">
           {UNIT_STATUS_LABEL[row.original.status]}
         </Badge>
       ),

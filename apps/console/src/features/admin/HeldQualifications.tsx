@@ -90,9 +90,11 @@ export function HeldQualifications({
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <span data-testid="held-expiry">{readableDay(held.expiresAt)}</span>
+                        <span data-testid="held-expiry" className="nowrap">
+                          {readableDay(held.expiresAt)}
+                        </span>
                         {state !== 'valid' && (
-                          <Badge color={VALIDITY_COLOR[state]} variant="light">
+                          <Badge color={VALIDITY_COLOR[state]} variant="light" miw="max-content">
                             {VALIDITY_LABEL[state]}
                           </Badge>
                         )}

@@ -100,7 +100,7 @@ export function UsersPanel() {
       header: 'Status',
       enableSorting: true,
       cell: ({ row }) => (
-        <Badge variant="light" color={row.original.enabled ? 'green' : 'gray'}>
+        <Badge variant="light" color={row.original.enabled ? 'green' : 'gray'} miw="max-content">
           {row.original.enabled ? 'Active' : 'Disabled'}
         </Badge>
       ),

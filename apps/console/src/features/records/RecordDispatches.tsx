@@ -62,7 +62,11 @@ export function RecordDispatches({
       header: 'Step',
       enableSorting: true,
       cell: ({ row }) => (
-        <Badge variant="light" color={OPEN_STEPS.has(row.original.status) ? 'blue' : 'gray'}>
+        <Badge
+          variant="light"
+          color={OPEN_STEPS.has(row.original.status) ? 'blue' : 'gray'}
+          miw="max-content"
+        >
           {STEP_LABEL[row.original.status] ?? row.original.status}
         </Badge>
       ),
