@@ -16,6 +16,8 @@ export type MapPoint = readonly [latitude: number, longitude: number];
 /** Where a map with nothing on it looks (the middle of the contiguous US, at a country's scale). */
 const NOWHERE: MapPoint = [39.5, -98.35];
 const NOWHERE_ZOOM = 4;
+/** Room Leaflet's zoom buttons take at the map's left edge, in pixels. */
+const ZOOM_CONTROL_WIDTH = 40;
 
 export interface MapCanvasProps {
   /** The map's accessible name: it is a region of this name ("Map"). */
@@ -101,7 +103,9 @@ export function MapCanvas({
       if (shown.length === 1 && points.length === 0) map.setView(shown[0], NOWHERE_ZOOM);
       else
         map.fitBounds(latLngBounds(shown), {
-          padding: [fitPadding, fitPadding],
+          // The zoom buttons take the top left corner: nothing is fitted beneath them.
+          paddingTopLeft: [fitPadding + ZOOM_CONTROL_WIDTH, fitPadding],
+          paddingBottomRight: [fitPadding, fitPadding],
           maxZoom,
           animate: false,
         });
@@ -117,6 +121,11 @@ export function MapCanvas({
       className={['map-canvas', className].filter(Boolean).join(' ')}
       data-testid={testId}
       data-tiles={config.mapTileUrl ? 'configured' : 'none'}
+      // Escape closes an open popup wherever the focus is inside (Leaflet listens only while the
+      // map itself is focused, not a marker).
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') context?.map.closePopup();
+      }}
     >
       <div ref={container} className="map-canvas__map">
         {context && (
