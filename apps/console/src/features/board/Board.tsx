@@ -103,7 +103,12 @@ export function Board({ canDispatch }: { canDispatch: boolean }) {
           </Title>
           <Group gap="sm">
             {canDispatch && (
-              <Button variant="default" onClick={help.open} data-testid="shortcuts-button">
+              <Button
+                variant="default"
+                onClick={help.open}
+                visibleFrom="sm"
+                data-testid="shortcuts-button"
+              >
                 Keyboard shortcuts
               </Button>
             )}

@@ -32,7 +32,7 @@ export function UnitTimeline({
 }) {
   const span = useMemo(() => shownSpan(dispatches, now), [dispatches, now]);
   const groups = useMemo(() => byUnit(dispatches), [dispatches]);
-  const ticks = hourTicks(span, span.end - span.start > 15 * 3_600_000 ? 3 : 2);
+  const ticks = hourTicks(span, span.end - span.start > 12 * 3_600_000 ? 3 : 2);
   const nowAt = position(now.getTime(), span);
   const shown = units.filter((unit) => unitState(unit.status));
   return (
@@ -49,6 +49,8 @@ export function UnitTimeline({
             <span
               key={tick.time}
               className="unit-timeline__tick"
+              // Every sixth hour is labelled even where there is no room for the others (a phone).
+              data-major={new Date(tick.time).getHours() % 6 === 0 || undefined}
               style={{ left: percent(tick.left) }}
             >
               {clock.format(tick.time)}
@@ -125,27 +127,53 @@ function TimelineBar({ bar, driverName }: { bar: Bar; driverName: (driverId: str
     : clock.format(bar.to);
   const ending = dispatch.cancelledAt ? ', cancelled' : '';
   const label = `${dispatch.workOrderNumber} · ${driver}, ${clock.format(bar.from)}–${until}${ending}`;
+  // A bar too narrow for its text has it beside it, on the side with room, outside the link (which
+  // is named by its aria-label all the same).
+  const beside = bar.width < 0.14;
   return (
-    <RouterAnchor
-      to="/work-orders/$workOrderId"
-      params={{ workOrderId: dispatch.workOrderId }}
-      className={[
-        'unit-timeline__bar',
-        bar.open ? 'unit-timeline__bar--open' : '',
-        dispatch.cancelledAt ? 'unit-timeline__bar--cancelled' : '',
-        bar.cutStart ? 'unit-timeline__bar--cut' : '',
-      ]
-        .filter(Boolean)
-        .join(' ')}
-      underline="never"
-      style={{ left: percent(bar.left), width: percent(bar.width), top: `${bar.lane * 1.6}rem` }}
-      aria-label={label}
-      title={label}
-      data-testid="unit-timeline-bar"
-      data-dispatch={dispatch.id}
-      data-work-order-id={dispatch.workOrderId}
-    >
-      {dispatch.workOrderNumber} · {driver}
-    </RouterAnchor>
+    <>
+      <RouterAnchor
+        to="/work-orders/$workOrderId"
+        params={{ workOrderId: dispatch.workOrderId }}
+        className={[
+          'unit-timeline__bar',
+          bar.open ? 'unit-timeline__bar--open' : '',
+          dispatch.cancelledAt ? 'unit-timeline__bar--cancelled' : '',
+          bar.cutStart ? 'unit-timeline__bar--cut' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+        underline="never"
+        style={{ left: percent(bar.left), width: percent(bar.width), top: `${bar.lane * 1.6}rem` }}
+        aria-label={label}
+        title={label}
+        data-testid="unit-timeline-bar"
+        data-dispatch={dispatch.id}
+        data-work-order-id={dispatch.workOrderId}
+      >
+        {beside ? '' : `${dispatch.workOrderNumber} · ${driver}`}
+      </RouterAnchor>
+      {beside && (
+        <span
+          className="unit-timeline__beside"
+          aria-hidden="true"
+          style={
+            bar.left > 0.5
+              ? {
+                  right: percent(1 - bar.left),
+                  maxWidth: percent(bar.left),
+                  top: `${bar.lane * 1.6}rem`,
+                }
+              : {
+                  left: percent(bar.left + bar.width),
+                  maxWidth: percent(1 - bar.left - bar.width),
+                  top: `${bar.lane * 1.6}rem`,
+                }
+          }
+        >
+          {dispatch.workOrderNumber} · {driver}
+        </span>
+      )}
+    </>
   );
 }

@@ -27,7 +27,7 @@ export function WorkOrderFinder({ inputRef }: { inputRef?: RefObject<HTMLInputEl
           ref={inputRef}
           type="search"
           name="findWorkOrder"
-          placeholder="Number or title, e.g. WO-000042 (press /)"
+          placeholder="Number or title (press /)"
           value={search}
           maxLength={200}
           onChange={(event) => setSearch(event.target.value)}

@@ -29,14 +29,17 @@ describe('the unit timeline', () => {
     expect(dayOf(now)).toEqual({ start: at(0).getTime(), end: new Date(2026, 11, 3).getTime() });
   });
 
-  it('shows the working day, widened to every dispatch and the hours around now', () => {
-    expect(shownSpan([], now)).toEqual({ start: at(6).getTime(), end: at(20).getTime() });
-    // An early start and a late night: whole hours around them.
+  it('shows the hours around now, widened to every dispatch of today, at least eight hours', () => {
+    expect(shownSpan([], now)).toEqual({ start: at(6).getTime(), end: at(14).getTime() });
+    // An early start: whole hours around it.
     expect(shownSpan([dispatch('a', at(4, 30), at(5, 10))], now).start).toBe(at(4).getTime());
+    // Late in the evening: six hours back, to midnight.
     expect(shownSpan([], at(21, 15))).toEqual({
-      start: at(6).getTime(),
+      start: at(15).getTime(),
       end: new Date(2026, 11, 3).getTime(),
     });
+    // Early in the morning: from midnight, eight hours on.
+    expect(shownSpan([], at(1, 30))).toEqual({ start: at(0).getTime(), end: at(8).getTime() });
     // Yesterday's dispatch still open at midnight does not reach before today.
     const yesterday = new Date(2026, 11, 1, 22, 0);
     expect(shownSpan([dispatch('b', yesterday)], now).start).toBe(at(0).getTime());

@@ -44,22 +44,31 @@ export interface Bar {
 export const MIN_WIDTH = 0.006;
 
 /**
- * The stretch of today the timeline shows: the working day 06:00–20:00, widened to take in every
- * dispatch of today and the hours around now, in whole hours, never beyond the day.
+ * The stretch of today the timeline shows: every dispatch of today and the hours around now (six
+ * before, two after), at least `MIN_HOURS` long, in whole hours, never beyond the day — so the
+ * bars of a busy afternoon are not squeezed by an empty night.
  */
 export function shownSpan(dispatches: readonly DispatchView[], now: Date): Span {
   const day = dayOf(now);
-  let start = Math.min(day.start + 6 * HOUR, now.getTime() - 2 * HOUR);
-  let end = Math.max(day.start + 20 * HOUR, now.getTime() + 2 * HOUR);
+  let start = now.getTime() - 6 * HOUR;
+  let end = now.getTime() + 2 * HOUR;
   for (const dispatch of dispatches) {
     start = Math.min(start, Date.parse(dispatch.assignedAt));
     const ended = endOf(dispatch);
     end = Math.max(end, ended ? Date.parse(ended) : now.getTime());
   }
-  const floor = day.start + Math.floor((start - day.start) / HOUR) * HOUR;
-  const ceil = day.start + Math.ceil((end - day.start) / HOUR) * HOUR;
-  return { start: Math.max(day.start, floor), end: Math.min(day.end, ceil) };
+  start = Math.max(day.start, day.start + Math.floor((start - day.start) / HOUR) * HOUR);
+  end = Math.min(day.end, day.start + Math.ceil((end - day.start) / HOUR) * HOUR);
+  // Too short a stretch (early morning, late evening) is widened into the day.
+  if (end - start < MIN_HOURS * HOUR) {
+    if (start === day.start) end = Math.min(day.end, start + MIN_HOURS * HOUR);
+    else start = Math.max(day.start, end - MIN_HOURS * HOUR);
+  }
+  return { start, end };
 }
+
+/** The shortest stretch the timeline shows, in hours. */
+export const MIN_HOURS = 8;
 
 /** Where `time` falls on `span`, from 0 (its start) to 1 (its end), held within. */
 export function position(time: number, span: Span): number {

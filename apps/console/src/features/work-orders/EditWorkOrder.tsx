@@ -46,7 +46,10 @@ export function EditWorkOrderForm({
   });
   const submit = form.handleSubmit((checked) =>
     update.mutate(
-      { id: order.id, data: toUpdateWorkOrderDto(checked) },
+      {
+        id: order.id,
+        data: toUpdateWorkOrderDto(workOrderFormSchema.parse(formValuesOf(order)), checked),
+      },
       {
         onSuccess: (saved) => {
           notifications.show({

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { WorkOrderView } from '@dispatch/api-client';
 import {
   EMPTY_WORK_ORDER_FORM,
+  formValuesOf,
   toCreateWorkOrderDto,
+  toUpdateWorkOrderDto,
   type WorkOrderFormValues,
   withOffset,
   workOrderFormSchema,
@@ -106,5 +109,37 @@ describe('the new work order form', () => {
     expect(Date.parse(withOffset('2026-07-01 12:15:00'))).toBe(
       new Date(2026, 6, 1, 12, 15).getTime(),
     );
+  });
+
+  it('edits an order: filled in as it is, sending only what changed, cleared fields as null', () => {
+    const order = {
+      title: 'Lift HVAC units',
+      siteId: 'site-1',
+      equipmentTypeId: 'type-1',
+      priority: 'standard',
+      requiredQualificationIds: ['q-1'],
+      notes: 'Gate code 4711',
+      externalRef: 'SAP-4711',
+      window: { start: '2027-01-10T07:00:00.000Z', end: '2027-01-10T09:30:00.000Z' },
+    } as WorkOrderView;
+    const values = formValuesOf(order);
+    expect(values).toMatchObject({ title: 'Lift HVAC units', notes: 'Gate code 4711' });
+    expect(Date.parse(values.windowStart ?? '')).toBe(Date.parse(order.window!.start));
+    const before = workOrderFormSchema.parse(values);
+    expect(toUpdateWorkOrderDto(before, before)).toEqual({});
+    const after = workOrderFormSchema.parse({
+      ...values,
+      title: 'Lift the HVAC units',
+      priority: 'urgent',
+      notes: '',
+      windowStart: null,
+      windowEnd: null,
+    });
+    expect(toUpdateWorkOrderDto(before, after)).toEqual({
+      title: 'Lift the HVAC units',
+      priority: 'urgent',
+      notes: null,
+      window: null,
+    });
   });
 });

@@ -157,20 +157,28 @@ export function formValuesOf(order: WorkOrderView): WorkOrderFormValues {
 }
 
 /**
- * The request body for `PATCH /work-orders/:id`: every field the form edits, cleared ones as null
- * (no notes, no window). The ERP's key is not edited here: it belongs to the ERP.
+ * The request body for `PATCH /work-orders/:id`: the fields the form changed from `before` (the
+ * order as it was, checked the same way), cleared ones as null (no notes, no window), so the
+ * order's history names only what was edited. The ERP's key is not edited here: it is the ERP's.
  */
-export function toUpdateWorkOrderDto(form: CheckedWorkOrderForm): UpdateWorkOrderDto {
-  return {
-    title: form.title,
-    siteId: form.siteId,
-    equipmentTypeId: form.equipmentTypeId,
-    priority: form.priority,
-    requiredQualificationIds: form.requiredQualificationIds,
-    notes: form.notes || null,
-    window:
-      form.windowStart && form.windowEnd
-        ? { start: withOffset(form.windowStart), end: withOffset(form.windowEnd) }
-        : null,
-  };
+export function toUpdateWorkOrderDto(
+  before: CheckedWorkOrderForm,
+  after: CheckedWorkOrderForm,
+): UpdateWorkOrderDto {
+  const same = (field: keyof CheckedWorkOrderForm) =>
+    JSON.stringify(before[field]) === JSON.stringify(after[field]);
+  const dto: UpdateWorkOrderDto = {};
+  if (!same('title')) dto.title = after.title;
+  if (!same('siteId')) dto.siteId = after.siteId;
+  if (!same('equipmentTypeId')) dto.equipmentTypeId = after.equipmentTypeId;
+  if (!same('priority')) dto.priority = after.priority;
+  if (!same('requiredQualificationIds'))
+    dto.requiredQualificationIds = after.requiredQualificationIds;
+  if (!same('notes')) dto.notes = after.notes || null;
+  if (!same('windowStart') || !same('windowEnd'))
+    dto.window =
+      after.windowStart && after.windowEnd
+        ? { start: withOffset(after.windowStart), end: withOffset(after.windowEnd) }
+        : null;
+  return dto;
 }
