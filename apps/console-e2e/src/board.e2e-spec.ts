@@ -1,6 +1,7 @@
 import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
 import type { Browser, Page } from 'playwright-core';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
+import { horizontalOverflow } from './support/overflow';
 import { chooseOption } from './support/select';
 import { untilPasses, waitForText } from './support/wait';
 
@@ -126,9 +127,10 @@ describe('the dispatcher’s board', () => {
     await page.screenshot({ path: screenshotPath('board.png') });
     await map.screenshot({ path: screenshotPath('map.png') });
     await timeline.screenshot({ path: screenshotPath('unit-timeline.png') });
-    // The whole board fits the window: panels scroll inside, the page does not.
+    // The whole board fits the window: panels scroll inside, the page does not; nothing sticks out.
     const screen = await page.locator('.dispatch-board__screen').boundingBox();
     expect(screen && screen.y + screen.height).toBeLessThanOrEqual(DESKTOP.height);
+    await untilPasses(async () => expect(await horizontalOverflow(page)).toEqual([]), 5_000);
   });
 
   it('opens the keyboard shortcuts with ?, and a new work order with N', async () => {
@@ -228,13 +230,7 @@ describe('the dispatcher’s board', () => {
       .getByRole('region', { name: 'Unit timeline' })
       .locator(`[data-testid="unit-timeline-bar"][data-work-order-id="${world.dispatched}"]`)
       .waitFor();
-    await untilPasses(async () =>
-      expect(
-        await phone.evaluate(
-          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        ),
-      ).toBe(0),
-    );
+    await untilPasses(async () => expect(await horizontalOverflow(phone)).toEqual([]), 5_000);
     await phone.screenshot({ path: screenshotPath('board-phone.png'), fullPage: true });
     await phone.context().close();
   });
