@@ -48,6 +48,26 @@ describe('layout at 1440×900 and 390×844', () => {
     expect(order.status).toBe(201);
     world.workOrder = order.body.id;
     world.workOrderNumber = order.body.number;
+    // A unit and a driver for their own pages, of a type no order asks for (nothing is dispatched).
+    const forklift = await createdId(
+      admin.post('/equipment-types', { code: 'lay-forklift', name: 'Layout forklift' }),
+    );
+    world.unit = await createdId(
+      admin.post('/equipment', {
+        code: 'LAY-FORKLIFT-000000000042',
+        name: 'Layout forklift with a rather long model name',
+        equipmentTypeId: forklift,
+        latitude: 39.81,
+        longitude: -105.11,
+      }),
+    );
+    world.driver = await createdId(
+      admin.post('/drivers', {
+        name: 'Layla Longname-Layoutovich the Second',
+        dutyStatus: 'off_duty',
+        qualifications: [],
+      }),
+    );
     browser = await launchChromium();
   });
 
@@ -77,6 +97,28 @@ describe('layout at 1440×900 and 390×844', () => {
           .waitFor();
         await page.locator('[data-testid="work-order-blockers"]').waitFor();
         await page.locator('[data-testid="timeline-event"]').first().waitFor();
+      },
+    },
+    {
+      name: 'unit',
+      path: '/units/{unit}',
+      ready: async (page) => {
+        await page.locator('[data-testid="unit-page"] h1', { hasText: 'LAY-FORKLIFT' }).waitFor();
+        await waitForText(
+          page.locator('[data-testid="unit-page"] [data-testid="table-range"]'),
+          /of \d+$/,
+        );
+      },
+    },
+    {
+      name: 'driver',
+      path: '/drivers/{driver}',
+      ready: async (page) => {
+        await page.locator('[data-testid="driver-page"] h1', { hasText: 'Layla' }).waitFor();
+        await waitForText(
+          page.locator('[data-testid="driver-page"] [data-testid="table-range"]'),
+          /of \d+$/,
+        );
       },
     },
     {
@@ -111,7 +153,8 @@ describe('layout at 1440×900 and 390×844', () => {
     {
       name: 'admin-drivers',
       path: '/admin/drivers',
-      ready: (page) => page.locator('[data-testid="admin-drivers"]').waitFor(),
+      ready: (page) =>
+        page.locator('[data-testid="admin-drivers"] tr[data-driver]').first().waitFor(),
     },
     {
       name: 'admin-equipment',
@@ -122,12 +165,12 @@ describe('layout at 1440×900 and 390×844', () => {
       name: 'admin-sites',
       path: '/admin/sites',
       ready: (page) =>
-        page.locator('[data-testid="sites"] li', { hasText: 'Layout Yard' }).waitFor(),
+        page.locator('[data-testid="sites"] tr', { hasText: 'Layout Yard' }).waitFor(),
     },
     {
       name: 'admin-qualifications',
       path: '/admin/qualifications',
-      ready: (page) => page.locator('[data-testid="create-qualification"]').waitFor(),
+      ready: (page) => waitForText(page.getByTestId('table-range'), /of \d+$/),
     },
     {
       name: 'integrations',
@@ -138,7 +181,10 @@ describe('layout at 1440×900 and 390×844', () => {
 
   /** Opens a screen and waits for its data: the address is typed, as a link sent would be. */
   async function show(page: Page, screen: Screen): Promise<void> {
-    const path = screen.path.replace('{workOrder}', world.workOrder);
+    const path = screen.path
+      .replace('{workOrder}', world.workOrder)
+      .replace('{unit}', world.unit)
+      .replace('{driver}', world.driver);
     await page.goto(new URL(path, consoleUrl()).href);
     await page.locator('[data-testid="live-state"]:has-text("Live")').waitFor();
     await screen.ready(page);
