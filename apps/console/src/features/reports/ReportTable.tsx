@@ -44,7 +44,8 @@ export function ReportTable<Row>({
       </td>
     ));
   return (
-    <div className="table-scroll">
+    // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too (WCAG 2.1.1).
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={`${heading} table`}>
       <table className="table report-table" data-testid={testId}>
         <thead>
           <tr>
