@@ -215,6 +215,9 @@ describe('event texts', () => {
         withinWorkOrder: true,
       }),
     ).toBe('Acknowledged by Ann Lee (CR-12)');
+    expect(
+      eventSentence(sample('work_order.completed'), { ...context, withinWorkOrder: true }),
+    ).toBe('Work order completed');
     expect(eventSentence(stepEvent('dispatch.on_site', 'assigned'), context)).toBe(
       'On site by Ann Lee (CR-12) on WO-000042, straight from assigned',
     );

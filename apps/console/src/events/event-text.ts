@@ -107,14 +107,13 @@ function orderSubject(
   return `${workOrderCode(workOrder.number)}${ref} `;
 }
 
-/** "WO-000012 created", or "Created" on the order's own timeline. */
+/** "WO-000012 created", or "Work order created" on the order's own timeline. */
 function orderSentence(
   workOrder: { number: number; externalRef: string | null },
   rest: string,
   context: EventTextContext,
 ): string {
-  const subject = orderSubject(workOrder, context);
-  return subject ? `${subject}${rest}` : rest.charAt(0).toUpperCase() + rest.slice(1);
+  return `${orderSubject(workOrder, context) || 'Work order '}${rest}`;
 }
 
 function dispatchStep(

@@ -43,7 +43,7 @@ export function AuditChanges({ event }: { event: AuditEventView }) {
         </div>
       </div>
       {event.event && (
-        <div>
+        <div className="json-pair">
           <h4>Event</h4>
           <pre data-testid="audit-raw-event">{prettyJson(event.event)}</pre>
         </div>
