@@ -164,6 +164,20 @@ describe('the dispatcher’s board', () => {
     await untilPasses(async () => expect(await search.inputValue()).toBe('n?'));
     expect(await page.getByRole('dialog').count()).toBe(0);
     await search.fill('');
+
+    // S takes the selected card (clicked, so focused) to its next step.
+    const card = (step: string) =>
+      page.locator(
+        `[data-testid="column-${step}"] [data-testid="dispatch-card"][data-work-order="${world.dispatched}"]`,
+      );
+    await card('assigned').locator('.card__site').click();
+    await page.keyboard.press('s');
+    await card('acknowledged').waitFor();
+    await untilPasses(async () =>
+      expect((await admin.get(`/work-orders/${world.dispatched}`)).body.dispatch.status).toBe(
+        'acknowledged',
+      ),
+    );
   });
 
   it('edits a queued order, shows what would unblock it, and cancels it once confirmed', async () => {
