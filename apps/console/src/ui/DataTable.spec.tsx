@@ -22,7 +22,7 @@ function Cranes({
   pageOf,
   onQuery,
 }: {
-  pageOf: (query: { limit: number; offset: number; q?: string }) => ListPage<Crane>;
+  pageOf: Api;
   onQuery: (query: { limit: number; offset: number; q?: string }) => void;
 }) {
   const paging = useListPaging(2);
@@ -54,7 +54,9 @@ function serve(query: { limit: number; offset: number; q?: string }): ListPage<C
   };
 }
 
-function renderCranes(pageOf = serve) {
+type Api = (query: { limit: number; offset: number; q?: string }) => ListPage<Crane> | undefined;
+
+function renderCranes(pageOf: Api = serve) {
   const onQuery = vi.fn();
   render(
     <MantineProvider env="test">
@@ -83,6 +85,13 @@ describe('the shared table', () => {
     expect(onQuery).toHaveBeenLastCalledWith({ limit: 2, offset: 4 });
     expect(codes(table)).toEqual(['CR-4']);
     expect(screen.getByText('5–5 of 5')).toBeTruthy();
+  });
+
+  it('keeps the page shown while the next one loads, instead of a flash of "Loading…"', () => {
+    const { table } = renderCranes((query) => (query.offset === 0 ? serve(query) : undefined));
+    fireEvent.click(screen.getByRole('button', { name: 'Page 2' }));
+    expect(codes(table)).toEqual(['CR-3', 'CR-1']);
+    expect(within(table).queryByText('Loading…')).toBe(null);
   });
 
   it('sorts the rows of the page shown, and says that it is only the page', () => {

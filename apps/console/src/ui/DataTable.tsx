@@ -102,16 +102,20 @@ export function DataTable<TData extends RowData>({
   rowAttributes,
 }: DataTableProps<TData>) {
   const [sorting, setSorting] = useState<SortingState>([]);
+  // The page last answered stays while the next one loads (no flash of "Loading…" between pages).
+  const [kept, setKept] = useState(data);
+  if (data !== undefined && data !== kept) setKept(data);
+  const page = data ?? kept;
   const table = useTable({
     features,
     columns,
-    data: data?.items ?? NO_ROWS,
+    data: page?.items ?? NO_ROWS,
     getRowId: (row: TData) => rowId(row),
     state: { sorting },
     onSortingChange: setSorting,
     enableSortingRemoval: true,
   });
-  const pages = data ? pageCount(data.total, data.limit) : 1;
+  const pages = page ? pageCount(page.total, page.limit) : 1;
   const rows = table.getRowModel().rows;
   const sortable = columns.some((column) => column.enableSorting);
   const columnCount = table.getAllLeafColumns().length;
@@ -203,7 +207,7 @@ export function DataTable<TData extends RowData>({
             {rows.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={columnCount} className="muted" data-testid="table-empty">
-                  {!data
+                  {!page
                     ? 'Loading…'
                     : paging.query.q
                       ? `Nothing matches “${paging.query.q}”.`
@@ -216,8 +220,8 @@ export function DataTable<TData extends RowData>({
       </Table.ScrollContainer>
       <Group className="data-table__footer" justify="space-between" gap="sm" wrap="wrap">
         <Text size="sm" c="dimmed" data-testid="table-range">
-          {data
-            ? rangeText({ offset: data.offset, shown: data.items.length, total: data.total })
+          {page
+            ? rangeText({ offset: page.offset, shown: page.items.length, total: page.total })
             : ''}
         </Text>
         {pages > 1 && (
