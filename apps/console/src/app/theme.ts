@@ -3,23 +3,44 @@ import {
   type CSSVariablesResolver,
   darken,
   defaultVariantColorsResolver,
+  luminance,
   parseThemeColor,
   type VariantColorsResolverInput,
 } from '@mantine/core';
 
+/** WCAG's contrast ratio of white text on `background`. */
+function contrastWithWhite(background: string): number {
+  return 1.05 / (luminance(background) + 0.05);
+}
+
 /**
- * Mantine's light variant (a badge, a light button) writes shade 6 on a tint of the same colour:
- * 2–3:1 for green, orange or yellow. Its text is shade 9 darkened by a quarter instead (≥ 4.5:1).
+ * Mantine's colours at AA contrast (4.5:1). Its light variant (a badge, a light button) writes
+ * shade 6 on a tint of the same colour: 2–3:1 for green, orange or yellow; its text becomes shade
+ * 9 darkened by a quarter. A filled button writes white on the primary shade: 3.5:1 for green; a
+ * colour too light for white text is darkened from shade 9 until it holds.
  */
-function readableLightVariant(input: VariantColorsResolverInput) {
+function readableVariants(input: VariantColorsResolverInput) {
   const colors = defaultVariantColorsResolver(input);
-  if (input.variant !== 'light') return colors;
   const parsed = parseThemeColor({
     color: input.color ?? input.theme.primaryColor,
     theme: input.theme,
   });
   if (!parsed.isThemeColor || !parsed.color || parsed.color === 'dark') return colors;
-  return { ...colors, color: darken(input.theme.colors[parsed.color][9], 0.25) };
+  const darkest = input.theme.colors[parsed.color][9];
+  if (input.variant === 'light') return { ...colors, color: darken(darkest, 0.25) };
+  // `value` is the colour the variant draws (its primary shade unless one was named).
+  if (input.variant === 'filled' && contrastWithWhite(parsed.value) < 4.5) {
+    let background = darkest;
+    for (let amount = 0.1; contrastWithWhite(background) < 4.5 && amount < 0.6; amount += 0.1)
+      background = darken(darkest, amount);
+    return {
+      ...colors,
+      background,
+      hover: darken(background, 0.15),
+      color: 'var(--mantine-color-white)',
+    };
+  }
+  return colors;
 }
 
 /** The console's Mantine theme: the system font, the console's blue, compact controls. */
@@ -41,7 +62,7 @@ export const theme = createTheme({
     },
     Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
   },
-  variantColorResolver: readableLightVariant,
+  variantColorResolver: readableVariants,
 });
 
 /** Dimmed text (Mantine's gray 6, 3.3:1 on white) darkened to the console's muted grey (5.7:1). */
