@@ -128,8 +128,10 @@ describe('the dispatcher’s board', () => {
     await map.screenshot({ path: screenshotPath('map.png') });
     await timeline.screenshot({ path: screenshotPath('unit-timeline.png') });
     // The whole board fits the window: panels scroll inside, the page does not; nothing sticks out.
-    const screen = await page.locator('.dispatch-board__screen').boundingBox();
-    expect(screen && screen.y + screen.height).toBeLessThanOrEqual(DESKTOP.height);
+    await untilPasses(async () => {
+      const screen = await page.locator('.dispatch-board__screen').boundingBox();
+      expect(screen && screen.y + screen.height).toBeLessThanOrEqual(DESKTOP.height);
+    }, 5_000);
     await untilPasses(async () => expect(await horizontalOverflow(page)).toEqual([]), 5_000);
   });
 
@@ -162,7 +164,7 @@ describe('the dispatcher’s board', () => {
     );
     await page.keyboard.type('n?');
     await untilPasses(async () => expect(await search.inputValue()).toBe('n?'));
-    expect(await page.getByRole('dialog').count()).toBe(0);
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     await search.fill('');
 
     // S takes the selected card (clicked, so focused) to its next step.
