@@ -7,6 +7,5 @@ export default jestProject(__dirname, {
   testMatch: ['**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/src/support/global-teardown.ts',
-  setupFilesAfterEnv: ['<rootDir>/src/support/settle-connections.ts'],
   testTimeout: 120_000,
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { NO_REUSE } from './http';
 
 /** The built API (`apps/api/dist/main.js`) as a real operating-system process, for crash tests and benchmarks. */
 export const API_MAIN = path.resolve(__dirname, '../../../apps/api/dist/main.js');
@@ -38,7 +39,8 @@ export class ApiProcess {
       if (child.exitCode !== null)
         throw new Error(`API exited with ${child.exitCode}: ${this.output.slice(-2000)}`);
       try {
-        if ((await fetch(`${this.baseUrl}/health/live`)).ok) return;
+        // No connection kept for the suite to find stale later (see NO_REUSE).
+        if ((await fetch(`${this.baseUrl}/health/live`, { headers: NO_REUSE })).ok) return;
       } catch {
         // not listening yet
       }

@@ -6,6 +6,16 @@ export interface HttpResult<T = any> {
   headers: Headers;
 }
 
+/**
+ * Every test request on a connection of its own, closed after the answer. A kept-alive connection
+ * may sit idle past the API's keep-alive timeout (5 s) while the test's event loop is blocked
+ * (Jest compiling the next suite on a busy machine): the API closes it, and fetch, whose idle
+ * timers could not run, sends the next request on it and fails with "other side closed". With no
+ * idle connection to the API ever kept, there is none to go stale; a local connect costs
+ * microseconds.
+ */
+export const NO_REUSE = { connection: 'close' } as const;
+
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -41,6 +51,7 @@ export class ApiClient {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
+        ...NO_REUSE,
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,

@@ -33,20 +33,22 @@ export async function waitForText(
   timeout = DEFAULT_TIMEOUT,
 ): Promise<string> {
   const deadline = Date.now() + timeout;
-  let last = '(no element)';
+  let lastText: string | undefined;
+  let lastError = '(no element)';
   for (;;) {
     const remaining = deadline - Date.now();
     try {
       const text = (await locator.textContent({ timeout: Math.max(remaining, 1) })) ?? '';
       if (matches(text, expected)) return text;
-      last = JSON.stringify(text);
+      lastText = JSON.stringify(text);
     } catch (error) {
-      // No such element yet, or more than one: said in the failure if it lasts.
-      last = `(${String(error).split('\n')[0]})`;
+      // No such element yet, or more than one: said in the failure if it lasts. (A read cut
+      // short by the deadline does not hide the text seen before it.)
+      lastError = `(${String(error).split('\n')[0]})`;
     }
     if (Date.now() >= deadline)
       throw new Error(
-        `Timed out after ${timeout} ms waiting for ${String(locator)} to have ${expectation(expected)}; last text: ${last}`,
+        `Timed out after ${timeout} ms waiting for ${String(locator)} to have ${expectation(expected)}; last text: ${lastText ?? lastError}`,
       );
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
