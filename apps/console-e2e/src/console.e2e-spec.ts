@@ -1,8 +1,9 @@
-import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
+import { type ApiClient, createdId } from '@dispatch/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
 import { chooseOption } from './support/select';
 import { untilPasses, waitForText } from './support/wait';
+import { adminApi, seedWorld } from './support/world';
 
 describe('console in Chromium against the real API, PostgreSQL and Keycloak', () => {
   let browser: Browser;
@@ -11,33 +12,24 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
-    world.site = await createdId(
-      admin.post('/sites', {
-        name: 'Riverside Tower',
-        address: '500 River Road',
-        latitude: 39.75,
-        longitude: -105,
-      }),
-    );
-    world.type = await createdId(
-      admin.post('/equipment-types', { code: 'boom-lift', name: 'Boom lift' }),
-    );
-    world.unit = await createdId(
-      admin.post('/equipment', {
-        code: 'BL-001',
-        name: 'Genie S-65',
-        equipmentTypeId: world.type,
-        latitude: 39.7,
-        longitude: -105,
-      }),
-    );
-    world.driver = await createdId(
-      admin.post('/drivers', {
-        name: 'Dana Driver',
-        username: 'acme-driver',
-        dutyStatus: 'on_duty',
-        qualifications: [],
+    admin = await adminApi();
+    Object.assign(
+      world,
+      await seedWorld(admin, {
+        site: {
+          name: 'Riverside Tower',
+          address: '500 River Road',
+          latitude: 39.75,
+          longitude: -105,
+        },
+        type: { code: 'boom-lift', name: 'Boom lift' },
+        unit: { code: 'BL-001', name: 'Genie S-65', latitude: 39.7, longitude: -105 },
+        driver: {
+          name: 'Dana Driver',
+          username: 'acme-driver',
+          dutyStatus: 'on_duty',
+          qualifications: [],
+        },
       }),
     );
     browser = await launchChromium();

@@ -1,7 +1,9 @@
-import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
+import type { ApiClient } from '@dispatch/testing';
 import type { Browser, Page } from 'playwright-core';
+import { expectAccessible } from './support/axe';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
 import { untilPasses, waitForText } from './support/wait';
+import { adminApi, seedWorld } from './support/world';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -30,26 +32,19 @@ describe('a driver’s phone', () => {
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('globex', 'admin'));
-    world.site = await createdId(admin.post('/sites', SITE));
-    world.type = await createdId(
-      admin.post('/equipment-types', { code: 'harbour-crane', name: 'Harbour crane' }),
-    );
-    world.unit = await createdId(
-      admin.post('/equipment', {
-        code: 'HC-07',
-        name: 'Liebherr LHM 550',
-        equipmentTypeId: world.type,
-        latitude: -36.84,
-        longitude: 174.77,
-      }),
-    );
-    world.driver = await createdId(
-      admin.post('/drivers', {
-        name: 'Mere Tane',
-        username: 'globex-driver',
-        dutyStatus: 'on_duty',
-        qualifications: [],
+    admin = await adminApi('globex');
+    Object.assign(
+      world,
+      await seedWorld(admin, {
+        site: SITE,
+        type: { code: 'harbour-crane', name: 'Harbour crane' },
+        unit: { code: 'HC-07', name: 'Liebherr LHM 550', latitude: -36.84, longitude: 174.77 },
+        driver: {
+          name: 'Mere Tane',
+          username: 'globex-driver',
+          dutyStatus: 'on_duty',
+          qualifications: [],
+        },
       }),
     );
     // Due now (its window starts within the dispatch lead time): dispatched at once to Mere.
@@ -155,6 +150,7 @@ describe('a driver’s phone', () => {
     const note = 'Transformer on berth 4; harbour master signed the delivery sheet.';
     await dialog.getByLabel('Note for the office (optional)').fill(`  ${note}  `);
     await driver.screenshot({ path: screenshotPath('driver-phone-complete.png') });
+    await expectAccessible(driver, 'the complete-job dialog');
     await dialog.getByRole('button', { name: 'Complete job' }).click();
     await dialog.waitFor({ state: 'detached' });
     await driver.getByTestId('no-job').waitFor();
@@ -179,8 +175,10 @@ describe('a driver’s phone', () => {
     const dispatcher = await signIn(browser, 'globex-dispatcher', { width: 1440, height: 900 });
     await dispatcher.goto(new URL(`/work-orders/${world.workOrder}`, consoleUrl()).href);
     await waitForText(
-      dispatcher.locator('[data-testid="timeline-event"][data-action="dispatch.completed"]'),
-      (text) => text.includes(`note: “${note}”`),
+      dispatcher.locator(
+        '[data-testid="timeline-event"][data-action="dispatch.completed"] [data-testid="timeline-sentence"]',
+      ),
+      `Job completed by Mere Tane (HC-07), noting “${note}”`,
     );
     await dispatcher.context().close();
   });

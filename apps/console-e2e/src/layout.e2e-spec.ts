@@ -1,8 +1,10 @@
-import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
+import type { ApiClient } from '@dispatch/testing';
 import type { Browser, Page } from 'playwright-core';
+import { expectAccessible } from './support/axe';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
 import { horizontalOverflow } from './support/overflow';
 import { untilPasses, waitForText } from './support/wait';
+import { adminApi, seedWorld } from './support/world';
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -25,17 +27,18 @@ describe('layout at 1440×900 and 390×844', () => {
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
-    world.site = await createdId(
-      admin.post('/sites', {
-        name: 'Layout Yard with a rather long name for a narrow screen',
-        address: '1 Very Long Industrial Estate Access Road, Unit 14b',
-        latitude: 39.8,
-        longitude: -105.1,
+    admin = await adminApi();
+    Object.assign(
+      world,
+      await seedWorld(admin, {
+        site: {
+          name: 'Layout Yard with a rather long name for a narrow screen',
+          address: '1 Very Long Industrial Estate Access Road, Unit 14b',
+          latitude: 39.8,
+          longitude: -105.1,
+        },
+        type: { code: 'lay-telehandler', name: 'Layout telehandler' },
       }),
-    );
-    world.type = await createdId(
-      admin.post('/equipment-types', { code: 'lay-telehandler', name: 'Layout telehandler' }),
     );
     const order = await admin.post('/work-orders', {
       title: 'Move pallets of facade panels to the north elevation, level 12',
@@ -49,25 +52,22 @@ describe('layout at 1440×900 and 390×844', () => {
     world.workOrder = order.body.id;
     world.workOrderNumber = order.body.number;
     // A unit and a driver for their own pages, of a type no order asks for (nothing is dispatched).
-    const forklift = await createdId(
-      admin.post('/equipment-types', { code: 'lay-forklift', name: 'Layout forklift' }),
-    );
-    world.unit = await createdId(
-      admin.post('/equipment', {
+    const records = await seedWorld(admin, {
+      type: { code: 'lay-forklift', name: 'Layout forklift' },
+      unit: {
         code: 'LAY-FORKLIFT-000000000042',
         name: 'Layout forklift with a rather long model name',
-        equipmentTypeId: forklift,
         latitude: 39.81,
         longitude: -105.11,
-      }),
-    );
-    world.driver = await createdId(
-      admin.post('/drivers', {
+      },
+      driver: {
         name: 'Layla Longname-Layoutovich the Second',
         dutyStatus: 'off_duty',
         qualifications: [],
-      }),
-    );
+      },
+    });
+    world.unit = records.unit ?? '';
+    world.driver = records.driver ?? '';
     browser = await launchChromium();
   });
 
@@ -215,9 +215,10 @@ describe('layout at 1440×900 and 390×844', () => {
       });
 
       for (const screen of screens)
-        it(`fits the ${screen.name} screen`, async () => {
+        it(`fits the ${screen.name} screen, with no serious accessibility violation`, async () => {
           await show(page, screen);
           await fits(page, `${screen.name} on a ${size}`);
+          await expectAccessible(page, `${screen.name} on a ${size}`);
           await page.screenshot({
             path: screenshotPath(`layout-${size}-${screen.name}.png`),
             fullPage: true,
@@ -237,6 +238,7 @@ describe('layout at 1440×900 and 390×844', () => {
         const form = page.getByRole('dialog', { name: 'New work order' });
         await form.getByLabel('Title').waitFor();
         await fits(page, `the new work order dialog on a ${size}`);
+        await expectAccessible(page, `the new work order dialog on a ${size}`);
         const boxes = await form.locator('.mantine-InputWrapper-root').evaluateAll((fields) =>
           fields.map((field) => {
             const box = field.getBoundingClientRect();
@@ -274,6 +276,7 @@ describe('layout at 1440×900 and 390×844', () => {
     await page.locator('.app--phone main').waitFor();
     await page.locator('[data-testid="no-job"], [data-testid="current-job"]').first().waitFor();
     await fits(page, 'the driver page');
+    await expectAccessible(page, 'the driver page');
     const header = page.locator('header.topbar');
     expect((await header.boundingBox())?.height).toBeLessThanOrEqual(57);
     await waitForText(

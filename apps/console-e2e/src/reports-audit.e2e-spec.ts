@@ -1,9 +1,11 @@
-import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
+import { type ApiClient, createdId } from '@dispatch/testing';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
+import { chooseOption } from './support/select';
 import { untilPasses, waitForText } from './support/wait';
+import { adminApi, seedWorld } from './support/world';
 
 /** Today's date in a time zone, as the reports count days. */
 function todayIn(timeZone: string): string {
@@ -38,39 +40,30 @@ describe('reports, audit trail and timeline in Chromium', () => {
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
+    admin = await adminApi();
     world.qualification = await createdId(
       admin.post('/qualifications', { code: 'tower-rigging', name: 'Tower crane rigging' }),
     );
-    world.site = await createdId(
-      admin.post('/sites', {
-        name: 'North Quarry',
-        address: '12 Quarry Lane',
-        latitude: 39.9,
-        longitude: -105.2,
-      }),
-    );
-    world.type = await createdId(
-      admin.post('/equipment-types', {
-        code: 'tower-crane',
-        name: 'Tower crane',
-        requiredQualificationIds: [world.qualification],
-      }),
-    );
-    world.unit = await createdId(
-      admin.post('/equipment', {
-        code: 'TC-001',
-        name: 'Liebherr 172 EC-B',
-        equipmentTypeId: world.type,
-        latitude: 39.9,
-        longitude: -105.2,
-      }),
-    );
-    world.driver = await createdId(
-      admin.post('/drivers', {
-        name: 'Rita Rigger',
-        dutyStatus: 'on_duty',
-        qualifications: [{ qualificationId: world.qualification, expiresAt: '2099-12-31' }],
+    Object.assign(
+      world,
+      await seedWorld(admin, {
+        site: {
+          name: 'North Quarry',
+          address: '12 Quarry Lane',
+          latitude: 39.9,
+          longitude: -105.2,
+        },
+        type: {
+          code: 'tower-crane',
+          name: 'Tower crane',
+          requiredQualificationIds: [world.qualification],
+        },
+        unit: { code: 'TC-001', name: 'Liebherr 172 EC-B', latitude: 39.9, longitude: -105.2 },
+        driver: {
+          name: 'Rita Rigger',
+          dutyStatus: 'on_duty',
+          qualifications: [{ qualificationId: world.qualification, expiresAt: '2099-12-31' }],
+        },
       }),
     );
     // The order every test follows: the first watches it dispatched and completed live.
@@ -127,9 +120,12 @@ describe('reports, audit trail and timeline in Chromium', () => {
     await order
       .locator('h1', { hasText: `${world.workOrderNumber} · Lift roof trusses` })
       .waitFor();
+    // Each line a sentence with codes and names; the order itself is not named again on its page.
+    const sentence = (action: string) =>
+      timeline.locator(`[data-action="${action}"] [data-testid="timeline-sentence"]`);
     await waitForText(
-      timeline.locator('[data-action="dispatch.assigned"]'),
-      (text) => text.includes('unit TC-001') && text.includes('driver Rita Rigger'),
+      sentence('dispatch.assigned'),
+      /^TC-001 and Rita Rigger dispatched by the engine: nearest unit, \d+(\.\d)? km$/,
     );
     await order.locator('[data-testid="work-order-facts"]', { hasText: 'North Quarry' }).waitFor();
 
@@ -154,10 +150,42 @@ describe('reports, audit trail and timeline in Chromium', () => {
         'work_order.completed',
       ]),
     );
-    // Told from the typed events, in words: no raw status values.
+    // Told from the typed events, in words: no raw status values, ids or ISO times.
     await waitForText(
-      timeline.locator('[data-action="dispatch.on_site"]'),
+      sentence('dispatch.on_site'),
       (text) => text.includes('On site') && !text.includes('en_route'),
+    );
+    await waitForText(
+      sentence('work_order.created'),
+      'Work order created by acme-admin: “Lift roof trusses”, urgent, Tower crane at North Quarry',
+    );
+    await waitForText(
+      sentence('dispatch.acknowledged'),
+      'Acknowledged by acme-admin for Rita Rigger (TC-001)',
+    );
+    await waitForText(
+      sentence('dispatch.completed'),
+      'Job completed by acme-admin for Rita Rigger (TC-001)',
+    );
+    await waitForText(sentence('work_order.completed'), 'Work order completed');
+    await untilPasses(async () =>
+      expect(
+        (await timeline.locator('[data-testid="timeline-sentence"]').allTextContents()).filter(
+          (text) => /[0-9a-f]{8}-[0-9a-f]{4}|\d{4}-\d{2}-\d{2}T|[a-z]+_[a-z]+|[{}]/.test(text),
+        ),
+      ).toEqual([]),
+    );
+    // The raw record is one click away, for auditors.
+    const assigned = timeline.locator('[data-action="dispatch.assigned"]');
+    const raw = assigned.locator('[data-testid="timeline-raw"] pre');
+    await raw.waitFor({ state: 'hidden' });
+    await assigned.getByText('Show raw').click();
+    await raw.waitFor();
+    await waitForText(
+      raw,
+      (text) =>
+        JSON.parse(text).action === 'dispatch.assigned' &&
+        JSON.parse(text).event?.payload?.unit?.code === 'TC-001',
     );
     await order.locator('[data-testid="work-order-status"]:has-text("completed")').waitFor();
     await page.screenshot({ path: screenshotPath('timeline.png'), fullPage: false });
@@ -186,7 +214,8 @@ describe('reports, audit trail and timeline in Chromium', () => {
     const filters = page.locator('[data-testid="report-filters"]');
     const value = (name: string) => filters.locator(`[name="${name}"]`).inputValue();
     await untilPasses(async () => expect(await value('timeZone')).toBe(timeZone));
-    await filters.locator('select[name="equipmentType"]').selectOption(world.type);
+    await chooseOption(filters, 'Equipment type', 'Tower crane (tower-crane)');
+    await untilPasses(async () => expect(await value('equipmentType')).toBe(world.type));
     await filters.getByRole('button', { name: 'Last 7 days' }).click();
     await untilPasses(async () =>
       expect([await value('from'), await value('to')]).toEqual([daysBefore(today, 6), today]),
@@ -289,9 +318,33 @@ describe('reports, audit trail and timeline in Chromium', () => {
     const completed = page.locator(
       '[data-testid="audit-event"][data-action="work_order.completed"]',
     );
-    await completed.locator('[data-testid="toggle-changes"]').click();
+    const created = page.locator('[data-testid="audit-event"][data-action="work_order.created"]');
+    // Each entry read as a sentence, with the order's number and the names of its site and type.
+    await waitForText(
+      created.getByTestId('audit-sentence'),
+      `${world.workOrderNumber} created by acme-admin: “Lift roof trusses”, urgent, Tower crane at North Quarry`,
+    );
+    await waitForText(
+      completed.getByTestId('audit-sentence'),
+      `${world.workOrderNumber} completed`,
+    );
+    await untilPasses(async () =>
+      expect(await rows.locator('td:nth-child(5)').allTextContents()).toEqual([
+        `${world.workOrderNumber}Timeline`,
+        `${world.workOrderNumber}Timeline`,
+      ]),
+    );
+    // The raw record one click away: the typed event as JSON, with before and after.
+    await completed.getByRole('button', { name: 'Show raw' }).click();
     const changes = page.locator('[data-testid="audit-changes"]');
     await changes.waitFor();
+    await waitForText(
+      changes.getByTestId('audit-raw-event'),
+      (text) =>
+        JSON.parse(text).type === 'work_order.completed' &&
+        JSON.parse(text).payload?.workOrder?.id === world.workOrder,
+    );
+    await completed.getByRole('button', { name: 'Hide raw' }).waitFor();
     await waitForText(changes.locator('tr.diff--changed'), 'statusdispatchedcompleted');
     await waitForText(changes.locator('tr.diff--added th'), 'dispatchId');
 
