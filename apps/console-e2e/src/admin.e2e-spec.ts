@@ -187,6 +187,24 @@ describe('admin editors', () => {
     await row.locator(`text=adm-rigging · ${picked.format(DAY)}`).waitFor();
   });
 
+  it('pages a list through the API, past its first page', async () => {
+    for (let index = 1; index <= 27; index += 1)
+      await createdId(
+        admin.post('/qualifications', {
+          code: `adm-page-${String(index).padStart(2, '0')}`,
+          name: `Paged qualification ${index}`,
+        }),
+      );
+    await open('/admin/qualifications');
+    await page.getByRole('searchbox', { name: 'Search' }).fill('adm-page');
+    const range = page.getByTestId('table-range');
+    await waitForText(range, '1–25 of 27');
+    await page.getByRole('button', { name: 'Page 2' }).click();
+    await waitForText(range, '26–27 of 27');
+    const table = page.getByRole('table', { name: 'Qualifications' });
+    await table.locator('tr', { hasText: 'adm-page-27' }).waitFor();
+  });
+
   it('edits a unit (name and status in one dialog) and retires it after asking', async () => {
     await open('/admin/equipment');
     const units = page.getByRole('table', { name: 'Units' });
