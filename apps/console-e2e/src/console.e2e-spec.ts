@@ -239,25 +239,27 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     // A new user is made in a dialog (Mantine inputs, a Mantine select for the role).
     await page.getByRole('button', { name: 'New user' }).click();
     const users = page.locator('[data-testid="create-user"]');
-    await users.locator('input[name="username"]').fill('acme-newdispatcher');
-    await users.locator('input[name="email"]').fill('new.dispatcher@acme.example');
+    // Keycloak outlives a run (and is shared): a name of this run's own, so a second run can create it.
+    const username = `acme-new-${Date.now().toString(36)}`;
+    await users.locator('input[name="username"]').fill(username);
+    await users.locator('input[name="email"]').fill(`${username}@acme.example`);
     await users.locator('input[name="firstName"]').fill('Nora');
     await users.locator('input[name="lastName"]').fill('New');
     await chooseOption(users, 'Role', 'Dispatcher');
     await users.locator('input[name="password"]').fill('temporary-123');
     await users.getByRole('button', { name: 'Create user' }).click();
-    const created = page.locator('[data-testid="users"] tr[data-username="acme-newdispatcher"]');
+    const created = page.locator(`[data-testid="users"] tr[data-username="${username}"]`);
     await created.waitFor();
     // A new temporary password, asked for in a dialog (no browser prompt).
     await created.getByRole('button', { name: 'Reset password' }).click();
-    const reset = page.getByRole('dialog', { name: 'Reset the password of acme-newdispatcher' });
+    const reset = page.getByRole('dialog', { name: `Reset the password of ${username}` });
     await reset.getByLabel('Temporary password').fill('short');
     await reset.getByRole('button', { name: 'Reset password' }).click();
     await reset.getByText('At least 8 characters').waitFor();
     await reset.getByLabel('Temporary password').fill('another-temporary-456');
     await reset.getByRole('button', { name: 'Reset password' }).click();
     await reset.waitFor({ state: 'detached' });
-    await page.getByText('Password of acme-newdispatcher reset').waitFor();
+    await page.getByText(`Password of ${username} reset`).waitFor();
     await page.getByTestId('nav-admin-sites').click();
     await page.getByRole('button', { name: 'Add site' }).click();
     const site = page.locator('[data-testid="site-form"]');
