@@ -1,5 +1,6 @@
 import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
 import type { Browser, Page } from 'playwright-core';
+import { expectAccessible } from './support/axe';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
 import { horizontalOverflow } from './support/overflow';
 import { chooseOption } from './support/select';
@@ -133,6 +134,8 @@ describe('the dispatcher’s board', () => {
       expect(screen && screen.y + screen.height).toBeLessThanOrEqual(DESKTOP.height);
     }, 5_000);
     await untilPasses(async () => expect(await horizontalOverflow(page)).toEqual([]), 5_000);
+    // Map markers, timeline bars and cards, with their data: nothing serious for axe.
+    await expectAccessible(page, 'the board with its map and unit timeline');
   });
 
   it('opens the keyboard shortcuts with ?, and a new work order with N', async () => {
@@ -142,6 +145,7 @@ describe('the dispatcher’s board', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.getByRole('cell', { name: 'New work order' }).waitFor();
     await help.getByRole('cell', { name: 'Show these shortcuts' }).waitFor();
+    await expectAccessible(page, 'the keyboard shortcuts dialog', '[role="dialog"]');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
     // The same list from the button.
@@ -213,6 +217,7 @@ describe('the dispatcher’s board', () => {
     await title.fill('Backfill and compact the trench');
     await chooseOption(edit, 'Priority', 'Emergency');
     await edit.getByLabel('Notes').fill('Compact in 30 cm layers');
+    await expectAccessible(page, 'the edit dialog', '[role="dialog"]');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'detached' });
     await order.locator('h1', { hasText: 'Backfill and compact the trench' }).waitFor();
@@ -248,6 +253,7 @@ describe('the dispatcher’s board', () => {
       .waitFor();
     await untilPasses(async () => expect(await horizontalOverflow(phone)).toEqual([]), 5_000);
     await phone.screenshot({ path: screenshotPath('board-phone.png'), fullPage: true });
+    await expectAccessible(phone, 'the board on a phone');
     await phone.context().close();
   });
 
