@@ -70,7 +70,10 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await dispatcher
       .locator(`[data-testid="column-assigned"] [data-work-order="${world.workOrder}"]`)
       .waitFor({ timeout: 5_000 });
-    await dispatcher.screenshot({ path: screenshotPath('board.png'), fullPage: true });
+    await dispatcher.screenshot({
+      path: screenshotPath('board-after-dispatch.png'),
+      fullPage: true,
+    });
   });
 
   it('checks the new work order in the form, and sends a time window, extra qualifications and the ERP key', async () => {
