@@ -452,7 +452,7 @@ function EquipmentList({
         <tbody>
           {units.map((unit) => (
             <tr key={unit.id} className={`status--${unit.status}`}>
-              <td>{unit.code}</td>
+              <td className="code">{unit.code}</td>
               <td>{unit.name}</td>
               <td>
                 <span className={`badge badge--${unit.status}`}>{unit.status}</span>
