@@ -1,4 +1,7 @@
+import { Button, Group, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { DateTimePicker } from '@mantine/dates';
 import { type FormEvent, useState } from 'react';
+import { PICKER_LABELS } from '../../ui/date-time-picker';
 import {
   type AuditFilterForm as Filters,
   EMPTY_AUDIT_FILTER,
@@ -6,14 +9,32 @@ import {
   parsePageSize,
 } from './audit-logic';
 
-const FIELDS: { name: keyof Filters; label: string; placeholder?: string; type?: string }[] = [
-  { name: 'entityType', label: 'Entity type', placeholder: 'work_order' },
-  { name: 'entityId', label: 'Entity id', placeholder: 'UUID' },
-  { name: 'actor', label: 'Actor (subject)', placeholder: 'Keycloak subject or auto' },
-  { name: 'action', label: 'Action', placeholder: 'work_order.created' },
-  { name: 'from', label: 'From', type: 'datetime-local' },
-  { name: 'to', label: 'Until', type: 'datetime-local' },
-];
+const ENTITY_LABEL: Record<(typeof ENTITY_TYPES)[number], string> = {
+  work_order: 'Work order',
+  dispatch: 'Dispatch',
+  equipment: 'Unit',
+  equipment_type: 'Equipment type',
+  driver: 'Driver',
+  qualification: 'Qualification',
+  site: 'Site',
+  user: 'User',
+};
+const ENTITY_OPTIONS = ENTITY_TYPES.map((value) => ({ value, label: ENTITY_LABEL[value] }));
+
+const TEXT_FIELDS: { name: 'entityId' | 'actor' | 'action'; label: string; placeholder: string }[] =
+  [
+    { name: 'entityId', label: 'Record id', placeholder: 'UUID, from an event or a page' },
+    { name: 'actor', label: 'Actor (subject)', placeholder: 'Keycloak subject or auto' },
+    { name: 'action', label: 'Action', placeholder: 'work_order.created' },
+  ];
+
+/** How the pickers show a moment, in the browser's zone. */
+const MOMENT_FORMAT = 'DD MMM YYYY HH:mm';
+
+/** The picker's value (`YYYY-MM-DD HH:mm:ss`) as the form keeps it, a `datetime-local` value. */
+function asLocalDateTime(value: string | null): string {
+  return value ? value.replace(' ', 'T').slice(0, 16) : '';
+}
 
 /**
  * The explorer's filters; a search applies them (so typing does not query on every key). The
@@ -35,48 +56,62 @@ export function AuditFilterForm({
     onSearch(draft, parsePageSize(size));
   };
   return (
-    <form className="form audit-filters" data-testid="audit-filters" onSubmit={submit}>
-      {FIELDS.map((field) => (
-        <label key={field.name}>
-          {field.label}
-          <input
+    <form className="audit-filters" data-testid="audit-filters" onSubmit={submit}>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm" verticalSpacing="xs">
+        <Select
+          label="Record type"
+          name="entityType"
+          placeholder="Any"
+          data={ENTITY_OPTIONS}
+          clearable
+          value={draft.entityType || null}
+          onChange={(entityType) => setDraft({ ...draft, entityType: entityType ?? '' })}
+        />
+        {TEXT_FIELDS.map((field) => (
+          <TextInput
+            key={field.name}
+            label={field.label}
             name={field.name}
-            type={field.type ?? 'text'}
             placeholder={field.placeholder}
-            list={field.name === 'entityType' ? 'audit-entity-types' : undefined}
             value={draft[field.name]}
-            onChange={(event) => setDraft({ ...draft, [field.name]: event.target.value })}
+            onChange={(event) => setDraft({ ...draft, [field.name]: event.currentTarget.value })}
           />
-        </label>
-      ))}
-      <datalist id="audit-entity-types">
-        {ENTITY_TYPES.map((type) => (
-          <option key={type} value={type} />
         ))}
-      </datalist>
-      <label>
-        Per page
-        <input
+        {(['from', 'to'] as const).map((name) => (
+          <DateTimePicker
+            key={name}
+            label={name === 'from' ? 'From' : 'Until'}
+            name={name}
+            placeholder="Any time"
+            clearable
+            valueFormat={MOMENT_FORMAT}
+            {...PICKER_LABELS}
+            value={draft[name] || null}
+            onChange={(value) => setDraft({ ...draft, [name]: asLocalDateTime(value) })}
+          />
+        ))}
+        <TextInput
+          label="Per page"
           name="pageSize"
           type="number"
           min={1}
           max={200}
           value={size}
-          onChange={(event) => setSize(event.target.value)}
+          onChange={(event) => setSize(event.currentTarget.value)}
         />
-      </label>
-      <div className="actions">
-        <button type="submit">Search</button>
-        <button
-          type="button"
-          onClick={() => {
-            setDraft(EMPTY_AUDIT_FILTER);
-            onSearch(EMPTY_AUDIT_FILTER, parsePageSize(size));
-          }}
-        >
-          Clear
-        </button>
-      </div>
+        <Group gap="xs" align="flex-end">
+          <Button type="submit">Search</Button>
+          <Button
+            variant="default"
+            onClick={() => {
+              setDraft(EMPTY_AUDIT_FILTER);
+              onSearch(EMPTY_AUDIT_FILTER, parsePageSize(size));
+            }}
+          >
+            Clear
+          </Button>
+        </Group>
+      </SimpleGrid>
     </form>
   );
 }

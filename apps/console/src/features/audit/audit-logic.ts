@@ -19,7 +19,7 @@ export const EMPTY_AUDIT_FILTER: AuditFilterForm = {
   to: '',
 };
 
-/** The entity types the API records, for the form's suggestions (any text is accepted). */
+/** The entity types the API records, offered by the form. */
 export const ENTITY_TYPES = [
   'work_order',
   'dispatch',
@@ -59,7 +59,7 @@ export function auditFilterParams(form: AuditFilterForm): AuditExportParams {
 /** Why the API would refuse these filters, said before asking it; undefined when they are fine. */
 export function auditFilterProblem(form: AuditFilterForm): string | undefined {
   if (form.entityId.trim() && !UUID.test(form.entityId.trim()))
-    return 'The entity id is a UUID, such as 3f2b…-…: copy it from an event or the board.';
+    return 'The record id is a UUID, such as 3f2b…-…: copy it from an event or a page.';
   if (form.from.trim() && !localDateTimeToIso(form.from)) return 'The start is not a time.';
   if (form.to.trim() && !localDateTimeToIso(form.to)) return 'The end is not a time.';
   const from = localDateTimeToIso(form.from);

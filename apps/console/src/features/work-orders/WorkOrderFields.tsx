@@ -1,8 +1,8 @@
 import { useEquipmentTypesList, useQualificationsList, useSitesList } from '@dispatch/api-client';
 import { MultiSelect, Select, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
-import dayjs from 'dayjs';
 import { Controller, type UseFormReturn } from 'react-hook-form';
+import { PICKER_LABELS } from '../../ui/date-time-picker';
 import {
   type CheckedWorkOrderForm,
   EXTERNAL_REF_MAX,
@@ -18,23 +18,6 @@ export type WorkOrderForm = UseFormReturn<WorkOrderFormValues, unknown, CheckedW
 const PRIORITY_OPTIONS = PRIORITIES.map((value) => ({ value, label: PRIORITY_LABEL[value] }));
 /** How the pickers show a moment: `10 Jan 2027 07:00`, in the browser's zone. */
 const WINDOW_FORMAT = 'DD MMM YYYY HH:mm';
-
-/** What the date-time pickers' controls are called, for screen readers (and tests). */
-const PICKER_LABELS = {
-  ariaLabels: {
-    nextMonth: 'Next month',
-    previousMonth: 'Previous month',
-    nextYear: 'Next year',
-    previousYear: 'Previous year',
-    nextDecade: 'Next decade',
-    previousDecade: 'Previous decade',
-    monthLevelControl: 'Choose the month',
-    yearLevelControl: 'Choose the year',
-  },
-  getDayAriaLabel: (date: string) => dayjs(date).format('D MMMM YYYY'),
-  timePickerProps: { hoursInputLabel: 'Hours', minutesInputLabel: 'Minutes' },
-  submitButtonProps: { 'aria-label': 'Set the date and time' },
-} as const;
 
 /** One end of the time window: an optional date and time, picked in the browser's zone. */
 function WindowEndPicker({
