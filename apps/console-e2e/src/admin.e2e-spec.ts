@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { provisionTenant } from '@dispatch/domain';
-import { ApiClient, createdId, KeycloakAdmin, tokenFor } from '@dispatch/testing';
+import { type ApiClient, createdId, KeycloakAdmin } from '@dispatch/testing';
+import { adminApi } from './support/world';
 import dayjs from 'dayjs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
@@ -34,7 +35,7 @@ describe('admin editors', () => {
   const rigging = { code: 'adm-rigging', expiresAt: dayjs().add(10, 'day').format(DAY) };
 
   beforeAll(async () => {
-    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
+    admin = await adminApi();
     world.rigging = await createdId(
       admin.post('/qualifications', { code: rigging.code, name: 'Crane rigging, admin suite' }),
     );

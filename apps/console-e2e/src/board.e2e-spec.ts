@@ -1,4 +1,5 @@
-import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
+import { type ApiClient, createdId } from '@dispatch/testing';
+import { adminApi } from './support/world';
 import type { Browser, Page } from 'playwright-core';
 import { expectAccessible } from './support/axe';
 import { consoleUrl, launchChromium, screenshotPath, signIn } from './support/browser';
@@ -26,7 +27,7 @@ describe('the dispatcher’s board', () => {
   const world: Record<string, string> = {};
 
   beforeAll(async () => {
-    admin = new ApiClient(`${process.env.E2E_API_URL}/api/v1`, await tokenFor('acme', 'admin'));
+    admin = await adminApi();
     world.qualification = await createdId(
       admin.post('/qualifications', { code: 'board-rigging', name: 'Board rigging' }),
     );

@@ -1,4 +1,5 @@
-import { ApiClient, clientCredentials, tokenFor } from '@dispatch/testing';
+import { clientCredentials } from '@dispatch/testing';
+import { adminApi } from './support/world';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -171,10 +172,7 @@ describe('integrations page in Chromium', () => {
   it('calls out an endpoint disabled after failing, with why and since when, and re-enables it', async () => {
     // Set up through the API: an endpoint whose receiver answers 503 to everything. The suite's
     // API gives up on an endpoint after seconds of failing (WEBHOOK_DISABLE_AFTER_SECONDS).
-    const admin = new ApiClient(
-      `${process.env.E2E_API_URL}/api/v1`,
-      await tokenFor('acme', 'admin'),
-    );
+    const admin = await adminApi();
     const created = await admin.post('/webhooks', {
       url: failing.url,
       events: ['work_order.cancelled'],

@@ -7,23 +7,31 @@ export interface HttpResult<T = any> {
 }
 
 /**
- * Every test request on a connection of its own, closed after the answer. A kept-alive connection
- * may sit idle past the API's keep-alive timeout (5 s) while the test's event loop is blocked
- * (Jest compiling the next suite on a busy machine): the API closes it, and fetch, whose idle
- * timers could not run, sends the next request on it and fails with "other side closed". With no
- * idle connection to the API ever kept, there is none to go stale; a local connect costs
- * microseconds.
+ * A request on a connection of its own, closed after the answer. A kept-alive connection may sit
+ * idle past the API's keep-alive timeout (5 s) while the test's event loop is blocked (Jest
+ * compiling the next browser suite on a busy machine): the API closes it, and fetch, whose idle
+ * timers could not run, sends the next request on it and fails with "other side closed". The
+ * browser suites ask for this (`freshConnections`); the API suites and benchmarks keep
+ * connections alive as real clients do, since opening one per request changes what they measure
+ * (a client that sends its next request the moment an answer arrives can find the instance still
+ * counting the last one, which the admission-control test catches).
  */
 export const NO_REUSE = { connection: 'close' } as const;
+
+export interface ApiClientOptions {
+  /** Each request on a new connection (see NO_REUSE). */
+  freshConnections?: boolean;
+}
 
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private readonly token?: string,
+    private readonly options: ApiClientOptions = {},
   ) {}
 
   as(token: string | undefined): ApiClient {
-    return new ApiClient(this.baseUrl, token);
+    return new ApiClient(this.baseUrl, token, this.options);
   }
 
   get<T = any>(path: string): Promise<HttpResult<T>> {
@@ -51,7 +59,7 @@ export class ApiClient {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
-        ...NO_REUSE,
+        ...(this.options.freshConnections ? NO_REUSE : {}),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...headers,

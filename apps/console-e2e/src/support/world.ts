@@ -4,7 +4,11 @@ import { ApiClient, createdId, tokenFor } from '@dispatch/testing';
 export async function adminApi(tenant: 'acme' | 'globex' = 'acme'): Promise<ApiClient> {
   const url = process.env.E2E_API_URL;
   if (!url) throw new Error('E2E_API_URL is not set: run the suite through its jest config');
-  return new ApiClient(`${url}/api/v1`, await tokenFor(tenant, 'admin'));
+  // A browser suite's event loop stalls while Jest compiles the next one: no connection is kept
+  // for it to find closed afterwards.
+  return new ApiClient(`${url}/api/v1`, await tokenFor(tenant, 'admin'), {
+    freshConnections: true,
+  });
 }
 
 export interface SiteSeed {
