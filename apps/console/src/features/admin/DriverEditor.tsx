@@ -4,22 +4,15 @@ import {
   useDriversCreate,
   useDriversUpdate,
 } from '@dispatch/api-client';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { Divider, Select, SimpleGrid, TextInput } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { Divider, Select } from '@mantine/core';
 import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
-import { toast } from '../../ui/toast';
-import {
-  type CheckedDriverForm,
-  driverFormFromRecord,
-  driverFormSchema,
-  type DriverFormValues,
-  DUTY_LABEL,
-  toDriverDto,
-} from './admin-forms';
-import { EditorDialog, FormFooter } from './EditorDialog';
+import { Controller } from 'react-hook-form';
+import { controlled } from '../../ui/controlled';
+import { TextField } from '../../ui/TextField';
+import { driverFormFromRecord, driverFormSchema, DUTY_LABEL, toDriverDto } from './admin-forms';
+import { EditorDialog, EditorForm } from './EditorDialog';
 import { HeldQualifications } from './HeldQualifications';
+import { useRecordForm } from './useRecordForm';
 
 const DUTY_OPTIONS = (Object.keys(DUTY_LABEL) as DutyStatus[]).map((value) => ({
   value,
@@ -70,91 +63,45 @@ function DriverForm({
   onSaved: (driver: DriverView) => void;
   onDone: () => void;
 }) {
-  const create = useDriversCreate();
-  const update = useDriversUpdate();
-  const queryClient = useQueryClient();
-  const form = useForm<DriverFormValues, unknown, CheckedDriverForm>({
-    resolver: zodResolver(driverFormSchema),
+  const { form, formProps } = useRecordForm({
+    record: driver,
+    schema: driverFormSchema,
     defaultValues: driverFormFromRecord(driver),
-  });
-  const { errors } = form.formState;
-  const mutation = driver ? update : create;
-  const submit = form.handleSubmit((checked) => {
-    const data = toDriverDto(checked);
-    const refresh = () => void queryClient.invalidateQueries();
-    if (driver)
-      update.mutate(
-        { id: driver.id, data },
-        {
-          onSuccess: (saved) => {
-            toast(`${saved.name} saved.`);
-            refresh();
-            onDone();
-          },
-        },
-      );
-    else
-      create.mutate(
-        { data: { ...data, qualifications: [] } },
-        {
-          onSuccess: (saved) => {
-            toast(`${saved.name} added: now add their qualifications.`);
-            refresh();
-            onSaved(saved);
-          },
-        },
-      );
+    create: useDriversCreate(),
+    update: useDriversUpdate(),
+    toCreate: (checked) => ({ ...toDriverDto(checked), qualifications: [] }),
+    toUpdate: toDriverDto,
+    nameOf: (saved) => saved.name,
+    onDone,
+    // A new driver's dialog goes on as theirs, for their qualifications.
+    added: {
+      toast: (created) => `${created.name} added: now add their qualifications.`,
+      then: onSaved,
+    },
   });
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate data-testid="driver-form">
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
-        <TextInput
-          label="Name"
-          required
-          data-autofocus
-          error={errors.name?.message}
-          {...form.register('name')}
-        />
-        <TextInput
-          label="Phone"
-          type="tel"
-          error={errors.phone?.message}
-          {...form.register('phone')}
-        />
-        <TextInput
-          label="Email"
-          type="email"
-          error={errors.email?.message}
-          {...form.register('email')}
-        />
-        <TextInput
-          label="Login (Keycloak username)"
-          error={errors.username?.message}
-          {...form.register('username')}
-        />
-        <Controller
-          control={form.control}
-          name="dutyStatus"
-          render={({ field }) => (
-            <Select
-              label="Duty"
-              allowDeselect={false}
-              data={DUTY_OPTIONS}
-              name={field.name}
-              value={field.value}
-              onChange={(value) => field.onChange(value ?? 'off_duty')}
-              onBlur={field.onBlur}
-              error={errors.dutyStatus?.message}
-            />
-          )}
-        />
-      </SimpleGrid>
-      <FormFooter
-        submitLabel={driver ? 'Save driver' : 'Add driver'}
-        pending={mutation.isPending}
-        error={mutation.error}
-        onCancel={onDone}
+    <EditorForm
+      testId="driver-form"
+      submitLabel={driver ? 'Save driver' : 'Add driver'}
+      {...formProps}
+    >
+      <TextField form={form} name="name" label="Name" required data-autofocus />
+      <TextField form={form} name="phone" label="Phone" type="tel" />
+      <TextField form={form} name="email" label="Email" type="email" />
+      <TextField form={form} name="username" label="Login (Keycloak username)" />
+      <Controller
+        control={form.control}
+        name="dutyStatus"
+        render={({ field, fieldState }) => (
+          <Select
+            label="Duty"
+            allowDeselect={false}
+            data={DUTY_OPTIONS}
+            {...controlled(field, fieldState)}
+            onChange={(value) => field.onChange(value ?? 'off_duty')}
+          />
+        )}
       />
-    </form>
+    </EditorForm>
   );
 }

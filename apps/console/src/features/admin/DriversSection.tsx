@@ -5,15 +5,14 @@ import {
   useDriversRemove,
   useQualificationsList,
 } from '@dispatch/api-client';
-import { Badge, Button, Group, Select } from '@mantine/core';
+import { Badge, Group, Select } from '@mantine/core';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
+import { tableColumns, useListPaging } from '../../ui/DataTable';
 import { RouterAnchor } from '../../ui/links';
 import { DUTY_LABEL } from './admin-forms';
 import { DriverEditor } from './DriverEditor';
-import { useEditor } from './EditorDialog';
-import { AskButton, useQuestion } from './Questions';
+import { RecordSection } from './RecordSection';
 import { validity, VALIDITY_LABEL } from './held-qualifications';
 
 const columns = tableColumns<DriverView>();
@@ -36,131 +35,103 @@ export function DriversSection() {
   });
   const qualifications = useQualificationsList({ limit: 200 });
   const remove = useDriversRemove();
-  const editor = useEditor<DriverView>();
-  const question = useQuestion();
   const today = dayjs().format('YYYY-MM-DD');
-  const driverColumns = columns.columns([
-    columns.accessor('name', {
-      header: 'Driver',
-      enableSorting: true,
-      cell: ({ row }) => (
-        <RouterAnchor to="/drivers/$driverId" params={{ driverId: row.original.id }}>
-          {row.original.name}
-        </RouterAnchor>
-      ),
-    }),
-    columns.accessor('username', {
-      header: 'Login',
-      cell: ({ row }) => row.original.username ?? '—',
-    }),
-    columns.accessor('dutyStatus', {
-      header: 'Duty',
-      enableSorting: true,
-      cell: ({ row }) => DUTY_LABEL[row.original.dutyStatus],
-    }),
-    columns.display({
-      id: 'qualifications',
-      header: 'Qualifications',
-      cell: ({ row }) => (
-        <Group gap={4}>
-          {row.original.qualifications.map((held) => {
-            const state = validity(held.expiresAt, today);
-            return (
-              <Badge
-                miw="max-content"
-                key={held.qualificationId}
-                variant="light"
-                color={VALIDITY_COLOR[state]}
-                title={`${held.name}: ${VALIDITY_LABEL[state]}, until ${held.expiresAt}`}
-                tt="none"
-              >
-                {held.code} · {held.expiresAt}
-              </Badge>
-            );
-          })}
-          {row.original.qualifications.length === 0 && '—'}
-        </Group>
-      ),
-    }),
-    columns.display({
-      id: 'actions',
-      header: () => <span className="visually-hidden">Actions</span>,
-      cell: ({ row }) => (
-        <Group gap={4} wrap="nowrap">
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            aria-label={`Edit ${row.original.name}`}
-            onClick={() => editor.edit(row.original)}
-          >
-            Edit
-          </Button>
-          <AskButton
-            label="Delete"
-            ariaLabel={`Delete ${row.original.name}`}
-            onAsk={() =>
-              question.ask({
-                title: `Delete ${row.original.name}?`,
-                confirmLabel: 'Delete driver',
-                done: `${row.original.name} deleted.`,
-                run: () => remove.mutateAsync({ id: row.original.id }),
-                body: 'The driver is removed for good. A driver with dispatches on record cannot be deleted: set them off duty instead.',
-              })
-            }
-          />
-        </Group>
-      ),
-    }),
-  ]);
   return (
-    <section className="panel" aria-labelledby="admin-drivers-title">
-      <h2 id="admin-drivers-title">Drivers and qualifications</h2>
-      <DataTable
-        label="Drivers"
-        testId="admin-drivers"
-        columns={driverColumns}
-        data={list.data}
-        loading={list.isFetching}
-        error={list.isError ? 'The drivers could not be loaded.' : undefined}
-        paging={paging}
-        rowId={(driver) => driver.id}
-        rowAttributes={(driver) => ({ 'data-driver': driver.id })}
-        searchPlaceholder="Name, email or login"
-        filters={
-          <>
-            <Select
-              label="Duty"
-              placeholder="On or off duty"
-              clearable
-              data={DUTY_FILTER}
-              value={duty}
-              onChange={(value) => setDuty(value as DutyStatus | null)}
-              className="data-table__filter"
-            />
-            <Select
-              label="Holds"
-              placeholder="Any qualification"
-              clearable
-              searchable
-              data={(qualifications.data?.items ?? []).map((qualification) => ({
-                value: qualification.id,
-                label: qualification.code,
-              }))}
-              value={qualificationId}
-              onChange={setQualificationId}
-              className="data-table__filter"
-            />
-          </>
-        }
-        actions={
-          <Button onClick={editor.create} data-testid="create-driver">
-            Add driver
-          </Button>
-        }
-        empty="No driver matches."
-      />
-      {editor.editing && <DriverEditor driver={editor.editing.record} onClose={editor.close} />}
-      {question.dialog}
-    </section>
+    <RecordSection
+      headingId="admin-drivers-title"
+      heading="Drivers and qualifications"
+      label="Drivers"
+      testId="admin-drivers"
+      list={list}
+      loadError="The drivers could not be loaded."
+      paging={paging}
+      columns={columns.columns([
+        columns.accessor('name', {
+          header: 'Driver',
+          enableSorting: true,
+          cell: ({ row }) => (
+            <RouterAnchor to="/drivers/$driverId" params={{ driverId: row.original.id }}>
+              {row.original.name}
+            </RouterAnchor>
+          ),
+        }),
+        columns.accessor('username', {
+          header: 'Login',
+          cell: ({ row }) => row.original.username ?? '—',
+        }),
+        columns.accessor('dutyStatus', {
+          header: 'Duty',
+          enableSorting: true,
+          cell: ({ row }) => DUTY_LABEL[row.original.dutyStatus],
+        }),
+        columns.display({
+          id: 'qualifications',
+          header: 'Qualifications',
+          cell: ({ row }) => (
+            <Group gap={4}>
+              {row.original.qualifications.map((held) => {
+                const state = validity(held.expiresAt, today);
+                return (
+                  <Badge
+                    miw="max-content"
+                    key={held.qualificationId}
+                    variant="light"
+                    color={VALIDITY_COLOR[state]}
+                    title={`${held.name}: ${VALIDITY_LABEL[state]}, until ${held.expiresAt}`}
+                    tt="none"
+                  >
+                    {held.code} · {held.expiresAt}
+                  </Badge>
+                );
+              })}
+              {row.original.qualifications.length === 0 && '—'}
+            </Group>
+          ),
+        }),
+      ])}
+      rowName={(driver) => driver.name}
+      rowQuestion={(driver) => ({
+        label: 'Delete',
+        question: {
+          title: `Delete ${driver.name}?`,
+          confirmLabel: 'Delete driver',
+          done: `${driver.name} deleted.`,
+          run: () => remove.mutateAsync({ id: driver.id }),
+          body: 'The driver is removed for good. A driver with dispatches on record cannot be deleted: set them off duty instead.',
+        },
+      })}
+      rowAttributes={(driver) => ({ 'data-driver': driver.id })}
+      searchPlaceholder="Name, email or login"
+      filters={
+        <>
+          <Select
+            label="Duty"
+            placeholder="On or off duty"
+            clearable
+            data={DUTY_FILTER}
+            value={duty}
+            onChange={(value) => setDuty(value as DutyStatus | null)}
+            className="data-table__filter"
+          />
+          <Select
+            label="Holds"
+            placeholder="Any qualification"
+            clearable
+            searchable
+            data={(qualifications.data?.items ?? []).map((qualification) => ({
+              value: qualification.id,
+              label: qualification.code,
+            }))}
+            value={qualificationId}
+            onChange={setQualificationId}
+            className="data-table__filter"
+          />
+        </>
+      }
+      addLabel="Add driver"
+      addTestId="create-driver"
+      empty="No driver matches."
+      editor={(driver, close) => <DriverEditor driver={driver} onClose={close} />}
+    />
   );
 }

@@ -1,5 +1,6 @@
-import { Alert, Button, Group } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { Alert, Button, Group, SimpleGrid, TextInput } from '@mantine/core';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import type { FieldError, UseFormRegisterReturn } from 'react-hook-form';
 import { Dialog } from '../../ui/Dialog';
 import { problemText } from '../board/problem-text';
 
@@ -63,6 +64,48 @@ export function FormFooter({
           {submitLabel}
         </Button>
       </Group>
+    </>
+  );
+}
+
+/** An editor's form: its fields in two columns (one on a phone), then its footer. */
+export function EditorForm({
+  testId,
+  onSubmit,
+  submitLabel,
+  footer,
+  children,
+}: {
+  testId: string;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  submitLabel: string;
+  footer: { pending: boolean; error: unknown; onCancel: () => void };
+  children: ReactNode;
+}) {
+  return (
+    <form onSubmit={onSubmit} noValidate data-testid={testId}>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
+        {children}
+      </SimpleGrid>
+      <FormFooter submitLabel={submitLabel} {...footer} />
+    </form>
+  );
+}
+
+/** The code and name of a qualification, equipment type or unit: the code first, focused. */
+export function CodeAndName({
+  code,
+  name,
+  errors,
+}: {
+  code: UseFormRegisterReturn;
+  name: UseFormRegisterReturn;
+  errors: { code?: FieldError; name?: FieldError };
+}) {
+  return (
+    <>
+      <TextInput label="Code" required data-autofocus error={errors.code?.message} {...code} />
+      <TextInput label="Name" required error={errors.name?.message} {...name} />
     </>
   );
 }

@@ -10,25 +10,22 @@ import {
   useEquipmentUpdate,
   useQualificationsList,
 } from '@dispatch/api-client';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { Badge, Button, Group, MultiSelect, Select, SimpleGrid, TextInput } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
+import { Badge, MultiSelect, Select } from '@mantine/core';
 import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
-import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
+import { Controller } from 'react-hook-form';
+import { controlled } from '../../ui/controlled';
+import { tableColumns, useListPaging } from '../../ui/DataTable';
 import { RouterAnchor } from '../../ui/links';
-import { toast } from '../../ui/toast';
 import {
-  type CheckedEquipmentTypeForm,
   equipmentTypeFormFromRecord,
   equipmentTypeFormSchema,
-  type EquipmentTypeFormValues,
   toEquipmentTypeDto,
 } from './admin-forms';
-import { AskButton, useQuestion } from './Questions';
-import { EditorDialog, FormFooter, useEditor } from './EditorDialog';
+import { CodeAndName, EditorDialog, EditorForm } from './EditorDialog';
+import { RecordSection } from './RecordSection';
 import { UnitEditor } from './UnitForm';
 import { UNIT_STATUS_COLOR, UNIT_STATUS_LABEL } from './unit-status';
+import { useRecordForm } from './useRecordForm';
 
 /** Equipment types and the units of each, one table each. */
 export function EquipmentSection() {
@@ -64,113 +61,89 @@ function UnitsPanel() {
   });
   const types = useAllEquipmentTypes();
   const update = useEquipmentUpdate();
-  const editor = useEditor<EquipmentView>();
-  const question = useQuestion();
   const typeName = new Map((types.data?.items ?? []).map((type) => [type.id, type.name]));
-  const columns = unitColumns.columns([
-    unitColumns.accessor('code', {
-      header: 'Unit',
-      enableSorting: true,
-      cell: ({ row }) => (
-        <RouterAnchor to="/units/$unitId" params={{ unitId: row.original.id }}>
-          {row.original.code}
-        </RouterAnchor>
-      ),
-    }),
-    unitColumns.accessor('name', { header: 'Name', enableSorting: true }),
-    unitColumns.display({
-      id: 'type',
-      header: 'Type',
-      cell: ({ row }) => typeName.get(row.original.equipmentTypeId) ?? '…',
-    }),
-    unitColumns.accessor('status', {
-      header: 'Status',
-      enableSorting: true,
-      cell: ({ row }) => (
-        <Badge variant="light" color={UNIT_STATUS_COLOR[row.original.status]} miw="max-content">
-          {UNIT_STATUS_LABEL[row.original.status]}
-        </Badge>
-      ),
-    }),
-    unitColumns.display({
-      id: 'actions',
-      header: () => <span className="visually-hidden">Actions</span>,
-      cell: ({ row }) => (
-        <Group gap={4} wrap="nowrap">
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            aria-label={`Edit ${row.original.code}`}
-            onClick={() => editor.edit(row.original)}
-          >
-            Edit
-          </Button>
-          {row.original.status !== 'retired' && row.original.status !== 'dispatched' && (
-            <AskButton
-              label="Retire"
-              ariaLabel={`Retire ${row.original.code}`}
-              onAsk={() =>
-                question.ask({
-                  title: `Retire ${row.original.code}?`,
-                  confirmLabel: 'Retire unit',
-                  done: `${row.original.code} retired.`,
-                  run: () =>
-                    update.mutateAsync({ id: row.original.id, data: { status: 'retired' } }),
-                  body: `${row.original.name} is no longer dispatched. Its history stays; you can make it available again by editing it.`,
-                })
-              }
-            />
-          )}
-        </Group>
-      ),
-    }),
-  ]);
   return (
-    <section className="panel" aria-labelledby="admin-units">
-      <h2 id="admin-units">Units</h2>
-      <DataTable
-        label="Units"
-        testId="units"
-        columns={columns}
-        data={units.data}
-        loading={units.isFetching}
-        error={units.isError ? 'The units could not be loaded.' : undefined}
-        paging={paging}
-        rowId={(unit) => unit.id}
-        rowAttributes={(unit) => ({ 'data-code': unit.code })}
-        searchPlaceholder="Code or name"
-        filters={
-          <>
-            <Select
-              label="Status"
-              placeholder="Any status"
-              clearable
-              data={STATUS_FILTER}
-              value={status}
-              onChange={(value) => setStatus(value as EquipmentStatus | null)}
-              className="data-table__filter"
-            />
-            <Select
-              label="Type"
-              placeholder="Any type"
-              clearable
-              searchable
-              data={(types.data?.items ?? []).map((type) => ({
-                value: type.id,
-                label: type.name,
-              }))}
-              value={typeId}
-              onChange={setTypeId}
-              className="data-table__filter"
-            />
-          </>
-        }
-        actions={<Button onClick={editor.create}>Add unit</Button>}
-        empty="No unit matches."
-      />
-      {editor.editing && <UnitEditor unit={editor.editing.record} onClose={editor.close} />}
-      {question.dialog}
-    </section>
+    <RecordSection
+      headingId="admin-units"
+      heading="Units"
+      label="Units"
+      testId="units"
+      list={units}
+      loadError="The units could not be loaded."
+      paging={paging}
+      columns={unitColumns.columns([
+        unitColumns.accessor('code', {
+          header: 'Unit',
+          enableSorting: true,
+          cell: ({ row }) => (
+            <RouterAnchor to="/units/$unitId" params={{ unitId: row.original.id }}>
+              {row.original.code}
+            </RouterAnchor>
+          ),
+        }),
+        unitColumns.accessor('name', { header: 'Name', enableSorting: true }),
+        unitColumns.display({
+          id: 'type',
+          header: 'Type',
+          cell: ({ row }) => typeName.get(row.original.equipmentTypeId) ?? '…',
+        }),
+        unitColumns.accessor('status', {
+          header: 'Status',
+          enableSorting: true,
+          cell: ({ row }) => (
+            <Badge variant="light" color={UNIT_STATUS_COLOR[row.original.status]} miw="max-content">
+              {UNIT_STATUS_LABEL[row.original.status]}
+            </Badge>
+          ),
+        }),
+      ])}
+      rowName={(unit) => unit.code}
+      rowQuestion={(unit) =>
+        unit.status === 'retired' || unit.status === 'dispatched'
+          ? undefined
+          : {
+              label: 'Retire',
+              question: {
+                title: `Retire ${unit.code}?`,
+                confirmLabel: 'Retire unit',
+                done: `${unit.code} retired.`,
+                run: () => update.mutateAsync({ id: unit.id, data: { status: 'retired' } }),
+                body: `${unit.name} is no longer dispatched. Its history stays; you can make it available again by editing it.`,
+              },
+            }
+      }
+      rowAttributes={(unit) => ({ 'data-code': unit.code })}
+      searchPlaceholder="Code or name"
+      filters={
+        <>
+          <Select
+            label="Status"
+            placeholder="Any status"
+            clearable
+            data={STATUS_FILTER}
+            value={status}
+            onChange={(value) => setStatus(value as EquipmentStatus | null)}
+            className="data-table__filter"
+          />
+          <Select
+            label="Type"
+            placeholder="Any type"
+            clearable
+            searchable
+            data={(types.data?.items ?? []).map((type) => ({
+              value: type.id,
+              label: type.name,
+            }))}
+            value={typeId}
+            onChange={setTypeId}
+            className="data-table__filter"
+          />
+        </>
+      }
+      addLabel="Add unit"
+      empty="No unit matches."
+      editor={(unit, close) => <UnitEditor unit={unit} onClose={close} />}
+    />
   );
 }
 
@@ -178,77 +151,50 @@ function EquipmentTypesPanel() {
   const paging = useListPaging();
   const list = useEquipmentTypesList(paging.query);
   const remove = useEquipmentTypesRemove();
-  const editor = useEditor<EquipmentTypeView>();
-  const question = useQuestion();
-  const columns = typeColumns.columns([
-    typeColumns.accessor('code', { header: 'Code', enableSorting: true }),
-    typeColumns.accessor('name', { header: 'Name', enableSorting: true }),
-    typeColumns.display({
-      id: 'requires',
-      header: 'Drivers must hold',
-      cell: ({ row }) =>
-        row.original.requiredQualifications.map((required) => required.code).join(', ') ||
-        'nothing',
-    }),
-    typeColumns.display({
-      id: 'actions',
-      header: () => <span className="visually-hidden">Actions</span>,
-      cell: ({ row }) => (
-        <Group gap={4} wrap="nowrap">
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            aria-label={`Edit ${row.original.code}`}
-            onClick={() => editor.edit(row.original)}
-          >
-            Edit
-          </Button>
-          <AskButton
-            label="Delete"
-            ariaLabel={`Delete ${row.original.code}`}
-            onAsk={() =>
-              question.ask({
-                title: `Delete ${row.original.name}?`,
-                confirmLabel: 'Delete type',
-                done: `${row.original.name} deleted.`,
-                run: () => remove.mutateAsync({ id: row.original.id }),
-                body: 'The type is removed for good. A type that units or work orders still use cannot be deleted.',
-              })
-            }
-          />
-        </Group>
-      ),
-    }),
-  ]);
   return (
-    <section className="panel" aria-labelledby="admin-equipment-types">
-      <h2 id="admin-equipment-types">Equipment types</h2>
-      <DataTable
-        label="Equipment types"
-        testId="equipment-types"
-        columns={columns}
-        data={list.data}
-        loading={list.isFetching}
-        error={list.isError ? 'The equipment types could not be loaded.' : undefined}
-        paging={paging}
-        rowId={(type) => type.id}
-        searchPlaceholder="Code or name"
-        actions={<Button onClick={editor.create}>Add type</Button>}
-        empty="No equipment type yet: add the first one."
-      />
-      {editor.editing && (
+    <RecordSection
+      headingId="admin-equipment-types"
+      heading="Equipment types"
+      label="Equipment types"
+      testId="equipment-types"
+      list={list}
+      loadError="The equipment types could not be loaded."
+      paging={paging}
+      columns={typeColumns.columns([
+        typeColumns.accessor('code', { header: 'Code', enableSorting: true }),
+        typeColumns.accessor('name', { header: 'Name', enableSorting: true }),
+        typeColumns.display({
+          id: 'requires',
+          header: 'Drivers must hold',
+          cell: ({ row }) =>
+            row.original.requiredQualifications.map((required) => required.code).join(', ') ||
+            'nothing',
+        }),
+      ])}
+      rowName={(type) => type.code}
+      rowQuestion={(type) => ({
+        label: 'Delete',
+        question: {
+          title: `Delete ${type.name}?`,
+          confirmLabel: 'Delete type',
+          done: `${type.name} deleted.`,
+          run: () => remove.mutateAsync({ id: type.id }),
+          body: 'The type is removed for good. A type that units or work orders still use cannot be deleted.',
+        },
+      })}
+      searchPlaceholder="Code or name"
+      addLabel="Add type"
+      empty="No equipment type yet: add the first one."
+      editor={(type, close) => (
         <EditorDialog
-          title={
-            editor.editing.record ? `Edit ${editor.editing.record.name}` : 'New equipment type'
-          }
+          title={type ? `Edit ${type.name}` : 'New equipment type'}
           testId="equipment-type-dialog"
-          onClose={editor.close}
+          onClose={close}
         >
-          <EquipmentTypeForm type={editor.editing.record} onDone={editor.close} />
+          <EquipmentTypeForm type={type} onDone={close} />
         </EditorDialog>
       )}
-      {question.dialog}
-    </section>
+    />
   );
 }
 
@@ -259,65 +205,42 @@ function EquipmentTypeForm({
   type: EquipmentTypeView | undefined;
   onDone: () => void;
 }) {
-  const create = useEquipmentTypesCreate();
-  const update = useEquipmentTypesUpdate();
   const qualifications = useQualificationsList({ limit: 200 });
-  const queryClient = useQueryClient();
-  const form = useForm<EquipmentTypeFormValues, unknown, CheckedEquipmentTypeForm>({
-    resolver: zodResolver(equipmentTypeFormSchema),
+  const { form, errors, formProps } = useRecordForm({
+    record: type,
+    schema: equipmentTypeFormSchema,
     defaultValues: equipmentTypeFormFromRecord(type),
-  });
-  const { errors } = form.formState;
-  const mutation = type ? update : create;
-  const submit = form.handleSubmit((checked) => {
-    const data = toEquipmentTypeDto(checked);
-    const saved = (saved: EquipmentTypeView) => {
-      toast(`${saved.name} ${type ? 'saved' : 'added'}.`);
-      void queryClient.invalidateQueries();
-      onDone();
-    };
-    if (type) update.mutate({ id: type.id, data }, { onSuccess: saved });
-    else create.mutate({ data }, { onSuccess: saved });
+    create: useEquipmentTypesCreate(),
+    update: useEquipmentTypesUpdate(),
+    toCreate: toEquipmentTypeDto,
+    toUpdate: toEquipmentTypeDto,
+    nameOf: (saved) => saved.name,
+    onDone,
   });
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate data-testid="equipment-type-form">
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
-        <TextInput
-          label="Code"
-          required
-          data-autofocus
-          error={errors.code?.message}
-          {...form.register('code')}
-        />
-        <TextInput label="Name" required error={errors.name?.message} {...form.register('name')} />
-        <Controller
-          control={form.control}
-          name="requiredQualificationIds"
-          render={({ field }) => (
-            <MultiSelect
-              className="span-all"
-              label="Drivers must hold"
-              placeholder="No qualification needed"
-              searchable
-              data={(qualifications.data?.items ?? []).map((qualification) => ({
-                value: qualification.id,
-                label: `${qualification.code} · ${qualification.name}`,
-              }))}
-              name={field.name}
-              value={field.value}
-              onChange={field.onChange}
-              onBlur={field.onBlur}
-              error={errors.requiredQualificationIds?.message}
-            />
-          )}
-        />
-      </SimpleGrid>
-      <FormFooter
-        submitLabel={type ? 'Save type' : 'Add type'}
-        pending={mutation.isPending}
-        error={mutation.error}
-        onCancel={onDone}
+    <EditorForm
+      testId="equipment-type-form"
+      submitLabel={type ? 'Save type' : 'Add type'}
+      {...formProps}
+    >
+      <CodeAndName code={form.register('code')} name={form.register('name')} errors={errors} />
+      <Controller
+        control={form.control}
+        name="requiredQualificationIds"
+        render={({ field, fieldState }) => (
+          <MultiSelect
+            className="span-all"
+            label="Drivers must hold"
+            placeholder="No qualification needed"
+            searchable
+            data={(qualifications.data?.items ?? []).map((qualification) => ({
+              value: qualification.id,
+              label: `${qualification.code} · ${qualification.name}`,
+            }))}
+            {...controlled(field, fieldState)}
+          />
+        )}
       />
-    </form>
+    </EditorForm>
   );
 }

@@ -5,23 +5,16 @@ import {
   useSitesRemove,
   useSitesUpdate,
 } from '@dispatch/api-client';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { Button, Group, NumberInput, SimpleGrid, TextInput } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
-import { Controller, useForm, useWatch } from 'react-hook-form';
-import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
+import { useWatch } from 'react-hook-form';
+import { NumberField } from '../../ui/NumberField';
+import { TextField } from '../../ui/TextField';
+import { tableColumns, useListPaging } from '../../ui/DataTable';
 import type { MapPoint } from '../../ui/MapCanvas';
-import { toast } from '../../ui/toast';
-import {
-  type CheckedSiteForm,
-  siteFormFromRecord,
-  siteFormSchema,
-  type SiteFormValues,
-  toSiteDto,
-} from './admin-forms';
-import { AskButton, useQuestion } from './Questions';
-import { EditorDialog, FormFooter, useEditor } from './EditorDialog';
+import { siteFormFromRecord, siteFormSchema, toSiteDto } from './admin-forms';
+import { EditorDialog, EditorForm } from './EditorDialog';
+import { RecordSection } from './RecordSection';
 import { SiteMapPicker } from './SiteMapPicker';
+import { useRecordForm } from './useRecordForm';
 
 const columns = tableColumns<SiteView>();
 
@@ -30,85 +23,61 @@ export function SitesSection() {
   const paging = useListPaging();
   const list = useSitesList(paging.query);
   const remove = useSitesRemove();
-  const editor = useEditor<SiteView>();
-  const question = useQuestion();
-  const siteColumns = columns.columns([
-    columns.accessor('name', { header: 'Site', enableSorting: true }),
-    columns.accessor('address', { header: 'Address', enableSorting: true }),
-    columns.display({
-      id: 'place',
-      header: 'Latitude, longitude',
-      cell: ({ row }) => `${row.original.latitude}, ${row.original.longitude}`,
-    }),
-    columns.display({
-      id: 'contact',
-      header: 'Contact',
-      cell: ({ row }) =>
-        [row.original.contactName, row.original.contactPhone].filter(Boolean).join(' · ') || '—',
-    }),
-    columns.display({
-      id: 'actions',
-      header: () => <span className="visually-hidden">Actions</span>,
-      cell: ({ row }) => (
-        <Group gap={4} wrap="nowrap">
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            aria-label={`Edit ${row.original.name}`}
-            onClick={() => editor.edit(row.original)}
-          >
-            Edit
-          </Button>
-          <AskButton
-            label="Delete"
-            ariaLabel={`Delete ${row.original.name}`}
-            onAsk={() =>
-              question.ask({
-                title: `Delete ${row.original.name}?`,
-                confirmLabel: 'Delete site',
-                done: `${row.original.name} deleted.`,
-                run: () => remove.mutateAsync({ id: row.original.id }),
-                body: 'The site is removed for good. A site that work orders name cannot be deleted.',
-              })
-            }
-          />
-        </Group>
-      ),
-    }),
-  ]);
   return (
-    <section className="panel" aria-labelledby="admin-sites">
-      <h2 id="admin-sites">Sites</h2>
-      <DataTable
-        label="Sites"
-        testId="sites"
-        columns={siteColumns}
-        data={list.data}
-        loading={list.isFetching}
-        error={list.isError ? 'The sites could not be loaded.' : undefined}
-        paging={paging}
-        rowId={(site) => site.id}
-        searchPlaceholder="Name or address"
-        actions={<Button onClick={editor.create}>Add site</Button>}
-        empty="No site yet: add the first one."
-      />
-      {editor.editing && (
+    <RecordSection
+      headingId="admin-sites"
+      heading="Sites"
+      label="Sites"
+      testId="sites"
+      list={list}
+      loadError="The sites could not be loaded."
+      paging={paging}
+      columns={columns.columns([
+        columns.accessor('name', { header: 'Site', enableSorting: true }),
+        columns.accessor('address', { header: 'Address', enableSorting: true }),
+        columns.display({
+          id: 'place',
+          header: 'Latitude, longitude',
+          cell: ({ row }) => `${row.original.latitude}, ${row.original.longitude}`,
+        }),
+        columns.display({
+          id: 'contact',
+          header: 'Contact',
+          cell: ({ row }) =>
+            [row.original.contactName, row.original.contactPhone].filter(Boolean).join(' · ') ||
+            '—',
+        }),
+      ])}
+      rowName={(site) => site.name}
+      rowQuestion={(site) => ({
+        label: 'Delete',
+        question: {
+          title: `Delete ${site.name}?`,
+          confirmLabel: 'Delete site',
+          done: `${site.name} deleted.`,
+          run: () => remove.mutateAsync({ id: site.id }),
+          body: 'The site is removed for good. A site that work orders name cannot be deleted.',
+        },
+      })}
+      searchPlaceholder="Name or address"
+      addLabel="Add site"
+      empty="No site yet: add the first one."
+      editor={(site, close) => (
         <EditorDialog
-          title={editor.editing.record ? `Edit ${editor.editing.record.name}` : 'New site'}
+          title={site ? `Edit ${site.name}` : 'New site'}
           testId="site-dialog"
-          onClose={editor.close}
+          onClose={close}
         >
           <SiteForm
-            site={editor.editing.record}
+            site={site}
             others={(list.data?.items ?? [])
-              .filter((site) => site.id !== editor.editing?.record?.id)
-              .map((site) => [site.latitude, site.longitude] as const)}
-            onDone={editor.close}
+              .filter((other) => other.id !== site?.id)
+              .map((other) => [other.latitude, other.longitude] as const)}
+            onDone={close}
           />
         </EditorDialog>
       )}
-      {question.dialog}
-    </section>
+    />
   );
 }
 
@@ -128,14 +97,17 @@ export function SiteForm({
   others: readonly MapPoint[];
   onDone: () => void;
 }) {
-  const create = useSitesCreate();
-  const update = useSitesUpdate();
-  const queryClient = useQueryClient();
-  const form = useForm<SiteFormValues, unknown, CheckedSiteForm>({
-    resolver: zodResolver(siteFormSchema),
+  const { form, formProps } = useRecordForm({
+    record: site,
+    schema: siteFormSchema,
     defaultValues: siteFormFromRecord(site),
+    create: useSitesCreate(),
+    update: useSitesUpdate(),
+    toCreate: toSiteDto,
+    toUpdate: toSiteDto,
+    nameOf: (saved) => saved.name,
+    onDone,
   });
-  const { errors } = form.formState;
   const [latitude, longitude] = useWatch({
     control: form.control,
     name: ['latitude', 'longitude'],
@@ -144,115 +116,57 @@ export function SiteForm({
   const lng = asNumber(longitude);
   const place: MapPoint | undefined =
     lat !== undefined && lng !== undefined ? [lat, lng] : undefined;
-  const mutation = site ? update : create;
-
-  const submit = form.handleSubmit((checked) => {
-    const data = toSiteDto(checked);
-    const saved = (saved: SiteView) => {
-      toast(`${saved.name} ${site ? 'saved' : 'added'}.`);
-      void queryClient.invalidateQueries();
-      onDone();
-    };
-    if (site) update.mutate({ id: site.id, data }, { onSuccess: saved });
-    else create.mutate({ data }, { onSuccess: saved });
-  });
 
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate data-testid="site-form">
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
-        <TextInput
-          label="Name"
-          required
-          data-autofocus
-          error={errors.name?.message}
-          {...form.register('name')}
+    <EditorForm testId="site-form" submitLabel={site ? 'Save site' : 'Add site'} {...formProps}>
+      <TextField form={form} name="name" label="Name" required data-autofocus />
+      <TextField form={form} name="address" label="Address" required />
+      <div className="span-all">
+        <SiteMapPicker
+          place={place}
+          initial={site ? [site.latitude, site.longitude] : undefined}
+          others={others}
+          onPick={(pickedLatitude, pickedLongitude) => {
+            form.setValue('latitude', pickedLatitude, {
+              shouldValidate: true,
+              shouldDirty: true,
+            });
+            form.setValue('longitude', pickedLongitude, {
+              shouldValidate: true,
+              shouldDirty: true,
+            });
+          }}
         />
-        <TextInput
-          label="Address"
-          required
-          error={errors.address?.message}
-          {...form.register('address')}
-        />
-        <div className="span-all">
-          <SiteMapPicker
-            place={place}
-            initial={site ? [site.latitude, site.longitude] : undefined}
-            others={others}
-            onPick={(pickedLatitude, pickedLongitude) => {
-              form.setValue('latitude', pickedLatitude, {
-                shouldValidate: true,
-                shouldDirty: true,
-              });
-              form.setValue('longitude', pickedLongitude, {
-                shouldValidate: true,
-                shouldDirty: true,
-              });
-            }}
-          />
-          <p className="muted small">Click the map to place the site, or type its coordinates.</p>
-        </div>
-        <Controller
-          control={form.control}
-          name="latitude"
-          render={({ field }) => (
-            <NumberInput
-              label="Latitude"
-              required
-              decimalScale={6}
-              min={-90}
-              max={90}
-              hideControls
-              name={field.name}
-              value={field.value}
-              onChange={field.onChange}
-              onBlur={field.onBlur}
-              error={errors.latitude?.message}
-            />
-          )}
-        />
-        <Controller
-          control={form.control}
-          name="longitude"
-          render={({ field }) => (
-            <NumberInput
-              label="Longitude"
-              required
-              decimalScale={6}
-              min={-180}
-              max={180}
-              hideControls
-              name={field.name}
-              value={field.value}
-              onChange={field.onChange}
-              onBlur={field.onBlur}
-              error={errors.longitude?.message}
-            />
-          )}
-        />
-        <TextInput
-          label="Contact at the site"
-          error={errors.contactName?.message}
-          {...form.register('contactName')}
-        />
-        <TextInput
-          label="Contact phone"
-          type="tel"
-          error={errors.contactPhone?.message}
-          {...form.register('contactPhone')}
-        />
-        <TextInput
-          label="ERP reference"
-          description="The site's key in your ERP, if it has one"
-          error={errors.externalRef?.message}
-          {...form.register('externalRef')}
-        />
-      </SimpleGrid>
-      <FormFooter
-        submitLabel={site ? 'Save site' : 'Add site'}
-        pending={mutation.isPending}
-        error={mutation.error}
-        onCancel={onDone}
+        <p className="muted small">Click the map to place the site, or type its coordinates.</p>
+      </div>
+      <NumberField
+        control={form.control}
+        name="latitude"
+        label="Latitude"
+        required
+        decimalScale={6}
+        min={-90}
+        max={90}
+        hideControls
       />
-    </form>
+      <NumberField
+        control={form.control}
+        name="longitude"
+        label="Longitude"
+        required
+        decimalScale={6}
+        min={-180}
+        max={180}
+        hideControls
+      />
+      <TextField form={form} name="contactName" label="Contact at the site" />
+      <TextField form={form} name="contactPhone" label="Contact phone" type="tel" />
+      <TextField
+        form={form}
+        name="externalRef"
+        label="ERP reference"
+        description="The site's key in your ERP, if it has one"
+      />
+    </EditorForm>
   );
 }

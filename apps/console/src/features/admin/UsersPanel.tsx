@@ -15,12 +15,12 @@ import {
   Modal,
   PasswordInput,
   Select,
-  SimpleGrid,
   TextInput,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
+import { controlled } from '../../ui/controlled';
 import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
 import { sliceToPage } from '../../ui/paging';
 import { toast } from '../../ui/toast';
@@ -36,7 +36,7 @@ import {
   type UserFormValues,
 } from './admin-forms';
 import { AskButton, useQuestion } from './Questions';
-import { EditorDialog, FormFooter } from './EditorDialog';
+import { EditorDialog, EditorForm } from './EditorDialog';
 
 const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABEL[value] }));
 const columns = tableColumns<UserView>();
@@ -189,68 +189,62 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
     ),
   );
   return (
-    <form onSubmit={(event) => void submit(event)} noValidate data-testid="create-user">
-      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
-        <TextInput
-          label="Username"
-          required
-          data-autofocus
-          autoComplete="off"
-          error={errors.username?.message}
-          {...form.register('username')}
-        />
-        <TextInput
-          label="Email"
-          type="email"
-          required
-          error={errors.email?.message}
-          {...form.register('email')}
-        />
-        <TextInput
-          label="First name"
-          required
-          error={errors.firstName?.message}
-          {...form.register('firstName')}
-        />
-        <TextInput
-          label="Last name"
-          required
-          error={errors.lastName?.message}
-          {...form.register('lastName')}
-        />
-        <Controller
-          control={form.control}
-          name="role"
-          render={({ field }) => (
-            <Select
-              label="Role"
-              required
-              allowDeselect={false}
-              data={ROLE_OPTIONS}
-              name={field.name}
-              value={field.value}
-              onChange={(value) => field.onChange(value ?? 'dispatcher')}
-              onBlur={field.onBlur}
-              error={errors.role?.message}
-            />
-          )}
-        />
-        <PasswordInput
-          label="Temporary password"
-          required
-          autoComplete="new-password"
-          description={`${PASSWORD_MIN} characters or more; changed at the first sign-in`}
-          error={errors.password?.message}
-          {...form.register('password')}
-        />
-      </SimpleGrid>
-      <FormFooter
-        submitLabel="Create user"
-        pending={create.isPending}
-        error={create.error}
-        onCancel={onDone}
+    <EditorForm
+      testId="create-user"
+      onSubmit={(event) => void submit(event)}
+      submitLabel="Create user"
+      footer={{ pending: create.isPending, error: create.error, onCancel: onDone }}
+    >
+      <TextInput
+        label="Username"
+        required
+        data-autofocus
+        autoComplete="off"
+        error={errors.username?.message}
+        {...form.register('username')}
       />
-    </form>
+      <TextInput
+        label="Email"
+        type="email"
+        required
+        error={errors.email?.message}
+        {...form.register('email')}
+      />
+      <TextInput
+        label="First name"
+        required
+        error={errors.firstName?.message}
+        {...form.register('firstName')}
+      />
+      <TextInput
+        label="Last name"
+        required
+        error={errors.lastName?.message}
+        {...form.register('lastName')}
+      />
+      <Controller
+        control={form.control}
+        name="role"
+        render={({ field, fieldState }) => (
+          <Select
+            label="Role"
+            required
+            allowDeselect={false}
+            data={ROLE_OPTIONS}
+            {...controlled(field, fieldState)}
+            onChange={(value) => field.onChange(value ?? 'dispatcher')}
+          />
+        )}
+      />
+      <PasswordInput
+        label="Temporary password"
+        required
+        autoComplete="new-password"
+        description={`${PASSWORD_MIN} characters or more; changed at the first sign-in`}
+        error={errors.password?.message}
+        {...form.register('password')}
+      />
+    </EditorForm>
   );
 }
 
