@@ -188,7 +188,7 @@ describe('admin editors', () => {
     await row.locator(`text=adm-rigging · ${picked.format(DAY)}`).waitFor();
   });
 
-  it('pages a list through the API, past its first page', async () => {
+  it('pages a list through the API, past its first page, and sorts the whole list', async () => {
     for (let index = 1; index <= 27; index += 1)
       await createdId(
         admin.post('/qualifications', {
@@ -204,6 +204,26 @@ describe('admin editors', () => {
     await waitForText(range, '26–27 of 27');
     const table = page.getByRole('table', { name: 'Qualifications' });
     await table.locator('tr', { hasText: 'adm-page-27' }).waitFor();
+
+    // Turned round by its header, the whole list runs from its last code: back on page one.
+    const code = table.getByRole('columnheader', { name: /Code/ });
+    await untilPasses(async () => expect(await code.getAttribute('aria-sort')).toBe('ascending'));
+    await code.getByRole('button').click();
+    await untilPasses(async () => expect(await code.getAttribute('aria-sort')).toBe('descending'));
+    await waitForText(range, '1–25 of 27');
+    await untilPasses(async () =>
+      expect(await table.locator('tbody tr td:first-child').first().textContent()).toBe(
+        'adm-page-27',
+      ),
+    );
+    await page.getByRole('button', { name: 'Page 2' }).click();
+    await waitForText(range, '26–27 of 27');
+    await untilPasses(async () =>
+      expect(await table.locator('tbody tr td:first-child').allTextContents()).toEqual([
+        'adm-page-02',
+        'adm-page-01',
+      ]),
+    );
   });
 
   it('edits a unit (name and status in one dialog) and retires it after asking', async () => {

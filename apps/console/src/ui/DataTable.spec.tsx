@@ -18,14 +18,8 @@ const CRANE_COLUMNS = columns.columns([
 ]);
 
 /** A table over a list of `total` cranes whose page the "API" (`pageOf`) answers. */
-function Cranes({
-  pageOf,
-  onQuery,
-}: {
-  pageOf: Api;
-  onQuery: (query: { limit: number; offset: number; q?: string }) => void;
-}) {
-  const paging = useListPaging(2);
+function Cranes({ pageOf, onQuery }: { pageOf: Api; onQuery: (query: CraneQuery) => void }) {
+  const paging = useListPaging({ pageSize: 2, sorts: CRANE_SORTS });
   onQuery(paging.query);
   return (
     <DataTable
@@ -40,13 +34,23 @@ function Cranes({
   );
 }
 
+const CRANE_SORTS = { code: 'code', '-code': '-code' } as const;
+interface CraneQuery {
+  limit: number;
+  offset: number;
+  q?: string;
+  sort?: 'code' | '-code';
+}
+
 const CRANES: Crane[] = ['CR-3', 'CR-1', 'CR-5', 'CR-2', 'CR-4'].map((code) => ({
   id: code,
   code,
 }));
 
-function serve(query: { limit: number; offset: number; q?: string }): ListPage<Crane> {
+function serve(query: CraneQuery): ListPage<Crane> {
   const found = CRANES.filter((crane) => !query.q || crane.code.includes(query.q));
+  if (query.sort) found.sort((a, b) => a.code.localeCompare(b.code));
+  if (query.sort === '-code') found.reverse();
   return {
     ...query,
     items: found.slice(query.offset, query.offset + query.limit),
@@ -54,7 +58,7 @@ function serve(query: { limit: number; offset: number; q?: string }): ListPage<C
   };
 }
 
-type Api = (query: { limit: number; offset: number; q?: string }) => ListPage<Crane> | undefined;
+type Api = (query: CraneQuery) => ListPage<Crane> | undefined;
 
 function renderCranes(pageOf: Api = serve) {
   const onQuery = vi.fn();
@@ -94,14 +98,23 @@ describe('the shared table', () => {
     expect(within(table).queryByText('Loading…')).toBe(null);
   });
 
-  it('sorts the rows of the page shown, and says that it is only the page', () => {
-    const { table } = renderCranes();
-    expect(within(table).getByText('Sorting orders the rows of this page.')).toBeTruthy();
+  it('sorts the whole list through the API from the first page, then turns the order round', () => {
+    const { table, onQuery } = renderCranes();
+    fireEvent.click(screen.getByRole('button', { name: 'Page 2' }));
+    const header = () => within(table).getByRole('columnheader', { name: /Code/ });
     fireEvent.click(within(table).getByRole('button', { name: /Code/ }));
-    expect(codes(table)).toEqual(['CR-1', 'CR-3']);
-    expect(
-      within(table).getByRole('columnheader', { name: /Code/ }).getAttribute('aria-sort'),
-    ).toBe('ascending');
+    expect(onQuery).toHaveBeenLastCalledWith({ limit: 2, offset: 0, sort: 'code' });
+    expect(codes(table)).toEqual(['CR-1', 'CR-2']);
+    expect(header().getAttribute('aria-sort')).toBe('ascending');
+
+    fireEvent.click(within(table).getByRole('button', { name: /Code/ }));
+    expect(onQuery).toHaveBeenLastCalledWith({ limit: 2, offset: 0, sort: '-code' });
+    expect(codes(table)).toEqual(['CR-5', 'CR-4']);
+    expect(header().getAttribute('aria-sort')).toBe('descending');
+    // The rows are the API's order, not re-sorted in the page.
+    fireEvent.click(screen.getByRole('button', { name: 'Page 3' }));
+    expect(onQuery).toHaveBeenLastCalledWith({ limit: 2, offset: 4, sort: '-code' });
+    expect(codes(table)).toEqual(['CR-1']);
   });
 
   it('searches through the API once typing pauses, from the first page', async () => {

@@ -3,29 +3,22 @@ import { Alert, Group, Pagination, Table, Text, TextInput, UnstyledButton } from
 import {
   type ColumnDef,
   createColumnHelper,
-  createSortedRowModel,
   rowSortingFeature,
   type RowData,
-  sortFn_alphanumeric,
-  sortFn_text,
   type SortingState,
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
 import { type ReactNode, useState } from 'react';
-import { type ListPage, offsetOf, pageCount, rangeText } from './paging';
+import { apiSort, type ListPage, offsetOf, pageCount, rangeText, sortingOf } from './paging';
 import { useDebouncedValue } from './useDebouncedValue';
 
 /**
- * What the console's tables use of TanStack Table: sorting the rows of the page shown. Paging,
- * searching and filtering are the API's (the list endpoints take `limit`, `offset`, `q` and
- * filters), so the table is handed one page at a time.
+ * What the console's tables use of TanStack Table: the sort state of its column headers. Sorting,
+ * paging, searching and filtering are the API's (the list endpoints take `sort`, `limit`, `offset`,
+ * `q` and filters), so the table is handed one page of the list already in order.
  */
-const features = tableFeatures({
-  rowSortingFeature,
-  sortedRowModel: createSortedRowModel(),
-  sortFns: { alphanumeric: sortFn_alphanumeric, text: sortFn_text },
-});
+const features = tableFeatures({ rowSortingFeature });
 export type DataTableFeatures = typeof features;
 
 /** The column helper of a table of `TData` rows (`columns.accessor(...)`, `columns.display(...)`). */
@@ -35,15 +28,32 @@ export function tableColumns<TData extends RowData>() {
 
 export const DEFAULT_PAGE_SIZE = 25;
 
+export interface ListPagingOptions<Sort extends string> {
+  pageSize?: number;
+  /**
+   * The `sort` values the endpoint takes (the generated client's `…ListSort`): a column whose id is
+   * one of them sorts the whole list through the API. Without them the caller sorts (`sorting`).
+   */
+  sorts?: Readonly<Record<string, Sort>>;
+  /** The order the endpoint answers in when asked for none, marked on its column's header. */
+  initialSort?: NoInfer<Sort>;
+}
+
 /**
- * The paging and search of a list read through the API: the page shown, the search box's text and
- * the search the API is asked for (once typing pauses). A new search or filter starts again at the
- * first page; `filters` are whatever else the query holds (pass them in a stable order).
+ * The paging, sorting and search of a list read through the API: the page shown, the column sorted
+ * by, the search box's text and the search the API is asked for (once typing pauses). A new sort,
+ * search or filter starts again at the first page; `filters` are whatever else the query holds
+ * (pass them in a stable order).
  */
-export function useListPaging(pageSize = DEFAULT_PAGE_SIZE, ...filters: unknown[]) {
+export function useListPaging<Sort extends string = never>(
+  { pageSize = DEFAULT_PAGE_SIZE, sorts, initialSort }: ListPagingOptions<Sort> = {},
+  ...filters: unknown[]
+) {
   const [search, setSearch] = useState('');
+  const [sorting, setSorting] = useState<SortingState>(() => sortingOf(initialSort));
   const q = useDebouncedValue(search.trim());
-  const key = JSON.stringify([q, ...filters]);
+  const sort = sorts ? apiSort(sorting, Object.values(sorts)) : undefined;
+  const key = JSON.stringify([q, sorting, ...filters]);
   const [shown, setShown] = useState({ key, page: 1 });
   const page = shown.key === key ? shown.page : 1;
   return {
@@ -51,11 +61,26 @@ export function useListPaging(pageSize = DEFAULT_PAGE_SIZE, ...filters: unknown[
     setPage: (next: number) => setShown({ key, page: next }),
     search,
     setSearch,
-    /** What the API is asked for: the window of the page, and the search if there is one. */
-    query: { limit: pageSize, offset: offsetOf(page, pageSize), ...(q ? { q } : {}) },
+    sorting,
+    setSorting,
+    /** What the API is asked for: the window of the page, the order and the search if any. */
+    query: {
+      limit: pageSize,
+      offset: offsetOf(page, pageSize),
+      ...(q ? { q } : {}),
+      ...(sort ? { sort } : {}),
+    },
   };
 }
-export type ListPaging = ReturnType<typeof useListPaging>;
+export interface ListPaging {
+  page: number;
+  setPage: (page: number) => void;
+  search: string;
+  setSearch: (search: string) => void;
+  sorting: SortingState;
+  setSorting: (updater: SortingState | ((old: SortingState) => SortingState)) => void;
+  query: { limit: number; offset: number; q?: string };
+}
 
 export interface DataTableProps<TData extends RowData> {
   /** The table's accessible name (its caption's first words, too). */
@@ -81,10 +106,9 @@ export interface DataTableProps<TData extends RowData> {
 }
 
 /**
- * One table for the console's lists: a search box and filters asked of the API, the columns (those
- * with `enableSorting` sort the rows of the page shown), paging through the API with "x–y of N",
- * and an empty state. The API cannot sort its lists, so a caption says that sorting orders only the
- * page shown.
+ * One table for the console's lists: a search box and filters asked of the API, column headers
+ * that sort the whole list (columns with `enableSorting`, whose id the endpoint sorts by), paging
+ * through the API with "x–y of N", and an empty state.
  */
 export function DataTable<TData extends RowData>({
   label,
@@ -101,7 +125,6 @@ export function DataTable<TData extends RowData>({
   testId,
   rowAttributes,
 }: DataTableProps<TData>) {
-  const [sorting, setSorting] = useState<SortingState>([]);
   // The page last answered stays while the next one loads (no flash of "Loading…" between pages).
   const [kept, setKept] = useState(data);
   if (data !== undefined && data !== kept) setKept(data);
@@ -111,13 +134,16 @@ export function DataTable<TData extends RowData>({
     columns,
     data: page?.items ?? NO_ROWS,
     getRowId: (row: TData) => rowId(row),
-    state: { sorting },
-    onSortingChange: setSorting,
-    enableSortingRemoval: true,
+    state: { sorting: paging.sorting },
+    onSortingChange: paging.setSorting,
+    // The rows come sorted: the API ordered the whole list before cutting this page from it.
+    manualSorting: true,
+    // A sorted list stays sorted: a header's clicks turn its order round.
+    enableSortingRemoval: false,
+    enableMultiSort: false,
   });
   const pages = page ? pageCount(page.total, page.limit) : 1;
   const rows = table.getRowModel().rows;
-  const sortable = columns.some((column) => column.enableSorting);
   const columnCount = table.getAllLeafColumns().length;
 
   return (
@@ -152,11 +178,6 @@ export function DataTable<TData extends RowData>({
           highlightOnHover
           verticalSpacing="xs"
         >
-          {sortable && (
-            <Table.Caption className="data-table__caption">
-              Sorting orders the rows of this page.
-            </Table.Caption>
-          )}
           <Table.Thead>
             {table.getHeaderGroups().map((group) => (
               <Table.Tr key={group.id}>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clampPage, offsetOf, pageCount, rangeText, sliceToPage } from './paging';
+import {
+  apiSort,
+  clampPage,
+  offsetOf,
+  pageCount,
+  rangeText,
+  sliceToPage,
+  sortingOf,
+  sortRows,
+} from './paging';
 
 describe('paging through the API', () => {
   it('counts pages, an empty list being one page', () => {
@@ -37,5 +46,48 @@ describe('paging through the API', () => {
       offset: 2,
     });
     expect(sliceToPage(letters, 4, 2)).toEqual({ items: ['e'], total: 5, limit: 2, offset: 4 });
+  });
+});
+
+describe('sorting a list', () => {
+  const SORTS = ['name', '-name', 'code', '-code'] as const;
+
+  it('asks the API for the sorted column, descending after a minus, only what it takes', () => {
+    expect(apiSort([], SORTS)).toBeUndefined();
+    expect(apiSort([{ id: 'name', desc: false }], SORTS)).toBe('name');
+    expect(apiSort([{ id: 'code', desc: true }], SORTS)).toBe('-code');
+    expect(apiSort([{ id: 'status', desc: false }], SORTS)).toBeUndefined();
+  });
+
+  it('reads the API’s sort back as the state of the column headers', () => {
+    expect(sortingOf(undefined)).toEqual([]);
+    expect(sortingOf('name')).toEqual([{ id: 'name', desc: false }]);
+    expect(sortingOf('-assignedAt')).toEqual([{ id: 'assignedAt', desc: true }]);
+    for (const sort of SORTS) expect(apiSort(sortingOf(sort), SORTS)).toBe(sort);
+  });
+
+  it('sorts a whole list it holds: case aside, numbers as numbers, true first', () => {
+    const rows = [
+      { name: 'bravo', unit: 'CR-10', active: false },
+      { name: 'Alpha', unit: 'CR-9', active: true },
+      { name: 'charlie', unit: 'CR-100', active: false },
+    ];
+    const value = (row: (typeof rows)[number], column: string) =>
+      column === 'active' ? row.active : column === 'unit' ? row.unit : row.name;
+    const names = (sorted: typeof rows) => sorted.map((row) => row.name);
+    expect(names(sortRows(rows, [{ id: 'name', desc: false }], value))).toEqual([
+      'Alpha',
+      'bravo',
+      'charlie',
+    ]);
+    expect(names(sortRows(rows, [{ id: 'unit', desc: true }], value))).toEqual([
+      'charlie',
+      'bravo',
+      'Alpha',
+    ]);
+    expect(names(sortRows(rows, [{ id: 'active', desc: false }], value))[0]).toBe('Alpha');
+    // Unsorted: as given, and the given list untouched.
+    expect(sortRows(rows, [], value)).toEqual(rows);
+    expect(sortRows(rows, [], value)).not.toBe(rows);
   });
 });

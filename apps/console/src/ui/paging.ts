@@ -1,3 +1,5 @@
+import type { SortingState } from '@tanstack/react-table';
+
 /** One page of a list as the API answers it (`{ items, total, limit, offset }`). */
 export interface ListPage<T> {
   items: T[];
@@ -36,4 +38,44 @@ export function rangeText(page: Pick<ListPage<unknown>, 'offset' | 'total'> & { 
  */
 export function sliceToPage<T>(items: readonly T[], offset: number, limit: number): ListPage<T> {
   return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
+}
+
+/**
+ * The API's `sort` for a table's sort state: the sorted column's id, after a `-` when descending,
+ * if it is one of `allowed` (the values the endpoint takes); nothing when no column is sorted.
+ */
+export function apiSort<Sort extends string>(
+  sorting: SortingState,
+  allowed: readonly Sort[],
+): Sort | undefined {
+  const [first] = sorting;
+  if (!first) return undefined;
+  const wanted = `${first.desc ? '-' : ''}${first.id}`;
+  return allowed.find((sort) => sort === wanted);
+}
+
+/** The table's sort state for an API `sort` (`name`, `-assignedAt`); none for none. */
+export function sortingOf(sort: string | undefined): SortingState {
+  if (!sort) return [];
+  return sort.startsWith('-') ? [{ id: sort.slice(1), desc: true }] : [{ id: sort, desc: false }];
+}
+
+/**
+ * A whole list sorted by a table's sort state, for lists the API answers at once and the console
+ * pages itself (Keycloak's users): text by the user's language, case aside; true before false.
+ */
+export function sortRows<T>(
+  rows: readonly T[],
+  sorting: SortingState,
+  value: (row: T, columnId: string) => string | number | boolean | null | undefined,
+): T[] {
+  const [first] = sorting;
+  if (!first) return [...rows];
+  const direction = first.desc ? -1 : 1;
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  const rank = (cell: string | number | boolean | null | undefined) =>
+    typeof cell === 'boolean' ? (cell ? '0' : '1') : String(cell ?? '');
+  return [...rows].sort(
+    (a, b) => direction * collator.compare(rank(value(a, first.id)), rank(value(b, first.id))),
+  );
 }

@@ -1,7 +1,8 @@
-import { Type as ClassType } from '@nestjs/common';
+import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -22,6 +23,54 @@ export class PageQuery {
   @Min(0)
   @Max(1_000_000)
   offset?: number;
+}
+
+/** A list's `?sort=`: one of its fields, ascending, or the field after a `-`, descending. */
+export type SortOf<Field extends string> = Field | `-${Field}`;
+
+/** Every value `?sort=` takes over `fields`: each field, then each with a leading `-`. */
+export function sortValues<Field extends string>(fields: readonly Field[]): SortOf<Field>[] {
+  return [...fields, ...fields.map((field): SortOf<Field> => `-${field}`)];
+}
+
+/**
+ * The `?sort=` of a list ordered by one of `fields` (`-` before a field orders it descending),
+ * `defaultSort` when it is not given.
+ */
+export function SortParam<Field extends string>(
+  fields: readonly Field[],
+  defaultSort: SortOf<Field>,
+): PropertyDecorator {
+  const values = sortValues(fields);
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: values,
+      default: defaultSort,
+      description:
+        'The field the list is ordered by, ascending; a leading `-` orders it descending. Rows that tie keep one order from page to page.',
+    }),
+    IsOptional(),
+    IsIn(values),
+  );
+}
+
+/**
+ * Orders `builder` by `sort` (`columns` names each field's column, `alias.property`), then by
+ * `tieBreaker` so that rows equal on the field keep one order across pages.
+ */
+export function orderBySort<Entity extends ObjectLiteral, Field extends string>(
+  builder: SelectQueryBuilder<Entity>,
+  sort: SortOf<Field>,
+  columns: Record<Field, string>,
+  tieBreaker: string,
+): SelectQueryBuilder<Entity> {
+  const descending = sort.startsWith('-');
+  const field = (descending ? sort.slice(1) : sort) as Field;
+  const direction = descending ? 'DESC' : 'ASC';
+  // Empty values last either way: a column sorted to find its values should show them first.
+  builder.orderBy(columns[field], direction, 'NULLS LAST');
+  if (columns[field] !== tieBreaker) builder.addOrderBy(tieBreaker, 'ASC');
+  return builder;
 }
 
 export interface Page<T> {

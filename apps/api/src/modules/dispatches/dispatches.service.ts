@@ -18,7 +18,7 @@ import {
 } from '@dispatch/domain';
 import type { EntityManager } from 'typeorm';
 import { type Actor, isDriverOnly } from '../../core/auth/actor';
-import { type Page, pageWindow } from '../../core/http/pagination';
+import { orderBySort, type Page, pageWindow } from '../../core/http/pagination';
 import { findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
@@ -51,9 +51,18 @@ export class DispatchesService {
         .createQueryBuilder(Dispatch, 'd')
         .leftJoinAndSelect('d.equipment', 'equipment')
         .leftJoinAndSelect('d.workOrder', 'workOrder')
-        .leftJoinAndSelect('workOrder.site', 'site')
-        .orderBy('d.assignedAt', 'DESC')
-        .addOrderBy('d.id', 'ASC');
+        .leftJoinAndSelect('workOrder.site', 'site');
+      orderBySort(
+        builder,
+        query.sort ?? '-assignedAt',
+        {
+          assignedAt: 'd.assignedAt',
+          status: 'd.status',
+          site: 'site.name',
+          unit: 'equipment.code',
+        },
+        'd.id',
+      );
       if (query.status === 'open')
         builder.andWhere('d.status IN (:...open)', { open: OPEN_DISPATCH_STATUSES });
       else if (query.status) builder.andWhere('d.status = :status', { status: query.status });

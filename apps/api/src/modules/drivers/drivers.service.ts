@@ -15,7 +15,7 @@ import type { EntityManager } from 'typeorm';
 import { type Actor, hasRole } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
-import { type Page, pageWindow } from '../../core/http/pagination';
+import { orderBySort, type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import {
@@ -110,10 +110,12 @@ export class DriversService {
   list(actor: Actor, query: DriverListQuery): Promise<Page<DriverView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager
-        .createQueryBuilder(Driver, 'driver')
-        .orderBy('driver.name', 'ASC')
-        .addOrderBy('driver.id', 'ASC');
+      const builder = orderBySort(
+        manager.createQueryBuilder(Driver, 'driver'),
+        query.sort ?? 'name',
+        { name: 'driver.name', username: 'driver.username', dutyStatus: 'driver.dutyStatus' },
+        'driver.id',
+      );
       if (query.dutyStatus)
         builder.andWhere('driver.dutyStatus = :duty', { duty: query.dutyStatus });
       if (query.qualificationId) {

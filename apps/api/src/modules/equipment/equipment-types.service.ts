@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
-import { type Page, pageWindow } from '../../core/http/pagination';
+import { orderBySort, type Page, pageWindow } from '../../core/http/pagination';
 import { assertAllExist, containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import {
@@ -35,8 +35,13 @@ export class EquipmentTypesService {
       const builder = manager
         .createQueryBuilder(EquipmentType, 'type')
         .leftJoinAndSelect('type.requiredQualifications', 'required')
-        .leftJoinAndSelect('required.qualification', 'qualification')
-        .orderBy('type.code', 'ASC');
+        .leftJoinAndSelect('required.qualification', 'qualification');
+      orderBySort(
+        builder,
+        query.sort ?? 'code',
+        { code: 'type.code', name: 'type.name' },
+        'type.id',
+      );
       if (query.q)
         builder.andWhere('(type.code ILIKE :q OR type.name ILIKE :q)', {
           q: containsPattern(query.q),

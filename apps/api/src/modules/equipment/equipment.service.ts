@@ -11,7 +11,7 @@ import type { Actor } from '../../core/auth/actor';
 import { hasRole } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
-import { type Page, pageWindow } from '../../core/http/pagination';
+import { orderBySort, type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import { DispatchEngine } from '../dispatch-engine/dispatch-engine.service';
@@ -56,7 +56,12 @@ export class EquipmentService {
   list(actor: Actor, query: EquipmentListQuery): Promise<Page<EquipmentView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager.createQueryBuilder(Equipment, 'unit').orderBy('unit.code', 'ASC');
+      const builder = orderBySort(
+        manager.createQueryBuilder(Equipment, 'unit'),
+        query.sort ?? 'code',
+        { code: 'unit.code', name: 'unit.name', status: 'unit.status' },
+        'unit.id',
+      );
       if (query.status) builder.andWhere('unit.status = :status', { status: query.status });
       if (query.equipmentTypeId)
         builder.andWhere('unit.equipmentTypeId = :typeId', { typeId: query.equipmentTypeId });

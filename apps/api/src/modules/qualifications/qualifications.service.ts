@@ -3,7 +3,7 @@ import { domainEvent, Qualification } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
-import { type Page, pageWindow } from '../../core/http/pagination';
+import { orderBySort, type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import {
@@ -24,7 +24,12 @@ export class QualificationsService {
   list(actor: Actor, query: QualificationListQuery): Promise<Page<QualificationView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager.createQueryBuilder(Qualification, 'q').orderBy('q.code', 'ASC');
+      const builder = orderBySort(
+        manager.createQueryBuilder(Qualification, 'q'),
+        query.sort ?? 'code',
+        { code: 'q.code', name: 'q.name' },
+        'q.id',
+      );
       if (query.q)
         builder.where('(q.code ILIKE :q OR q.name ILIKE :q)', { q: containsPattern(query.q) });
       const [rows, total] = await builder.take(limit).skip(offset).getManyAndCount();

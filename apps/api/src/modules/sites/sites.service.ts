@@ -3,7 +3,7 @@ import { domainEvent, Site } from '@dispatch/domain';
 import type { Actor } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
-import { type Page, pageWindow } from '../../core/http/pagination';
+import { orderBySort, type Page, pageWindow } from '../../core/http/pagination';
 import { containsPattern, findOrFail } from '../../core/tenancy/lookups';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import {
@@ -24,10 +24,12 @@ export class SitesService {
   list(actor: Actor, query: SiteListQuery): Promise<Page<SiteView>> {
     const { limit, offset } = pageWindow(query);
     return this.db.transaction(actor, async (manager) => {
-      const builder = manager
-        .createQueryBuilder(Site, 'site')
-        .orderBy('site.name', 'ASC')
-        .addOrderBy('site.id', 'ASC');
+      const builder = orderBySort(
+        manager.createQueryBuilder(Site, 'site'),
+        query.sort ?? 'name',
+        { name: 'site.name', address: 'site.address' },
+        'site.id',
+      );
       if (query.q)
         builder.andWhere('(site.name ILIKE :q OR site.address ILIKE :q)', {
           q: containsPattern(query.q),

@@ -1,5 +1,6 @@
 import {
   type DriverView,
+  DriversListSort,
   type DutyStatus,
   useDriversList,
   useDriversRemove,
@@ -27,7 +28,11 @@ const DUTY_FILTER = (Object.keys(DUTY_LABEL) as DutyStatus[]).map((value) => ({
 export function DriversSection() {
   const [duty, setDuty] = useState<DutyStatus | null>(null);
   const [qualificationId, setQualificationId] = useState<string | null>(null);
-  const paging = useListPaging(undefined, duty, qualificationId);
+  const paging = useListPaging(
+    { sorts: DriversListSort, initialSort: 'name' },
+    duty,
+    qualificationId,
+  );
   const list = useDriversList({
     ...paging.query,
     ...(duty ? { dutyStatus: duty } : {}),
@@ -57,6 +62,7 @@ export function DriversSection() {
         }),
         columns.accessor('username', {
           header: 'Login',
+          enableSorting: true,
           cell: ({ row }) => row.original.username ?? '—',
         }),
         columns.accessor('dutyStatus', {

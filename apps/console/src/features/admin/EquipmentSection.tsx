@@ -1,4 +1,6 @@
 import {
+  EquipmentListSort,
+  EquipmentTypesListSort,
   type EquipmentStatus,
   type EquipmentTypeView,
   type EquipmentView,
@@ -53,7 +55,7 @@ export function useAllEquipmentTypes() {
 function UnitsPanel() {
   const [status, setStatus] = useState<EquipmentStatus | null>(null);
   const [typeId, setTypeId] = useState<string | null>(null);
-  const paging = useListPaging(undefined, status, typeId);
+  const paging = useListPaging({ sorts: EquipmentListSort, initialSort: 'code' }, status, typeId);
   const units = useEquipmentList({
     ...paging.query,
     ...(status ? { status } : {}),
@@ -148,7 +150,7 @@ function UnitsPanel() {
 }
 
 function EquipmentTypesPanel() {
-  const paging = useListPaging();
+  const paging = useListPaging({ sorts: EquipmentTypesListSort, initialSort: 'code' });
   const list = useEquipmentTypesList(paging.query);
   const remove = useEquipmentTypesRemove();
   return (

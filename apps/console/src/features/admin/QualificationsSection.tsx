@@ -1,4 +1,5 @@
 import {
+  QualificationsListSort,
   type QualificationView,
   useQualificationsCreate,
   useQualificationsList,
@@ -19,7 +20,7 @@ const columns = tableColumns<QualificationView>();
 
 /** The qualifications drivers hold and equipment types require: find, add, rename, delete. */
 export function QualificationsSection() {
-  const paging = useListPaging();
+  const paging = useListPaging({ sorts: QualificationsListSort, initialSort: 'code' });
   const list = useQualificationsList(paging.query);
   const remove = useQualificationsRemove();
   return (

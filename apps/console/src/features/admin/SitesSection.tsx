@@ -1,5 +1,6 @@
 import {
   type SiteView,
+  SitesListSort,
   useSitesCreate,
   useSitesList,
   useSitesRemove,
@@ -20,7 +21,7 @@ const columns = tableColumns<SiteView>();
 
 /** The organization's sites: find, add, edit (placed on a map) and delete. */
 export function SitesSection() {
-  const paging = useListPaging();
+  const paging = useListPaging({ sorts: SitesListSort, initialSort: 'name' });
   const list = useSitesList(paging.query);
   const remove = useSitesRemove();
   return (

@@ -22,7 +22,7 @@ import { type FormEvent, useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { controlled } from '../../ui/controlled';
 import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
-import { sliceToPage } from '../../ui/paging';
+import { sliceToPage, sortRows } from '../../ui/paging';
 import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
 import {
@@ -55,6 +55,13 @@ function matches(user: UserView, q: string | undefined): boolean {
  * here): create, change a role (a select, asked first), disable or enable, reset a password. The
  * API keeps one enabled admin at least and says so when a change would leave none.
  */
+/** What a user is sorted by in a column: the role by its name, the status active first. */
+function userSortValue(user: UserView, columnId: string) {
+  if (columnId === 'role') return user.role ? ROLE_LABEL[user.role] : '';
+  if (columnId === 'enabled') return user.enabled;
+  return columnId === 'name' ? user.name : user.username;
+}
+
 export function UsersPanel() {
   const users = useUsersList();
   const update = useUsersUpdate();
@@ -62,7 +69,12 @@ export function UsersPanel() {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<UserView>();
   const question = useQuestion();
-  const found = (users.data ?? []).filter((user) => matches(user, paging.query.q));
+  // Keycloak answers the whole list: the console searches, sorts and pages it itself.
+  const found = sortRows(
+    (users.data ?? []).filter((user) => matches(user, paging.query.q)),
+    paging.sorting,
+    userSortValue,
+  );
   const page = users.data ? sliceToPage(found, paging.query.offset, paging.query.limit) : undefined;
 
   const userColumns = columns.columns([

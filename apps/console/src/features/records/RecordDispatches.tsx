@@ -1,4 +1,9 @@
-import { type DispatchView, useDispatchesList, useDriversGet } from '@dispatch/api-client';
+import {
+  DispatchesListSort,
+  type DispatchView,
+  useDispatchesList,
+  useDriversGet,
+} from '@dispatch/api-client';
 import { Badge } from '@mantine/core';
 import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
 import { RouterAnchor } from '../../ui/links';
@@ -15,7 +20,7 @@ function DriverName({ driverId }: { driverId: string }) {
 }
 
 /**
- * The dispatches of one unit or one driver, newest first, paged through the API: each links to its
+ * The dispatches of one unit or one driver, newest first or sorted by a column, paged through the API: each links to its
  * work order; open ones are marked. The other party of each is named (the driver on a unit's page,
  * the unit on a driver's).
  */
@@ -26,12 +31,11 @@ export function RecordDispatches({
   filter: { equipmentId: string } | { driverId: string };
   label: string;
 }) {
-  const paging = useListPaging(10, filter);
-  const list = useDispatchesList({
-    limit: paging.query.limit,
-    offset: paging.query.offset,
-    ...filter,
-  });
+  const paging = useListPaging(
+    { pageSize: 10, sorts: DispatchesListSort, initialSort: '-assignedAt' },
+    filter,
+  );
+  const list = useDispatchesList({ ...paging.query, ...filter });
   const forUnit = 'equipmentId' in filter;
   const dispatchColumns = columns.columns([
     columns.display({
@@ -46,16 +50,17 @@ export function RecordDispatches({
         </RouterAnchor>
       ),
     }),
-    columns.accessor('siteName', { header: 'Site', enableSorting: true }),
+    columns.accessor('siteName', { id: 'site', header: 'Site', enableSorting: true }),
     forUnit
       ? columns.display({
           id: 'driver',
           header: 'Driver',
           cell: ({ row }) => <DriverName driverId={row.original.driverId} />,
         })
-      : columns.display({
+      : columns.accessor('equipmentCode', {
           id: 'unit',
           header: 'Unit',
+          enableSorting: true,
           cell: ({ row }) => `${row.original.equipmentCode} · ${row.original.equipmentName}`,
         }),
     columns.accessor('status', {

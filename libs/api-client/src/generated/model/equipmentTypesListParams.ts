@@ -5,6 +5,7 @@
  * Send equipment with a qualified driver to work sites. All times are ISO 8601 with offset; errors are RFC 9457 application/problem+json.
  * OpenAPI spec version: 1
  */
+import type { EquipmentTypesListSort } from './equipmentTypesListSort';
 
 export type EquipmentTypesListParams = {
 /**
@@ -16,6 +17,10 @@ limit?: number;
  * @minimum 0
  */
 offset?: number;
+/**
+ * The field the list is ordered by, ascending; a leading `-` orders it descending. Rows that tie keep one order from page to page.
+ */
+sort?: EquipmentTypesListSort;
 /**
  * @maxLength 200
  * @nullable

@@ -12,7 +12,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { COMPLETION_NOTE_MAX_LENGTH, type Dispatch, DispatchStatus } from '@dispatch/domain';
-import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
 import { OptionalUuid, trim } from '../../../core/http/dto-rules';
 import { formatWorkOrderNumber } from '../../work-orders/dto/work-order.dto';
 
@@ -81,7 +81,13 @@ export class TransitionDto {
   note?: string | null;
 }
 
+export const DISPATCH_SORT_FIELDS = ['assignedAt', 'status', 'site', 'unit'] as const;
+export type DispatchSort = SortOf<(typeof DISPATCH_SORT_FIELDS)[number]>;
+
 export class DispatchListQuery extends PageQuery {
+  @SortParam(DISPATCH_SORT_FIELDS, '-assignedAt')
+  sort?: DispatchSort;
+
   @ApiPropertyOptional({
     enum: [...Object.values(DispatchStatus), 'open'],
     description: '`open`: any step before completed or cancelled',

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { type Driver, DutyStatus } from '@dispatch/domain';
-import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 
 export class HeldQualificationInput {
@@ -78,7 +78,13 @@ export class UpdateOwnDutyDto {
   dutyStatus: DutyStatus;
 }
 
+export const DRIVER_SORT_FIELDS = ['name', 'username', 'dutyStatus'] as const;
+export type DriverSort = SortOf<(typeof DRIVER_SORT_FIELDS)[number]>;
+
 export class DriverListQuery extends PageQuery {
+  @SortParam(DRIVER_SORT_FIELDS, 'name')
+  sort?: DriverSort;
+
   @ApiPropertyOptional({ enum: DutyStatus })
   @IsOptional()
   @IsEnum(DutyStatus)

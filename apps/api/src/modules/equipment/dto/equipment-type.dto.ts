@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { EquipmentType, Qualification } from '@dispatch/domain';
-import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 import { OptionalExternalRef } from '../../../core/http/external-ref';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
@@ -32,7 +32,13 @@ export class CreateEquipmentTypeDto {
 
 export class UpdateEquipmentTypeDto extends PartialType(CreateEquipmentTypeDto) {}
 
+export const EQUIPMENT_TYPE_SORT_FIELDS = ['code', 'name'] as const;
+export type EquipmentTypeSort = SortOf<(typeof EQUIPMENT_TYPE_SORT_FIELDS)[number]>;
+
 export class EquipmentTypeListQuery extends PageQuery {
+  @SortParam(EQUIPMENT_TYPE_SORT_FIELDS, 'code')
+  sort?: EquipmentTypeSort;
+
   /** Matches code or name. */
   @OptionalText(200)
   q?: string;

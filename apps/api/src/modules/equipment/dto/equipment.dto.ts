@@ -10,7 +10,7 @@ import {
   Matches,
 } from 'class-validator';
 import { type Equipment, EquipmentStatus } from '@dispatch/domain';
-import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
 import { OptionalText, RequiredText, OptionalUuid } from '../../../core/http/dto-rules';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
 
@@ -54,7 +54,13 @@ export class UpdateEquipmentDto extends PartialType(CreateEquipmentDto) {
   status?: SettableEquipmentStatus;
 }
 
+export const EQUIPMENT_SORT_FIELDS = ['code', 'name', 'status'] as const;
+export type EquipmentSort = SortOf<(typeof EQUIPMENT_SORT_FIELDS)[number]>;
+
 export class EquipmentListQuery extends PageQuery {
+  @SortParam(EQUIPMENT_SORT_FIELDS, 'code')
+  sort?: EquipmentSort;
+
   @ApiPropertyOptional({ enum: EquipmentStatus })
   @IsOptional()
   @IsEnum(EquipmentStatus)

@@ -1,7 +1,7 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import type { Qualification } from '@dispatch/domain';
-import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 
 /** Codes read like `CDL-A`, `crane-operator`, `hazmat`. */
@@ -18,7 +18,13 @@ export class CreateQualificationDto {
 
 export class UpdateQualificationDto extends PartialType(CreateQualificationDto) {}
 
+export const QUALIFICATION_SORT_FIELDS = ['code', 'name'] as const;
+export type QualificationSort = SortOf<(typeof QUALIFICATION_SORT_FIELDS)[number]>;
+
 export class QualificationListQuery extends PageQuery {
+  @SortParam(QUALIFICATION_SORT_FIELDS, 'code')
+  sort?: QualificationSort;
+
   /** Matches code or name. */
   @OptionalText(200)
   q?: string;

@@ -11,7 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { Site } from '@dispatch/domain';
-import { PageOf, PageQuery } from '../../../core/http/pagination';
+import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
 import { OptionalText, RequiredText, trim } from '../../../core/http/dto-rules';
 import { OptionalExternalRef } from '../../../core/http/external-ref';
 
@@ -86,7 +86,13 @@ export class CreateSiteDto {
 
 export class UpdateSiteDto extends PartialType(CreateSiteDto) {}
 
+export const SITE_SORT_FIELDS = ['name', 'address'] as const;
+export type SiteSort = SortOf<(typeof SITE_SORT_FIELDS)[number]>;
+
 export class SiteListQuery extends PageQuery {
+  @SortParam(SITE_SORT_FIELDS, 'name')
+  sort?: SiteSort;
+
   /** Matches name or address. */
   @OptionalText(200)
   q?: string;
