@@ -3,15 +3,11 @@ import {
   getEquipmentTypesListQueryKey,
   getSitesListQueryKey,
   type SitePage,
-  useEquipmentTypesList,
-  useSitesList,
 } from '@dispatch/api-client';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import { useAllEquipmentTypes, useAllSites } from '../features/records/whole-lists';
 import type { EventTextContext } from './event-text';
-
-/** The same lists (and so the same cache entries) the report filters and the admin pages read. */
-const LIST = { limit: 200 } as const;
 
 /** A record's name by id, from every page of a list the query cache holds. */
 function nameIn<T extends { id: string; name: string }>(
@@ -36,8 +32,9 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', tim
  */
 export function useEventTextContext(withinWorkOrder = false): EventTextContext {
   const client = useQueryClient();
-  const sites = useSitesList(LIST);
-  const types = useEquipmentTypesList(LIST);
+  // The same whole lists (and so the same cache entries) the forms and the report filters read.
+  const sites = useAllSites();
+  const types = useAllEquipmentTypes();
   return useMemo(
     () => ({
       time: (iso: string) => timeFormat.format(new Date(iso)),

@@ -4,7 +4,6 @@ import {
   type DutyStatus,
   useDriversList,
   useDriversRemove,
-  useQualificationsList,
 } from '@dispatch/api-client';
 import { Badge, Group, Select } from '@mantine/core';
 import dayjs from 'dayjs';
@@ -15,6 +14,7 @@ import { DUTY_LABEL } from './admin-forms';
 import { DriverEditor } from './DriverEditor';
 import { RecordSection } from './RecordSection';
 import { validity, VALIDITY_LABEL } from './held-qualifications';
+import { useAllQualifications } from '../records/whole-lists';
 
 const columns = tableColumns<DriverView>();
 const VALIDITY_COLOR = { valid: 'gray', expiring: 'yellow', expired: 'red' } as const;
@@ -38,7 +38,7 @@ export function DriversSection() {
     ...(duty ? { dutyStatus: duty } : {}),
     ...(qualificationId ? { qualificationId } : {}),
   });
-  const qualifications = useQualificationsList({ limit: 200 });
+  const qualifications = useAllQualifications();
   const remove = useDriversRemove();
   const today = dayjs().format('YYYY-MM-DD');
   return (

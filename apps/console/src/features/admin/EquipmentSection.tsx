@@ -10,7 +10,6 @@ import {
   useEquipmentTypesRemove,
   useEquipmentTypesUpdate,
   useEquipmentUpdate,
-  useQualificationsList,
 } from '@dispatch/api-client';
 import { Badge, MultiSelect, Select } from '@mantine/core';
 import { useState } from 'react';
@@ -28,6 +27,7 @@ import { RecordSection } from './RecordSection';
 import { UnitEditor } from './UnitForm';
 import { UNIT_STATUS_COLOR, UNIT_STATUS_LABEL } from './unit-status';
 import { useRecordForm } from './useRecordForm';
+import { useAllEquipmentTypes, useAllQualifications } from '../records/whole-lists';
 
 /** Equipment types and the units of each, one table each. */
 export function EquipmentSection() {
@@ -46,11 +46,6 @@ const STATUS_FILTER = (Object.keys(UNIT_STATUS_LABEL) as EquipmentStatus[]).map(
   value: status,
   label: UNIT_STATUS_LABEL[status],
 }));
-
-/** Every type of the organization (there are few), for names and choices. */
-export function useAllEquipmentTypes() {
-  return useEquipmentTypesList({ limit: 200 });
-}
 
 function UnitsPanel() {
   const [status, setStatus] = useState<EquipmentStatus | null>(null);
@@ -207,7 +202,7 @@ function EquipmentTypeForm({
   type: EquipmentTypeView | undefined;
   onDone: () => void;
 }) {
-  const qualifications = useQualificationsList({ limit: 200 });
+  const qualifications = useAllQualifications();
   const { form, errors, formProps } = useRecordForm({
     record: type,
     schema: equipmentTypeFormSchema,

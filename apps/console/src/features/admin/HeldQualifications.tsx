@@ -2,7 +2,6 @@ import {
   type DriverView,
   type HeldQualificationView,
   useDriversUpdate,
-  useQualificationsList,
 } from '@dispatch/api-client';
 import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
@@ -19,6 +18,7 @@ import {
   withRemoved,
   withRenewed,
 } from './held-qualifications';
+import { useAllQualifications } from '../records/whole-lists';
 
 const VALIDITY_COLOR = { valid: 'green', expiring: 'yellow', expired: 'red' } as const;
 const DAY_FORMAT = 'D MMM YYYY';
@@ -157,7 +157,7 @@ type Save = (qualifications: ReturnType<typeof withAdded>) => Promise<void>;
 
 /** A qualification the driver does not hold yet, valid until a day picked (a year from today). */
 function AddQualification({ driver, save }: { driver: DriverView; save: Save }) {
-  const qualifications = useQualificationsList({ limit: 200 });
+  const qualifications = useAllQualifications();
   const [qualificationId, setQualificationId] = useState<string | null>(null);
   const [expiresAt, setExpiresAt] = useState<string | null>(aYearAfter(today()));
   const [pending, setPending] = useState(false);

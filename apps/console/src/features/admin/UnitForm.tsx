@@ -1,9 +1,4 @@
-import {
-  type EquipmentView,
-  useEquipmentCreate,
-  useEquipmentTypesList,
-  useEquipmentUpdate,
-} from '@dispatch/api-client';
+import { type EquipmentView, useEquipmentCreate, useEquipmentUpdate } from '@dispatch/api-client';
 import { Select } from '@mantine/core';
 import { Controller } from 'react-hook-form';
 import { controlled } from '../../ui/controlled';
@@ -18,6 +13,7 @@ import {
 import { CodeAndName, EditorDialog, EditorForm } from './EditorDialog';
 import { UNIT_STATUS_LABEL } from './unit-status';
 import { useRecordForm } from './useRecordForm';
+import { useAllEquipmentTypes } from '../records/whole-lists';
 
 const STATUS_OPTIONS = SETTABLE_UNIT_STATUSES.map((value) => ({
   value,
@@ -55,7 +51,7 @@ function splitStatus(checked: CheckedUnitForm) {
  */
 function UnitForm({ unit, onDone }: { unit: EquipmentView | undefined; onDone: () => void }) {
   const update = useEquipmentUpdate();
-  const types = useEquipmentTypesList({ limit: 200 });
+  const types = useAllEquipmentTypes();
   const { form, errors, formProps } = useRecordForm({
     record: unit,
     schema: unitFormSchema,

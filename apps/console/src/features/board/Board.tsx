@@ -4,15 +4,9 @@ import {
   type EquipmentView,
   type QueueItemView,
   type TransitionDtoTo,
-  useDispatchesList,
   useDispatchesTransition,
-  useDriversList,
   useDriversUpdate,
-  useEquipmentList,
   useEquipmentUpdate,
-  useQueueList,
-  useSitesList,
-  useWorkOrdersList,
   type WorkOrderView,
 } from '@dispatch/api-client';
 import { Button, Group, Title } from '@mantine/core';
@@ -44,10 +38,21 @@ import { dayOf } from './unit-timeline';
 import { useNow } from './useNow';
 import { WorkOrderFinder } from './WorkOrderFinder';
 import { WorkOrderLink } from './WorkOrderLink';
+import {
+  useAllDispatches,
+  useAllDrivers,
+  useAllSites,
+  useAllUnits,
+  useAllWorkOrders,
+  useWholeQueue,
+} from '../records/whole-lists';
 
 /** What a card shows of its work order: its number and title, and when known its window and age. */
 type OrderHeading = Pick<WorkOrderView, 'number' | 'title'> &
   Partial<Pick<WorkOrderView, 'window' | 'createdAt' | 'siteId'>>;
+
+const OPEN = { status: 'open' } as const;
+const DISPATCHED = { status: 'dispatched' } as const;
 
 /**
  * The dispatcher's screen, one screen at a desk: the queue, open dispatches by step, a map of sites
@@ -56,16 +61,16 @@ type OrderHeading = Pick<WorkOrderView, 'number' | 'title'> &
  */
 export function Board({ canDispatch }: { canDispatch: boolean }) {
   const now = useNow();
-  const queue = useQueueList({ limit: 200 });
-  const open = useDispatchesList({ status: 'open', limit: 200 });
+  const queue = useWholeQueue();
+  const open = useAllDispatches(OPEN);
   // Today in the user's zone: the timeline's dispatches, open or ended since midnight.
   const today = useMemo(() => new Date(dayOf(now).start).toISOString(), [now]);
-  const todays = useDispatchesList({ activeSince: today, limit: 200 });
-  const equipment = useEquipmentList({ limit: 200 });
-  const drivers = useDriversList({ limit: 200 });
-  const sites = useSitesList({ limit: 200 });
+  const todays = useAllDispatches({ activeSince: today });
+  const equipment = useAllUnits();
+  const drivers = useAllDrivers();
+  const sites = useAllSites();
   // The window, age and site of each open dispatch's order.
-  const dispatched = useWorkOrdersList({ status: 'dispatched', limit: 200 });
+  const dispatched = useAllWorkOrders(DISPATCHED);
   const people = useMemo(
     () => new Map((drivers.data?.items ?? []).map((driver) => [driver.id, driver])),
     [drivers.data],

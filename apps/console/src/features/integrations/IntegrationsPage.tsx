@@ -1,10 +1,9 @@
-import { getWebhooksListQueryOptions } from '@dispatch/api-client';
 import { Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiClientsPanel } from './ApiClientsPanel';
 import { DeliveriesPanel } from './DeliveriesPanel';
-import { WEBHOOK_LIST_PARAMS, WebhooksPanel } from './WebhooksPanel';
+import { useAllWebhooks } from '../records/whole-lists';
+import { WebhooksPanel } from './WebhooksPanel';
 
 /**
  * How ERP systems connect (admins only): API clients that call the API with their own tokens, and
@@ -13,7 +12,7 @@ import { WEBHOOK_LIST_PARAMS, WebhooksPanel } from './WebhooksPanel';
 export function IntegrationsPage() {
   const [selectedId, setSelectedId] = useState<string>();
   // The same query the webhooks panel shows (one request): the selected endpoint's current state.
-  const webhooks = useQuery(getWebhooksListQueryOptions(WEBHOOK_LIST_PARAMS));
+  const webhooks = useAllWebhooks();
   const selected = webhooks.data?.items.find((webhook) => webhook.id === selectedId);
   return (
     <div className="integrations" data-testid="integrations">

@@ -3,7 +3,6 @@ import {
   getWebhooksDeliveriesQueryKey,
   getWebhooksGetQueryKey,
   getWebhooksListQueryKey,
-  getWebhooksListQueryOptions,
   useWebhooksCreate,
   useWebhooksRemove,
   useWebhooksRotateSecret,
@@ -11,10 +10,11 @@ import {
   useWebhooksUpdate,
   type WebhookView,
 } from '@dispatch/api-client';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type ButtonHTMLAttributes, Fragment, useState } from 'react';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { toast } from '../../ui/toast';
+import { useAllWebhooks } from '../records/whole-lists';
 import { problemText } from '../board/problem-text';
 import { confirmationOf } from './confirmation';
 import { SUBSCRIBABLE_EVENTS } from './EventPicker';
@@ -28,8 +28,6 @@ import {
 import { ShownOnce } from './ShownOnce';
 import { WebhookForm, type WebhookFormValues } from './WebhookForm';
 
-/** The list every part of the page reads (one query): endpoints are few. */
-export const WEBHOOK_LIST_PARAMS = { limit: 200 } as const;
 /** While deliveries wait, the list's counts are read again this often (they are not events). */
 const BUSY_REFRESH_MS = 5_000;
 
@@ -49,13 +47,11 @@ export function WebhooksPanel({
   onSelect: (id: string | undefined) => void;
 }) {
   const queryClient = useQueryClient();
-  const list = useQuery({
-    ...getWebhooksListQueryOptions(WEBHOOK_LIST_PARAMS),
-    refetchInterval: (query) =>
-      query.state.data?.items.some((webhook) => webhook.pendingDeliveries > 0)
-        ? BUSY_REFRESH_MS
-        : false,
-  });
+  const list = useAllWebhooks((query) =>
+    query.state.data?.items.some((webhook) => webhook.pendingDeliveries > 0)
+      ? BUSY_REFRESH_MS
+      : false,
+  );
   const create = useWebhooksCreate();
   const update = useWebhooksUpdate();
   const remove = useWebhooksRemove();

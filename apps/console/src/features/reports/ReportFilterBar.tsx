@@ -1,8 +1,8 @@
-import { useEquipmentTypesList, useSitesList } from '@dispatch/api-client';
 import { Select } from '@mantine/core';
 import { RangePicker } from './RangePicker';
 import { type ReportFilters, todayIn } from './report-range';
 import { TimeZoneSelect } from './TimeZoneSelect';
+import { useAllEquipmentTypes, useAllSites } from '../records/whole-lists';
 
 /** Everything the four reports share: the days, their time zone, and an optional site and type. */
 export function ReportFilterBar({
@@ -14,8 +14,8 @@ export function ReportFilterBar({
   problem: string | undefined;
   onChange: (filters: ReportFilters) => void;
 }) {
-  const sites = useSitesList({ limit: 200 });
-  const types = useEquipmentTypesList({ limit: 200 });
+  const sites = useAllSites();
+  const types = useAllEquipmentTypes();
   return (
     <section className="panel report-filters" aria-label="Report filters">
       <form

@@ -1,4 +1,3 @@
-import { useEquipmentTypesList, useQualificationsList, useSitesList } from '@dispatch/api-client';
 import { MultiSelect, Select, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { Controller, type UseFormReturn } from 'react-hook-form';
@@ -12,6 +11,7 @@ import {
   TITLE_MAX,
   type WorkOrderFormValues,
 } from './work-order-form';
+import { useAllEquipmentTypes, useAllQualifications, useAllSites } from '../records/whole-lists';
 
 export type WorkOrderForm = UseFormReturn<WorkOrderFormValues, unknown, CheckedWorkOrderForm>;
 
@@ -66,9 +66,9 @@ export function WorkOrderFields({
   form: WorkOrderForm;
   withExternalRef: boolean;
 }) {
-  const sites = useSitesList({ limit: 200 });
-  const types = useEquipmentTypesList({ limit: 200 });
-  const qualifications = useQualificationsList({ limit: 200 });
+  const sites = useAllSites();
+  const types = useAllEquipmentTypes();
+  const qualifications = useAllQualifications();
   const { errors } = form.formState;
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">

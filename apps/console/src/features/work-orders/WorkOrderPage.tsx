@@ -4,7 +4,6 @@ import {
   useDispatchesGet,
   useDriversGet,
   useEquipmentTypesGet,
-  useQualificationsList,
   useSitesGet,
   useWorkOrdersGet,
   type WorkOrderDetailView,
@@ -20,6 +19,7 @@ import { useCancelWorkOrder } from './cancel-work-order';
 import { EditWorkOrder } from './EditWorkOrder';
 import { blockerText, unblockAdvice } from './unblock';
 import { PRIORITY_LABEL } from './work-order-form';
+import { useAllQualifications } from '../records/whole-lists';
 
 const moment = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -107,7 +107,7 @@ function WorkOrderFacts({
 }) {
   const site = useSitesGet(order.siteId);
   const type = useEquipmentTypesGet(order.equipmentTypeId);
-  const qualifications = useQualificationsList({ limit: 200 });
+  const qualifications = useAllQualifications();
   const codes = new Map(
     (qualifications.data?.items ?? []).map((qualification) => [
       qualification.id,
