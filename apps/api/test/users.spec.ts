@@ -102,6 +102,60 @@ describe('user administration', () => {
     expect(still).toMatchObject({ enabled: false, role: 'dispatcher' });
   });
 
+  it('renames a user and changes their email, refusing another user’s email and a username change', async () => {
+    const input = newUser('viewer');
+    const other = newUser('viewer');
+    const created = await acmeAdmin.post('/users', input);
+    expect((await acmeAdmin.post('/users', other)).status).toBe(201);
+
+    const tag = randomUUID().slice(0, 8);
+    const renamed = await acmeAdmin.patch(`/users/${created.body.id}`, {
+      firstName: 'Maria',
+      lastName: 'López',
+      email: `${tag}@acme.example`,
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({
+      name: 'Maria López',
+      firstName: 'Maria',
+      lastName: 'López',
+      email: `${tag}@acme.example`,
+      username: input.username,
+      role: 'viewer',
+      enabled: true,
+    });
+    // The new name is in the user's next token; the login is unchanged.
+    expect(jwtPayload(await passwordToken(input.username, input.password))).toMatchObject({
+      name: 'Maria López',
+      email: `${tag}@acme.example`,
+    });
+    const audit = await acmeAdmin.get('/audit?action=user.updated');
+    expect(audit.body.items[0]).toMatchObject({
+      before: expect.objectContaining({ name: 'New Colleague' }),
+      after: expect.objectContaining({ name: 'Maria López' }),
+    });
+
+    const taken = await acmeAdmin.patch(`/users/${created.body.id}`, { email: other.email });
+    expect(taken.status).toBe(409);
+    expect(taken.body.errors).toEqual([expect.objectContaining({ field: 'email' })]);
+    for (const body of [
+      { username: 'acme-renamed' },
+      { firstName: '' },
+      { email: 'not-an-email' },
+      { lastName: 'x'.repeat(101) },
+    ])
+      expect((await acmeAdmin.patch(`/users/${created.body.id}`, body)).status).toBe(400);
+    expect((await acmeAdmin.get('/users')).body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: created.body.id,
+          name: 'Maria López',
+          username: input.username,
+        }),
+      ]),
+    );
+  });
+
   it('refuses bad input', async () => {
     for (const body of [
       { ...newUser(), role: 'superuser' },

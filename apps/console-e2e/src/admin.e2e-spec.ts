@@ -392,5 +392,32 @@ describe('admin editors', () => {
       );
       await row.locator('text=Active').waitFor();
     });
+
+    it('renames a user and changes their email in a dialog, the login kept', async () => {
+      const row = solo.locator(`[data-testid="users"] tr[data-username="${username}"]`);
+      await row.getByRole('button', { name: `Edit ${username}` }).click();
+      const dialog = solo.getByRole('dialog', { name: `Edit ${username}` });
+      await dialog.getByLabel('First name').fill('Soledad');
+      await dialog.getByLabel('Last name').fill('Ortega');
+      await dialog.getByLabel('Email').fill(`soledad@${tenant}.example`);
+      await dialog.getByRole('button', { name: 'Save user' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await row.locator('td', { hasText: 'Soledad Ortega' }).waitFor();
+      const keycloak = await KeycloakAdmin.connect();
+      await untilPasses(async () => {
+        const [user] = (await (
+          await keycloak.request(
+            'GET',
+            `/users?exact=true&username=${encodeURIComponent(username)}`,
+          )
+        ).json()) as { firstName: string; lastName: string; email: string; username: string }[];
+        expect(user).toMatchObject({
+          firstName: 'Soledad',
+          lastName: 'Ortega',
+          email: `soledad@${tenant}.example`,
+          username,
+        });
+      });
+    });
   });
 });

@@ -61,7 +61,8 @@ export function Shell() {
   const driverName = useOwnDriverName(driverOnly);
   return (
     <ModalsProvider>
-      <Notifications position="top-right" limit={4} />
+      {/* At the bottom: a toast at the top covered a dialog's close button and the header. */}
+      <Notifications position="bottom-right" limit={4} />
       <AppShell
         className={driverOnly ? 'app app--phone' : 'app app--with-nav'}
         header={{ height: 56 }}

@@ -13,6 +13,10 @@ export interface KeycloakUser {
   createdTimestamp?: number;
 }
 
+export type UserChanges = Partial<
+  Pick<KeycloakUser, 'enabled' | 'email' | 'firstName' | 'lastName'>
+>;
+
 /** A confidential client for one machine (an ERP) of one tenant: client credentials only. */
 export interface ServiceClientSpec {
   clientId: string;
@@ -185,10 +189,24 @@ export class KeycloakAdminClient {
     await this.call('POST', `/users/${encodeURIComponent(id)}/role-mappings/realm`, [wanted]);
   }
 
-  /** Keycloak replaces the user with what is PUT: send the whole representation back, changed. */
-  async setEnabled(id: string, enabled: boolean): Promise<void> {
+  /**
+   * Changes whether a user may sign in, their name or their email. Keycloak replaces the user with
+   * what is PUT: the whole representation goes back, changed.
+   */
+  async updateUser(id: string, changes: UserChanges): Promise<void> {
     const user = await this.user(id);
-    await this.call('PUT', `/users/${encodeURIComponent(id)}`, { ...user, enabled });
+    await this.call(
+      'PUT',
+      `/users/${encodeURIComponent(id)}`,
+      { ...user, ...changes },
+      {
+        ...USER_REFUSALS,
+        conflict: () =>
+          new ConflictError('Another user has this email', {
+            fields: [{ field: 'email', message: 'is already taken' }],
+          }),
+      },
+    );
   }
 
   async resetPassword(id: string, password: string, temporary: boolean): Promise<void> {

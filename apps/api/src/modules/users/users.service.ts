@@ -3,7 +3,11 @@ import { domainEvent, LastAdminError, type NewEvent, NotFoundError, Role } from 
 import type { Actor } from '../../core/auth/actor';
 import { changedKeys } from '../../core/events/changed-keys';
 import { EventOutbox } from '../../core/events/event-outbox.service';
-import { KeycloakAdminClient, type KeycloakUser } from '../../core/keycloak/keycloak-admin.client';
+import {
+  KeycloakAdminClient,
+  type KeycloakUser,
+  type UserChanges,
+} from '../../core/keycloak/keycloak-admin.client';
 import { TenantDatabase } from '../../core/tenancy/tenant-database.service';
 import type { CreateUserDto, ResetPasswordDto, UpdateUserDto, UserView } from './dto/user.dto';
 
@@ -57,7 +61,7 @@ export class UsersService {
   }
 
   /**
-   * Changes a user's role or whether they may sign in. A change that takes an enabled admin away
+   * Changes a user's role, whether they may sign in, their name or email. A change that takes an enabled admin away
    * (demoted or disabled) is refused when they are the organization's last one, the admin making
    * it included: checked and made under a lock per tenant, so two admins demoting each other at
    * the same moment cannot both succeed.
@@ -94,7 +98,13 @@ export class UsersService {
 
   private async apply(id: string, changes: UpdateUserDto): Promise<UserView> {
     if (changes.role) await this.keycloak.setRole(id, changes.role);
-    if (changes.enabled !== undefined) await this.keycloak.setEnabled(id, changes.enabled);
+    const profile: UserChanges = {};
+    if (typeof changes.enabled === 'boolean') profile.enabled = changes.enabled;
+    for (const field of ['email', 'firstName', 'lastName'] as const) {
+      const value = changes[field];
+      if (typeof value === 'string') profile[field] = value;
+    }
+    if (Object.keys(profile).length > 0) await this.keycloak.updateUser(id, profile);
     return this.view(await this.keycloak.user(id));
   }
 
@@ -143,6 +153,8 @@ export class UsersService {
       username: user.username,
       email: user.email ?? null,
       name: [user.firstName, user.lastName].filter(Boolean).join(' ') || user.username,
+      firstName: user.firstName || null,
+      lastName: user.lastName || null,
       role: role ?? null,
       enabled: user.enabled,
     };

@@ -1,5 +1,6 @@
 import {
   type CreateUserDtoRole,
+  getUsersListQueryKey,
   useUsersCreate,
   useUsersList,
   useUsersResetPassword,
@@ -19,7 +20,7 @@ import {
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
+import { Controller, type FieldErrors, type UseFormRegisterReturn, useForm } from 'react-hook-form';
 import { controlled } from '../../ui/controlled';
 import { DataTable, tableColumns, useListPaging } from '../../ui/DataTable';
 import { sliceToPage, sortRows } from '../../ui/paging';
@@ -27,6 +28,7 @@ import { toast } from '../../ui/toast';
 import { problemText } from '../board/problem-text';
 import {
   type CheckedUserForm,
+  type CheckedUserProfile,
   EMPTY_USER_FORM,
   PASSWORD_MIN,
   ROLE_LABEL,
@@ -34,6 +36,9 @@ import {
   toCreateUserDto,
   userFormSchema,
   type UserFormValues,
+  userProfileFromRecord,
+  userProfileSchema,
+  type UserProfileValues,
 } from './admin-forms';
 import { AskButton, useQuestion } from './Questions';
 import { EditorDialog, EditorForm } from './EditorDialog';
@@ -67,6 +72,7 @@ export function UsersPanel() {
   const update = useUsersUpdate();
   const paging = useListPaging();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<UserView>();
   const [resetting, setResetting] = useState<UserView>();
   const question = useQuestion();
   // Keycloak answers the whole list: the console searches, sorts and pages it itself.
@@ -124,6 +130,14 @@ export function UsersPanel() {
         const user = row.original;
         return (
           <Group gap={4} wrap="nowrap">
+            <Button
+              size="compact-sm"
+              variant="subtle"
+              aria-label={`Edit ${user.username}`}
+              onClick={() => setEditing(user)}
+            >
+              Edit
+            </Button>
             <AskButton
               label={user.enabled ? 'Disable' : 'Enable'}
               ariaLabel={`${user.enabled ? 'Disable' : 'Enable'} ${user.username}`}
@@ -171,9 +185,87 @@ export function UsersPanel() {
           <CreateUserForm onDone={() => setCreating(false)} />
         </EditorDialog>
       )}
+      {editing && (
+        <EditorDialog
+          title={`Edit ${editing.username}`}
+          testId="user-dialog"
+          onClose={() => setEditing(undefined)}
+        >
+          <EditUserForm user={editing} onDone={() => setEditing(undefined)} />
+        </EditorDialog>
+      )}
       {question.dialog}
       {resetting && <ResetPassword user={resetting} onClose={() => setResetting(undefined)} />}
     </section>
+  );
+}
+
+/** A user's name and email, as an admin corrects them; the username (their login) stays. */
+function EditUserForm({ user, onDone }: { user: UserView; onDone: () => void }) {
+  const update = useUsersUpdate();
+  const queryClient = useQueryClient();
+  const form = useForm<UserProfileValues, unknown, CheckedUserProfile>({
+    resolver: zodResolver(userProfileSchema),
+    defaultValues: userProfileFromRecord(user),
+  });
+  const submit = form.handleSubmit((checked) =>
+    update.mutate(
+      { id: user.id, data: checked },
+      {
+        onSuccess: (saved) => {
+          toast(`${saved.username} saved: ${saved.name}.`);
+          void queryClient.invalidateQueries({ queryKey: getUsersListQueryKey() });
+          onDone();
+        },
+      },
+    ),
+  );
+  return (
+    <EditorForm
+      testId="edit-user"
+      onSubmit={(event) => void submit(event)}
+      submitLabel="Save user"
+      footer={{ pending: update.isPending, error: update.error, onCancel: onDone }}
+    >
+      <UserProfileFields register={form.register} errors={form.formState.errors} autofocus />
+    </EditorForm>
+  );
+}
+
+/** Email, first and last name: the fields a new user and an edited one share. */
+function UserProfileFields({
+  register,
+  errors,
+  autofocus = false,
+}: {
+  /** The form's `register` for these fields (a new user's form holds more). */
+  register: (name: keyof UserProfileValues) => UseFormRegisterReturn<keyof UserProfileValues>;
+  errors: FieldErrors<UserProfileValues>;
+  autofocus?: boolean;
+}) {
+  return (
+    <>
+      <TextInput
+        label="Email"
+        type="email"
+        required
+        data-autofocus={autofocus || undefined}
+        error={errors.email?.message}
+        {...register('email')}
+      />
+      <TextInput
+        label="First name"
+        required
+        error={errors.firstName?.message}
+        {...register('firstName')}
+      />
+      <TextInput
+        label="Last name"
+        required
+        error={errors.lastName?.message}
+        {...register('lastName')}
+      />
+    </>
   );
 }
 
@@ -215,25 +307,7 @@ function CreateUserForm({ onDone }: { onDone: () => void }) {
         error={errors.username?.message}
         {...form.register('username')}
       />
-      <TextInput
-        label="Email"
-        type="email"
-        required
-        error={errors.email?.message}
-        {...form.register('email')}
-      />
-      <TextInput
-        label="First name"
-        required
-        error={errors.firstName?.message}
-        {...form.register('firstName')}
-      />
-      <TextInput
-        label="Last name"
-        required
-        error={errors.lastName?.message}
-        {...form.register('lastName')}
-      />
+      <UserProfileFields register={(name) => form.register(name)} errors={errors} />
       <Controller
         control={form.control}
         name="role"

@@ -13,6 +13,7 @@ import type {
   QualificationView,
   SiteView,
   UpdateEquipmentDtoStatus,
+  UserView,
 } from '@dispatch/api-client';
 import { z } from 'zod';
 
@@ -288,4 +289,21 @@ export const EMPTY_USER_FORM: UserFormValues = {
 
 export function toCreateUserDto(form: CheckedUserForm): CreateUserDto {
   return { ...form, temporaryPassword: true };
+}
+
+/** What an admin corrects of a user: their name and email (the username is the login). */
+export const userProfileSchema = userFormSchema.pick({
+  email: true,
+  firstName: true,
+  lastName: true,
+});
+export type UserProfileValues = z.input<typeof userProfileSchema>;
+export type CheckedUserProfile = z.output<typeof userProfileSchema>;
+
+export function userProfileFromRecord(user: UserView): UserProfileValues {
+  return {
+    email: user.email ?? '',
+    firstName: user.firstName ?? '',
+    lastName: user.lastName ?? '',
+  };
 }

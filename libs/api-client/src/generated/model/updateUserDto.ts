@@ -8,7 +8,13 @@
 import type { UpdateUserDtoRole } from './updateUserDtoRole';
 
 export interface UpdateUserDto {
+  /** @maxLength 254 */
+  email?: string;
   /** false disables the login at once */
   enabled?: boolean;
+  /** @maxLength 100 */
+  firstName?: string;
+  /** @maxLength 100 */
+  lastName?: string;
   role?: UpdateUserDtoRole;
 }

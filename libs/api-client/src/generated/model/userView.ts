@@ -11,7 +11,12 @@ export interface UserView {
   /** @nullable */
   email: string | null;
   enabled: boolean;
+  /** @nullable */
+  firstName: string | null;
   id: string;
+  /** @nullable */
+  lastName: string | null;
+  /** First and last name; the username when the user has neither */
   name: string;
   /** @nullable */
   role: UserViewRole;

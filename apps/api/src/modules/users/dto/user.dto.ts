@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsEmail,
@@ -49,7 +49,12 @@ export class CreateUserDto {
   temporaryPassword?: boolean;
 }
 
-export class UpdateUserDto {
+/** A user's name and email as an admin corrects them (a username never changes: it is the login). */
+class UserProfileChanges extends PartialType(
+  PickType(CreateUserDto, ['email', 'firstName', 'lastName'] as const),
+) {}
+
+export class UpdateUserDto extends UserProfileChanges {
   @ApiPropertyOptional({ description: 'false disables the login at once' })
   @IsOptional()
   @IsBoolean()
@@ -78,7 +83,10 @@ export class UserView {
   @ApiProperty() id: string;
   @ApiProperty() username: string;
   @ApiProperty({ type: String, nullable: true }) email: string | null;
-  @ApiProperty() name: string;
+  @ApiProperty({ description: 'First and last name; the username when the user has neither' })
+  name: string;
+  @ApiProperty({ type: String, nullable: true }) firstName: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastName: string | null;
   @ApiProperty({ enum: Role, type: String, nullable: true }) role: Role | null;
   @ApiProperty() enabled: boolean;
 }
