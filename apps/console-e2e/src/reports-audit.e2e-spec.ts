@@ -361,6 +361,23 @@ describe('reports, audit trail and timeline in Chromium', () => {
     expect(exported.every((row) => row.entityId === world.workOrder)).toBe(true);
     expect(JSON.parse(exported[1].after)).toMatchObject({ status: 'completed' });
 
+    // The action picked by its name: only the order's creation is left.
+    await chooseOption(form, 'Action', /^Work order created$/);
+    await form.getByRole('button', { name: 'Search' }).click();
+    await waitForText(count, '1 event');
+    await untilPasses(async () =>
+      expect(
+        await rows.evaluateAll((items) => items.map((item) => item.getAttribute('data-action'))),
+      ).toEqual(['work_order.created']),
+    );
+    await page.screenshot({ path: screenshotPath('audit-by-action.png'), fullPage: true });
+    await form.getByRole('button', { name: 'Clear' }).click();
+    await form.locator('input[name="entityId"]').fill(world.workOrder);
+    await form.getByRole('button', { name: 'Search' }).click();
+    await completed.waitFor();
+    await completed.getByRole('button', { name: 'Show raw' }).click();
+    await changes.waitFor();
+
     await page.screenshot({ path: screenshotPath('audit.png'), fullPage: true });
     await completed.getByRole('button', { name: 'Timeline' }).click();
     await page.locator('[data-testid="timeline"] [data-action="dispatch.completed"]').waitFor();

@@ -3,30 +3,20 @@ import { DateTimePicker } from '@mantine/dates';
 import { type FormEvent, useState } from 'react';
 import { PICKER_LABELS } from '../../ui/date-time-picker';
 import {
+  actionOptions,
   type AuditFilterForm as Filters,
   EMPTY_AUDIT_FILTER,
+  ENTITY_LABEL,
   ENTITY_TYPES,
   parsePageSize,
 } from './audit-logic';
 
-const ENTITY_LABEL: Record<(typeof ENTITY_TYPES)[number], string> = {
-  work_order: 'Work order',
-  dispatch: 'Dispatch',
-  equipment: 'Unit',
-  equipment_type: 'Equipment type',
-  driver: 'Driver',
-  qualification: 'Qualification',
-  site: 'Site',
-  user: 'User',
-};
 const ENTITY_OPTIONS = ENTITY_TYPES.map((value) => ({ value, label: ENTITY_LABEL[value] }));
 
-const TEXT_FIELDS: { name: 'entityId' | 'actor' | 'action'; label: string; placeholder: string }[] =
-  [
-    { name: 'entityId', label: 'Record id', placeholder: 'UUID, from an event or a page' },
-    { name: 'actor', label: 'Actor (subject)', placeholder: 'Keycloak subject or auto' },
-    { name: 'action', label: 'Action', placeholder: 'work_order.created' },
-  ];
+const TEXT_FIELDS: { name: 'entityId' | 'actor'; label: string; placeholder: string }[] = [
+  { name: 'entityId', label: 'Record id', placeholder: 'UUID, from an event or a page' },
+  { name: 'actor', label: 'Actor (subject)', placeholder: 'Keycloak subject or auto' },
+];
 
 /** How the pickers show a moment, in the browser's zone. */
 const MOMENT_FORMAT = 'DD MMM YYYY HH:mm';
@@ -77,6 +67,17 @@ export function AuditFilterForm({
             onChange={(event) => setDraft({ ...draft, [field.name]: event.currentTarget.value })}
           />
         ))}
+        <Select
+          label="Action"
+          name="action"
+          placeholder="Any"
+          data={actionOptions(draft.action)}
+          searchable
+          clearable
+          nothingFoundMessage="No such action"
+          value={draft.action || null}
+          onChange={(action) => setDraft({ ...draft, action: action ?? '' })}
+        />
         {(['from', 'to'] as const).map((name) => (
           <DateTimePicker
             key={name}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actionOptions,
   auditCsvFileName,
   auditFilterParams,
   auditFilterProblem,
@@ -70,5 +71,37 @@ describe('audit filters', () => {
     expect(parsePageSize('0')).toBe(50);
     expect(parsePageSize('')).toBe(50);
     expect(parsePageSize('many')).toBe(50);
+  });
+});
+
+describe('the Action filter’s choices', () => {
+  it('offers every action of the catalogue by its label, grouped by its record', () => {
+    const groups = actionOptions();
+    const workOrder = groups.find((group) => group.group === 'Work order');
+    expect(workOrder?.items).toEqual(
+      expect.arrayContaining([
+        { value: 'work_order.created', label: 'Work order created' },
+        { value: 'work_order.cancelled', label: 'Work order cancelled' },
+      ]),
+    );
+    expect(groups.find((group) => group.group === 'Dispatch')?.items).toEqual(
+      expect.arrayContaining([{ value: 'dispatch.en_route', label: 'En route' }]),
+    );
+    const values = groups.flatMap((group) => group.items.map((item) => item.value));
+    expect(values).toEqual([...new Set(values)]);
+    expect(groups.map((group) => group.group)).not.toContain('Other');
+    // No raw code shown as a label.
+    for (const item of groups.flatMap((group) => group.items))
+      expect(item.label).not.toMatch(/[._]/);
+  });
+
+  it('keeps an action it does not know when one is set, so the filter still shows it', () => {
+    const values = actionOptions('robot.arrived').flatMap((group) =>
+      group.items.map((item) => item.value),
+    );
+    expect(values).toContain('robot.arrived');
+    expect(actionOptions('work_order.created').flatMap((group) => group.items)).toHaveLength(
+      actionOptions().flatMap((group) => group.items).length,
+    );
   });
 });
