@@ -70,7 +70,7 @@ function userSortValue(user: UserView, columnId: string) {
 export function UsersPanel() {
   const users = useUsersList();
   const update = useUsersUpdate();
-  const paging = useListPaging();
+  const paging = useListPaging<'username'>({ initialSort: 'username' });
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<UserView>();
   const [resetting, setResetting] = useState<UserView>();
