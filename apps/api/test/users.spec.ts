@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ApiClient, jwtPayload, passwordToken, tokenFor } from '@dispatch/testing';
+import { KeycloakAdminClient } from '../src/core/keycloak/keycloak-admin.client';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Users of an organization, created and administered in the real Keycloak by the API's service account. */
@@ -154,6 +155,16 @@ describe('user administration', () => {
         }),
       ]),
     );
+  });
+
+  it('lists every user of the organization however many pages Keycloak answers in', async () => {
+    const keycloak = testApp.app.get(KeycloakAdminClient);
+    const whole = await keycloak.usersOfTenant('acme');
+    expect(whole.length).toBeGreaterThanOrEqual(4);
+    // Two at a time: every page read, none twice, none of another organization.
+    const paged = await keycloak.usersOfTenant('acme', 2);
+    expect(paged.map((user) => user.id).sort()).toEqual(whole.map((user) => user.id).sort());
+    expect(paged.every((user) => user.attributes?.tenant?.[0] === 'acme')).toBe(true);
   });
 
   it('refuses bad input', async () => {

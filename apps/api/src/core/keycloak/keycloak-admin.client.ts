@@ -35,6 +35,9 @@ interface Refusals {
   conflict(path: string): Error;
 }
 
+/** Users asked of Keycloak's admin API at a time. */
+const USERS_PAGE = 500;
+
 const USER_REFUSALS: Refusals = {
   notFound: (path) => new NotFoundError('User', path.split('/')[2] ?? ''),
   conflict: () =>
@@ -123,14 +126,21 @@ export class KeycloakAdminClient {
     return response;
   }
 
-  async usersOfTenant(tenant: string): Promise<KeycloakUser[]> {
-    const response = await this.call(
-      'GET',
-      `/users?q=${encodeURIComponent(`tenant:${tenant}`)}&briefRepresentation=false&max=500`,
-    );
-    return ((await response.json()) as KeycloakUser[]).filter(
-      (user) => user.attributes?.tenant?.[0] === tenant,
-    );
+  /**
+   * Every user of `tenant`, read `pageSize` at a time from Keycloak (an organization has no
+   * ceiling of users).
+   */
+  async usersOfTenant(tenant: string, pageSize = USERS_PAGE): Promise<KeycloakUser[]> {
+    const users: KeycloakUser[] = [];
+    for (let first = 0; ; first += pageSize) {
+      const response = await this.call(
+        'GET',
+        `/users?q=${encodeURIComponent(`tenant:${tenant}`)}&briefRepresentation=false&first=${first}&max=${pageSize}`,
+      );
+      const page = (await response.json()) as KeycloakUser[];
+      users.push(...page.filter((user) => user.attributes?.tenant?.[0] === tenant));
+      if (page.length < pageSize) return users;
+    }
   }
 
   async user(id: string): Promise<KeycloakUser> {
