@@ -7,6 +7,7 @@ interface AuditItem {
   id: string;
   occurredAt: string;
   actorSubject: string;
+  actorName: string;
   action: string;
   entityType: string;
   entityId: string | null;
@@ -77,6 +78,17 @@ describe('audit explorer', () => {
     const byEngine = await allPages(viewer, 'actor=auto');
     expect(byEngine.length).toBeGreaterThan(0);
     expect(byEngine.every((item) => item.actorSubject === 'auto')).toBe(true);
+
+    // A person by their login name, as by their subject: the same events.
+    const [person] = await sql<{ subject: string; name: string }>(
+      `SELECT actor_subject AS subject, actor_name AS name FROM audit_events
+        WHERE actor_subject <> 'auto' AND actor_kind = 'person' LIMIT 1`,
+    );
+    const bySubject = await allPages(viewer, `actor=${person.subject}`);
+    const byName = await allPages(viewer, `actor=${encodeURIComponent(person.name)}`);
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName.map((item) => item.id)).toEqual(bySubject.map((item) => item.id));
+    expect(byName.every((item) => item.actorName === person.name)).toBe(true);
 
     const created = await allPages(viewer, 'action=work_order.created');
     expect(created.map((item) => item.entityId)).toContain(orderId);

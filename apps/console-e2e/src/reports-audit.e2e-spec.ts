@@ -370,6 +370,18 @@ describe('reports, audit trail and timeline in Chromium', () => {
         await rows.evaluateAll((items) => items.map((item) => item.getAttribute('data-action'))),
       ).toEqual(['work_order.created']),
     );
+    // Its actor clicked: the filter takes the login name shown, and the API matches by it.
+    const byActor = page.waitForResponse(
+      (response) =>
+        new URL(response.url()).pathname.endsWith('/audit') &&
+        new URL(response.url()).searchParams.get('actor') === 'acme-admin',
+    );
+    await rows.first().getByRole('button', { name: 'acme-admin' }).click();
+    expect((await (await byActor).json()).items).toHaveLength(1);
+    await untilPasses(async () =>
+      expect(await form.locator('input[name="actor"]').inputValue()).toBe('acme-admin'),
+    );
+    await waitForText(count, '1 event');
     await page.screenshot({ path: screenshotPath('audit-by-action.png'), fullPage: true });
     await form.getByRole('button', { name: 'Clear' }).click();
     await form.locator('input[name="entityId"]').fill(world.workOrder);

@@ -22,7 +22,10 @@ function applyFilter(
     builder.andWhere('event.entityType = :entityType', { entityType: filter.entityType });
   if (filter.entityId)
     builder.andWhere('event.entityId = :entityId', { entityId: filter.entityId });
-  if (filter.actor) builder.andWhere('event.actorSubject = :actor', { actor: filter.actor });
+  if (filter.actor)
+    builder.andWhere('(event.actorSubject = :actor OR event.actorName = :actor)', {
+      actor: filter.actor,
+    });
   if (filter.action) builder.andWhere('event.action = :action', { action: filter.action });
   if (filter.from) builder.andWhere('event.occurredAt >= :from', { from: new Date(filter.from) });
   if (filter.to) builder.andWhere('event.occurredAt < :to', { to: new Date(filter.to) });

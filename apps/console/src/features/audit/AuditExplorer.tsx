@@ -196,7 +196,12 @@ function AuditRow({
           type="button"
           className="link"
           title="Only events by this actor"
-          onClick={() => onFilter({ actor: event.actorSubject })}
+          // A person by the login name shown; the engine and machines by their subject.
+          onClick={() =>
+            onFilter({
+              actor: event.actorKind === 'person' ? event.actorName : event.actorSubject,
+            })
+          }
         >
           {actorLabel(event.actorKind, event.actorName)}
         </button>{' '}

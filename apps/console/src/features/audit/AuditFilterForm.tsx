@@ -15,7 +15,7 @@ const ENTITY_OPTIONS = ENTITY_TYPES.map((value) => ({ value, label: ENTITY_LABEL
 
 const TEXT_FIELDS: { name: 'entityId' | 'actor'; label: string; placeholder: string }[] = [
   { name: 'entityId', label: 'Record id', placeholder: 'UUID, from an event or a page' },
-  { name: 'actor', label: 'Actor (subject)', placeholder: 'Keycloak subject or auto' },
+  { name: 'actor', label: 'Actor', placeholder: 'Login name, or auto for the engine' },
 ];
 
 /** How the pickers show a moment, in the browser's zone. */

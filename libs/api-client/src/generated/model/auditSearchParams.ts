@@ -14,7 +14,7 @@ export type AuditSearchParams = {
 entityType?: string | null;
 entityId?: string;
 /**
- * @maxLength 64
+ * @maxLength 255
  * @nullable
  */
 actor?: string | null;

@@ -12,8 +12,8 @@ export class AuditQuery {
   @OptionalUuid()
   entityId?: string;
 
-  /** Keycloak subject, or `auto`. */
-  @OptionalText(64)
+  /** Who acted: a Keycloak subject, a login name (`acme-dispatcher`), or `auto` for the engine. */
+  @OptionalText(255)
   actor?: string;
 
   @OptionalText(80, 'work_order.created')
