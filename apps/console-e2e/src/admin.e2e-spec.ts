@@ -131,7 +131,11 @@ describe('admin editors', () => {
     const row = drivers.locator(`tr[data-driver="${world.driver}"]`);
     await row.locator('text=adm-rigging').waitFor();
     await waitForText(page.getByTestId('table-range'), '1–1 of 1');
-    await page.screenshot({ path: screenshotPath('admin-drivers.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('admin-drivers.png'),
+      fullPage: true,
+    });
 
     await row.getByRole('button', { name: 'Edit Adele Adminova' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit Adele Adminova' });
@@ -171,7 +175,11 @@ describe('admin editors', () => {
         (await heldOf(world.driver)).find((entry) => entry.code === 'adm-rigging')?.expiresAt,
       ).toBe(picked.format(DAY)),
     );
-    await page.screenshot({ path: screenshotPath('admin-driver-dialog.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('admin-driver-dialog.png'),
+      fullPage: true,
+    });
 
     // Remove: asked first, then gone from the dialog and from the API.
     await held.getByRole('button', { name: 'Remove adm-night' }).click();
@@ -288,7 +296,11 @@ describe('admin editors', () => {
       return values;
     });
     await map.locator('path.site-map__place').waitFor();
-    await page.screenshot({ path: screenshotPath('admin-site-map.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('admin-site-map.png'),
+      fullPage: true,
+    });
     await dialog.getByRole('button', { name: 'Add site' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page
@@ -314,7 +326,11 @@ describe('admin editors', () => {
       .getByRole('link', { name: new RegExp(world.number) });
     await current.waitFor();
     await unit.getByTestId('record-dispatches').locator('tr[data-status="assigned"]').waitFor();
-    await dispatcher.screenshot({ path: screenshotPath('unit-page.png'), fullPage: true });
+    await dispatcher.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('unit-page.png'),
+      fullPage: true,
+    });
     await current.click();
     await dispatcher.waitForURL(new RegExp(`/work-orders/${world.workOrder}$`));
 
@@ -327,7 +343,11 @@ describe('admin editors', () => {
       .getByTestId('driver-current')
       .getByRole('link', { name: new RegExp(world.number) })
       .waitFor();
-    await dispatcher.screenshot({ path: screenshotPath('driver-page.png'), fullPage: true });
+    await dispatcher.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('driver-page.png'),
+      fullPage: true,
+    });
     await dispatcher.context().close();
 
     // An admin edits the unit from its page, in the same dialog as on the admin page.
@@ -375,7 +395,11 @@ describe('admin editors', () => {
       await chooseOption(solo, `Role of ${username}`, 'Viewer');
       const demote = solo.getByRole('dialog', { name: `Make ${username} viewer?` });
       await refused(demote, 'Make viewer');
-      await solo.screenshot({ path: screenshotPath('admin-users.png'), fullPage: true });
+      await solo.screenshot({
+        animations: 'disabled',
+        path: screenshotPath('admin-users.png'),
+        fullPage: true,
+      });
       await demote.getByRole('button', { name: 'Cancel' }).click();
       await demote.waitFor({ state: 'detached' });
 

@@ -126,9 +126,12 @@ describe('the dispatcher’s board', () => {
     await page.locator('[data-testid="live-state"]:has-text("Live")').waitFor();
     await map.getByRole('button', { name: 'Unit BX-101, dispatched' }).waitFor();
     await bar.waitFor();
-    await page.screenshot({ path: screenshotPath('board.png') });
-    await map.screenshot({ path: screenshotPath('map.png') });
-    await timeline.screenshot({ path: screenshotPath('unit-timeline.png') });
+    await page.screenshot({ animations: 'disabled', path: screenshotPath('board.png') });
+    await map.screenshot({ animations: 'disabled', path: screenshotPath('map.png') });
+    await timeline.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('unit-timeline.png'),
+    });
     // The whole board fits the window: panels scroll inside, the page does not; nothing sticks out.
     await untilPasses(async () => {
       const screen = await page.locator('.dispatch-board__screen').boundingBox();
@@ -230,7 +233,11 @@ describe('the dispatcher’s board', () => {
         status: 'queued',
       }),
     );
-    await page.screenshot({ path: screenshotPath('work-order-blocked.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('work-order-blocked.png'),
+      fullPage: true,
+    });
 
     await order.getByRole('button', { name: 'Cancel work order' }).click();
     const confirm = page.getByRole('dialog', { name: `Cancel ${queued.body.number}?` });
@@ -253,7 +260,11 @@ describe('the dispatcher’s board', () => {
       .locator(`[data-testid="unit-timeline-bar"][data-work-order-id="${world.dispatched}"]`)
       .waitFor();
     await untilPasses(async () => expect(await horizontalOverflow(phone)).toEqual([]), 5_000);
-    await phone.screenshot({ path: screenshotPath('board-phone.png'), fullPage: true });
+    await phone.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('board-phone.png'),
+      fullPage: true,
+    });
     await expectAccessible(phone, 'the board on a phone');
     await phone.context().close();
   });

@@ -71,6 +71,7 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
       .locator(`[data-testid="column-assigned"] [data-work-order="${world.workOrder}"]`)
       .waitFor({ timeout: 5_000 });
     await dispatcher.screenshot({
+      animations: 'disabled',
       path: screenshotPath('board-after-dispatch.png'),
       fullPage: true,
     });
@@ -137,7 +138,11 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     const driver = await signIn(browser, 'acme-driver', { width: 390, height: 844 });
     await driver.locator('[data-testid="current-job"]').waitFor();
     await driver.locator('[data-testid="site-address"]:has-text("500 River Road")').waitFor();
-    await driver.screenshot({ path: screenshotPath('driver.png'), fullPage: true });
+    await driver.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('driver.png'),
+      fullPage: true,
+    });
     const delays: number[] = [];
     for (const column of ['acknowledged', 'en_route', 'on_site']) {
       const clicked = Date.now();
@@ -274,7 +279,11 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
     await site.waitFor({ state: 'detached' });
     await page.locator('[data-testid="sites"] tr:has-text("Harbour Crane Yard")').waitFor();
     expect((await admin.get('/sites?q=Harbour')).body.total).toBe(1);
-    await page.screenshot({ path: screenshotPath('admin.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('admin.png'),
+      fullPage: true,
+    });
     await page.context().close();
   });
 
@@ -295,7 +304,11 @@ describe('console in Chromium against the real API, PostgreSQL and Keycloak', ()
       .waitFor();
     // A viewer reads it, and may not cancel it.
     expect(await order.getByRole('button').count()).toBe(0);
-    await viewer.screenshot({ path: screenshotPath('work-order.png'), fullPage: true });
+    await viewer.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('work-order.png'),
+      fullPage: true,
+    });
 
     // The admin pages are not the viewer's: the address says so instead of showing them.
     await viewer.goto(new URL('/admin/users', consoleUrl()).href);

@@ -131,7 +131,11 @@ describe('a driver’s phone', () => {
       expect(await duty.isDisabled()).toBe(true);
     });
     await driver.getByText('You are on a job: complete it before going off duty.').waitFor();
-    await driver.screenshot({ path: screenshotPath('driver-phone.png'), fullPage: true });
+    await driver.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('driver-phone.png'),
+      fullPage: true,
+    });
   });
 
   it('takes the job to completion with a note, stored on the dispatch and shown on its timeline', async () => {
@@ -149,7 +153,10 @@ describe('a driver’s phone', () => {
     );
     const note = 'Transformer on berth 4; harbour master signed the delivery sheet.';
     await dialog.getByLabel('Note for the office (optional)').fill(`  ${note}  `);
-    await driver.screenshot({ path: screenshotPath('driver-phone-complete.png') });
+    await driver.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('driver-phone-complete.png'),
+    });
     await expectAccessible(driver, 'the complete-job dialog');
     await dialog.getByRole('button', { name: 'Complete job' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -141,7 +141,11 @@ describe('integrations page in Chromium', () => {
     const detail = deliveries.locator('[data-testid="delivery-detail"]');
     await detail.locator('[data-testid="attempts"] td:text-is("HTTP 204")').waitFor();
     await detail.locator('[data-testid="delivery-body"]', { hasText: '"webhook.test"' }).waitFor();
-    await page.screenshot({ path: screenshotPath('integrations-webhook.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('integrations-webhook.png'),
+      fullPage: true,
+    });
     await detail.getByRole('button', { name: 'Redeliver' }).click();
     // Said in a toast, over the page.
     await page.getByText(/^Queued again/).waitFor();
@@ -190,7 +194,11 @@ describe('integrations page in Chromium', () => {
     const row = page.locator(`[data-testid="webhooks"] tr[data-webhook-url="${failing.url}"]`);
     await row.locator('[data-testid="webhook-state"]:text-is("Disabled after failing")').waitFor();
     await row.getByText(/^failing since /).waitFor();
-    await page.screenshot({ path: screenshotPath('integrations-disabled.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('integrations-disabled.png'),
+      fullPage: true,
+    });
 
     // The receiver works again; the admin re-enables the endpoint from the alert.
     failing.status = 204;
@@ -218,7 +226,10 @@ describe('integrations page in Chromium', () => {
       .filter({ hasText: `client_secret=${secret}` })
       .filter({ hasText: '/realms/dispatch/protocol/openid-connect/token' })
       .waitFor();
-    await page.screenshot({ path: screenshotPath('integrations-api-client.png') });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('integrations-api-client.png'),
+    });
     await shown.getByRole('button', { name: /I have stored it/ }).click();
     await shown.waitFor({ state: 'detached' });
     expect(await page.getByText(secret).count()).toBe(0);

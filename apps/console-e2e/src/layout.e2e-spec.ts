@@ -220,6 +220,7 @@ describe('layout at 1440×900 and 390×844', () => {
           await fits(page, `${screen.name} on a ${size}`);
           await expectAccessible(page, `${screen.name} on a ${size}`);
           await page.screenshot({
+            animations: 'disabled',
             path: screenshotPath(`layout-${size}-${screen.name}.png`),
             fullPage: true,
           });
@@ -251,7 +252,10 @@ describe('layout at 1440×900 and 390×844', () => {
             expect(
               a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top,
             ).toBe(true);
-        await page.screenshot({ path: screenshotPath(`layout-${size}-new-work-order.png`) });
+        await page.screenshot({
+          animations: 'disabled',
+          path: screenshotPath(`layout-${size}-new-work-order.png`),
+        });
         await page.keyboard.press('Escape');
         await form.waitFor({ state: 'detached' });
       });
@@ -283,7 +287,11 @@ describe('layout at 1440×900 and 390×844', () => {
       page.getByTestId('user-name'),
       (text) => text !== '' && text !== 'acme-driver',
     );
-    await page.screenshot({ path: screenshotPath('layout-phone-driver.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('layout-phone-driver.png'),
+      fullPage: true,
+    });
     await page.context().close();
   });
 });

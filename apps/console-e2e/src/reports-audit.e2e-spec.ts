@@ -188,7 +188,11 @@ describe('reports, audit trail and timeline in Chromium', () => {
         JSON.parse(text).event?.payload?.unit?.code === 'TC-001',
     );
     await order.locator('[data-testid="work-order-status"]:has-text("completed")').waitFor();
-    await page.screenshot({ path: screenshotPath('timeline.png'), fullPage: false });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('timeline.png'),
+      fullPage: false,
+    });
 
     // Finished work leaves the board's columns; its story stays a search away.
     await page.getByTestId('tab-board').click();
@@ -273,7 +277,11 @@ describe('reports, audit trail and timeline in Chromium', () => {
     );
     await filters.getByRole('button', { name: 'Last 7 days' }).click();
     await todayRow.waitFor();
-    await page.screenshot({ path: screenshotPath('reports.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('reports.png'),
+      fullPage: true,
+    });
 
     // One report at its own address; the filters stay as they were set.
     await page.getByTestId('nav-report-completion').click();
@@ -382,7 +390,11 @@ describe('reports, audit trail and timeline in Chromium', () => {
       expect(await form.locator('input[name="actor"]').inputValue()).toBe('acme-admin'),
     );
     await waitForText(count, '1 event');
-    await page.screenshot({ path: screenshotPath('audit-by-action.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('audit-by-action.png'),
+      fullPage: true,
+    });
     await form.getByRole('button', { name: 'Clear' }).click();
     await form.locator('input[name="entityId"]').fill(world.workOrder);
     await form.getByRole('button', { name: 'Search' }).click();
@@ -390,7 +402,11 @@ describe('reports, audit trail and timeline in Chromium', () => {
     await completed.getByRole('button', { name: 'Show raw' }).click();
     await changes.waitFor();
 
-    await page.screenshot({ path: screenshotPath('audit.png'), fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: screenshotPath('audit.png'),
+      fullPage: true,
+    });
     await completed.getByRole('button', { name: 'Timeline' }).click();
     await page.locator('[data-testid="timeline"] [data-action="dispatch.completed"]').waitFor();
     await page.context().close();

@@ -32,7 +32,10 @@ export async function signIn(
   return page;
 }
 
-/** Where the suites leave their screenshots (git-ignored), created on first use. */
+/**
+ * Where the suites leave their screenshots (git-ignored), created on first use. Each is taken with
+ * `animations: 'disabled'`: a dialog caught mid-fade showed the page through it.
+ */
 export function screenshotPath(name: string): string {
   const folder = path.resolve(__dirname, '../../../../screenshots');
   mkdirSync(folder, { recursive: true });
