@@ -55,6 +55,8 @@ describe('GET lists ?sort=', () => {
     expect(short(ascending)).toEqual([...names].sort());
     const descending = await pagedThrough<Named>(`/sites?q=${tag}&sort=-name`, 3);
     expect(short(descending)).toEqual([...names].sort().reverse());
+    // Unasked, the list comes in its default order: by name.
+    expect(short(await pagedThrough<Named>(`/sites?q=${tag}`, 5))).toEqual([...names].sort());
     // By address: the reverse of the order they were created in.
     const byAddress = await pagedThrough<Named>(`/sites?q=${tag}&sort=address`, 4);
     expect(short(byAddress)).toEqual([...names].reverse());

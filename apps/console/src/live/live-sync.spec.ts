@@ -9,6 +9,7 @@ import {
   getWorkOrdersListQueryKey,
 } from '@dispatch/api-client';
 import { dispatchView, domainEvent, ORDER, stepEvent } from './domain-events.fixtures';
+import { wholeListKey } from '../ui/whole-list';
 import { BURST_MILLISECONDS, createLiveSync } from './live-sync';
 
 let client: QueryClient;
@@ -31,6 +32,8 @@ function watch(name: string, queryKey: QueryKey, data: unknown, meta?: { live: f
 }
 
 const emptyPage = { items: [], total: 0, limit: 200, offset: 0 };
+/** The keys the board's whole lists are cached under. */
+const OPEN_KEY = wholeListKey(getDispatchesListQueryKey, { status: 'open' } as const);
 const openPage: DispatchPage = {
   ...emptyPage,
   items: [dispatchView('d-1', 'on_site')],
@@ -42,10 +45,14 @@ beforeEach(async () => {
   client = new QueryClient();
   fetches = new Map();
   observers = [];
-  watch('open', getDispatchesListQueryKey({ status: 'open', limit: 200 }), openPage);
-  watch('queue', getQueueListQueryKey({ limit: 200 }), emptyPage);
-  watch('orders', getWorkOrdersListQueryKey({ status: 'dispatched', limit: 200 }), emptyPage);
-  watch('drivers', getDriversListQueryKey({ limit: 200 }), emptyPage);
+  watch('open', OPEN_KEY, openPage);
+  watch('queue', wholeListKey(getQueueListQueryKey, {}), emptyPage);
+  watch(
+    'orders',
+    wholeListKey(getWorkOrdersListQueryKey, { status: 'dispatched' } as const),
+    emptyPage,
+  );
+  watch('drivers', wholeListKey(getDriversListQueryKey, {}), emptyPage);
   watch('report', getReportsQueueQueryKey({ from: '2026-11-01', to: '2026-11-21' }), [], {
     live: false,
   });
@@ -77,10 +84,7 @@ describe('live sync', () => {
   it('fetches nothing for a step the payload describes: the board changes at once', async () => {
     const sync = createLiveSync(client);
     sync.apply(stepEvent('dispatch.en_route', 'on_site'));
-    expect(
-      client.getQueryData<DispatchPage>(getDispatchesListQueryKey({ status: 'open', limit: 200 }))
-        ?.items[0].status,
-    ).toBe('en_route');
+    expect(client.getQueryData<DispatchPage>(OPEN_KEY)?.items[0].status).toBe('en_route');
     await vi.advanceTimersByTimeAsync(BURST_MILLISECONDS * 4);
     expect(counts()).toEqual({ open: 0, queue: 0, orders: 0, drivers: 0, report: 0 });
     sync.dispose();

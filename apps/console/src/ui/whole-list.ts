@@ -39,6 +39,14 @@ export async function readWholeList<Params extends object, Item>(
   }
 }
 
+/** The key a whole list is cached under: the list's own key with `whole` after it. */
+export function wholeListKey<Params extends object>(
+  keyOf: (params?: Params) => QueryKey,
+  params: Params,
+): QueryKey {
+  return [...keyOf(params), 'whole'];
+}
+
 /**
  * The options that make a generated list hook read its whole list:
  * `useSitesList(params, wholeList(sitesList, getSitesListQueryKey, params))`. The query keeps the
@@ -51,7 +59,7 @@ export function wholeList<Params extends object, Item>(
 ) {
   return {
     query: {
-      queryKey: [...keyOf(params), 'whole'] as QueryKey,
+      queryKey: wholeListKey(keyOf, params),
       queryFn: ({ signal }: QueryFunctionContext) => readWholeList(read, params, signal),
     },
   };

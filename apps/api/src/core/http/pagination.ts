@@ -28,24 +28,32 @@ export class PageQuery {
 /** A list's `?sort=`: one of its fields, ascending, or the field after a `-`, descending. */
 export type SortOf<Field extends string> = Field | `-${Field}`;
 
+/** The orders a list can be asked for: its sortable fields, and the one it is in when not asked. */
+export interface ListSorting<Field extends string> {
+  fields: readonly Field[];
+  default: SortOf<Field>;
+}
+
+/** Declares a list's sorting once, for its query DTO (`SortParam`) and its service (`default`). */
+export function listSorting<const Field extends string>(
+  fields: readonly Field[],
+  defaultSort: SortOf<NoInfer<Field>>,
+): ListSorting<Field> {
+  return { fields, default: defaultSort };
+}
+
 /** Every value `?sort=` takes over `fields`: each field, then each with a leading `-`. */
 export function sortValues<Field extends string>(fields: readonly Field[]): SortOf<Field>[] {
   return [...fields, ...fields.map((field): SortOf<Field> => `-${field}`)];
 }
 
-/**
- * The `?sort=` of a list ordered by one of `fields` (`-` before a field orders it descending),
- * `defaultSort` when it is not given.
- */
-export function SortParam<Field extends string>(
-  fields: readonly Field[],
-  defaultSort: SortOf<Field>,
-): PropertyDecorator {
-  const values = sortValues(fields);
+/** The `?sort=` of a list: one of its fields (`-` before it orders it descending), or its default. */
+export function SortParam<Field extends string>(sorting: ListSorting<Field>): PropertyDecorator {
+  const values = sortValues(sorting.fields);
   return applyDecorators(
     ApiPropertyOptional({
       enum: values,
-      default: defaultSort,
+      default: sorting.default,
       description:
         'The field the list is ordered by, ascending; a leading `-` orders it descending. Rows that tie keep one order from page to page.',
     }),

@@ -35,6 +35,7 @@ import {
   toDispatchView,
   toDispatchViewFromRow,
   type TransitionDto,
+  DISPATCH_SORTING,
 } from './dto/dispatch.dto';
 
 @Injectable()
@@ -54,7 +55,7 @@ export class DispatchesService {
         .leftJoinAndSelect('workOrder.site', 'site');
       orderBySort(
         builder,
-        query.sort ?? '-assignedAt',
+        query.sort ?? DISPATCH_SORTING.default,
         {
           assignedAt: 'd.assignedAt',
           status: 'd.status',

@@ -26,6 +26,7 @@ import {
   toDriverView,
   type UpdateDriverDto,
   type UpdateOwnDutyDto,
+  DRIVER_SORTING,
 } from './dto/driver.dto';
 
 const WITH_QUALIFICATIONS = { qualifications: { qualification: true } } as const;
@@ -112,7 +113,7 @@ export class DriversService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Driver, 'driver'),
-        query.sort ?? 'name',
+        query.sort ?? DRIVER_SORTING.default,
         { name: 'driver.name', username: 'driver.username', dutyStatus: 'driver.dutyStatus' },
         'driver.id',
       );

@@ -18,6 +18,7 @@ import {
   type EquipmentTypeView,
   toEquipmentTypeView,
   type UpdateEquipmentTypeDto,
+  EQUIPMENT_TYPE_SORTING,
 } from './dto/equipment-type.dto';
 
 const WITH_QUALIFICATIONS = { requiredQualifications: { qualification: true } } as const;
@@ -38,7 +39,7 @@ export class EquipmentTypesService {
         .leftJoinAndSelect('required.qualification', 'qualification');
       orderBySort(
         builder,
-        query.sort ?? 'code',
+        query.sort ?? EQUIPMENT_TYPE_SORTING.default,
         { code: 'type.code', name: 'type.name' },
         'type.id',
       );

@@ -21,6 +21,7 @@ import {
   type EquipmentView,
   toEquipmentView,
   type UpdateEquipmentDto,
+  EQUIPMENT_SORTING,
 } from './dto/equipment.dto';
 
 /** What a dispatcher (not an admin) may change on a unit: only taking it into and out of maintenance. */
@@ -58,7 +59,7 @@ export class EquipmentService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Equipment, 'unit'),
-        query.sort ?? 'code',
+        query.sort ?? EQUIPMENT_SORTING.default,
         { code: 'unit.code', name: 'unit.name', status: 'unit.status' },
         'unit.id',
       );

@@ -12,6 +12,7 @@ import {
   type QualificationView,
   toQualificationView,
   type UpdateQualificationDto,
+  QUALIFICATION_SORTING,
 } from './dto/qualification.dto';
 
 @Injectable()
@@ -26,7 +27,7 @@ export class QualificationsService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Qualification, 'q'),
-        query.sort ?? 'code',
+        query.sort ?? QUALIFICATION_SORTING.default,
         { code: 'q.code', name: 'q.name' },
         'q.id',
       );

@@ -12,6 +12,7 @@ import {
   type SiteView,
   toSiteView,
   type UpdateSiteDto,
+  SITE_SORTING,
 } from './dto/site.dto';
 
 @Injectable()
@@ -26,7 +27,7 @@ export class SitesService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Site, 'site'),
-        query.sort ?? 'name',
+        query.sort ?? SITE_SORTING.default,
         { name: 'site.name', address: 'site.address' },
         'site.id',
       );

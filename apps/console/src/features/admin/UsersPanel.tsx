@@ -55,11 +55,6 @@ function matches(user: UserView, q: string | undefined): boolean {
   );
 }
 
-/**
- * The organization's users (kept in Keycloak, which answers them all at once: searched and paged
- * here): create, change a role (a select, asked first), disable or enable, reset a password. The
- * API keeps one enabled admin at least and says so when a change would leave none.
- */
 /** What a user is sorted by in a column: the role by its name, the status active first. */
 function userSortValue(user: UserView, columnId: string) {
   if (columnId === 'role') return user.role ? ROLE_LABEL[user.role] : '';
@@ -67,6 +62,12 @@ function userSortValue(user: UserView, columnId: string) {
   return columnId === 'name' ? user.name : user.username;
 }
 
+/**
+ * The organization's users (kept in Keycloak, which answers them all at once: searched, sorted and
+ * paged here): create, correct a name and email, change a role (a select, asked first), disable or
+ * enable, reset a password. The API keeps one enabled admin at least and says so when a change
+ * would leave none.
+ */
 export function UsersPanel() {
   const users = useUsersList();
   const update = useUsersUpdate();

@@ -12,7 +12,13 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { COMPLETION_NOTE_MAX_LENGTH, type Dispatch, DispatchStatus } from '@dispatch/domain';
-import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
+import {
+  PageOf,
+  PageQuery,
+  listSorting,
+  SortParam,
+  type SortOf,
+} from '../../../core/http/pagination';
 import { OptionalUuid, trim } from '../../../core/http/dto-rules';
 import { formatWorkOrderNumber } from '../../work-orders/dto/work-order.dto';
 
@@ -81,11 +87,14 @@ export class TransitionDto {
   note?: string | null;
 }
 
-export const DISPATCH_SORT_FIELDS = ['assignedAt', 'status', 'site', 'unit'] as const;
-export type DispatchSort = SortOf<(typeof DISPATCH_SORT_FIELDS)[number]>;
+export const DISPATCH_SORTING = listSorting(
+  ['assignedAt', 'status', 'site', 'unit'],
+  '-assignedAt',
+);
+export type DispatchSort = SortOf<(typeof DISPATCH_SORTING.fields)[number]>;
 
 export class DispatchListQuery extends PageQuery {
-  @SortParam(DISPATCH_SORT_FIELDS, '-assignedAt')
+  @SortParam(DISPATCH_SORTING)
   sort?: DispatchSort;
 
   @ApiPropertyOptional({

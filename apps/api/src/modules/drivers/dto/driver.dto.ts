@@ -13,7 +13,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { type Driver, DutyStatus } from '@dispatch/domain';
-import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
+import {
+  PageOf,
+  PageQuery,
+  listSorting,
+  SortParam,
+  type SortOf,
+} from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 
 export class HeldQualificationInput {
@@ -78,11 +84,11 @@ export class UpdateOwnDutyDto {
   dutyStatus: DutyStatus;
 }
 
-export const DRIVER_SORT_FIELDS = ['name', 'username', 'dutyStatus'] as const;
-export type DriverSort = SortOf<(typeof DRIVER_SORT_FIELDS)[number]>;
+export const DRIVER_SORTING = listSorting(['name', 'username', 'dutyStatus'], 'name');
+export type DriverSort = SortOf<(typeof DRIVER_SORTING.fields)[number]>;
 
 export class DriverListQuery extends PageQuery {
-  @SortParam(DRIVER_SORT_FIELDS, 'name')
+  @SortParam(DRIVER_SORTING)
   sort?: DriverSort;
 
   @ApiPropertyOptional({ enum: DutyStatus })

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
 import type { EquipmentType, Qualification } from '@dispatch/domain';
-import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
+import {
+  PageOf,
+  PageQuery,
+  listSorting,
+  SortParam,
+  type SortOf,
+} from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 import { OptionalExternalRef } from '../../../core/http/external-ref';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
@@ -32,11 +38,11 @@ export class CreateEquipmentTypeDto {
 
 export class UpdateEquipmentTypeDto extends PartialType(CreateEquipmentTypeDto) {}
 
-export const EQUIPMENT_TYPE_SORT_FIELDS = ['code', 'name'] as const;
-export type EquipmentTypeSort = SortOf<(typeof EQUIPMENT_TYPE_SORT_FIELDS)[number]>;
+export const EQUIPMENT_TYPE_SORTING = listSorting(['code', 'name'], 'code');
+export type EquipmentTypeSort = SortOf<(typeof EQUIPMENT_TYPE_SORTING.fields)[number]>;
 
 export class EquipmentTypeListQuery extends PageQuery {
-  @SortParam(EQUIPMENT_TYPE_SORT_FIELDS, 'code')
+  @SortParam(EQUIPMENT_TYPE_SORTING)
   sort?: EquipmentTypeSort;
 
   /** Matches code or name. */

@@ -10,7 +10,13 @@ import {
   Matches,
 } from 'class-validator';
 import { type Equipment, EquipmentStatus } from '@dispatch/domain';
-import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
+import {
+  PageOf,
+  PageQuery,
+  listSorting,
+  SortParam,
+  type SortOf,
+} from '../../../core/http/pagination';
 import { OptionalText, RequiredText, OptionalUuid } from '../../../core/http/dto-rules';
 import { CODE_PATTERN } from '../../qualifications/dto/qualification.dto';
 
@@ -54,11 +60,11 @@ export class UpdateEquipmentDto extends PartialType(CreateEquipmentDto) {
   status?: SettableEquipmentStatus;
 }
 
-export const EQUIPMENT_SORT_FIELDS = ['code', 'name', 'status'] as const;
-export type EquipmentSort = SortOf<(typeof EQUIPMENT_SORT_FIELDS)[number]>;
+export const EQUIPMENT_SORTING = listSorting(['code', 'name', 'status'], 'code');
+export type EquipmentSort = SortOf<(typeof EQUIPMENT_SORTING.fields)[number]>;
 
 export class EquipmentListQuery extends PageQuery {
-  @SortParam(EQUIPMENT_SORT_FIELDS, 'code')
+  @SortParam(EQUIPMENT_SORTING)
   sort?: EquipmentSort;
 
   @ApiPropertyOptional({ enum: EquipmentStatus })

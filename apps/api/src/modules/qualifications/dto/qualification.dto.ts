@@ -1,7 +1,13 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import type { Qualification } from '@dispatch/domain';
-import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
+import {
+  PageOf,
+  PageQuery,
+  listSorting,
+  SortParam,
+  type SortOf,
+} from '../../../core/http/pagination';
 import { OptionalText, RequiredText } from '../../../core/http/dto-rules';
 
 /** Codes read like `CDL-A`, `crane-operator`, `hazmat`. */
@@ -18,11 +24,11 @@ export class CreateQualificationDto {
 
 export class UpdateQualificationDto extends PartialType(CreateQualificationDto) {}
 
-export const QUALIFICATION_SORT_FIELDS = ['code', 'name'] as const;
-export type QualificationSort = SortOf<(typeof QUALIFICATION_SORT_FIELDS)[number]>;
+export const QUALIFICATION_SORTING = listSorting(['code', 'name'], 'code');
+export type QualificationSort = SortOf<(typeof QUALIFICATION_SORTING.fields)[number]>;
 
 export class QualificationListQuery extends PageQuery {
-  @SortParam(QUALIFICATION_SORT_FIELDS, 'code')
+  @SortParam(QUALIFICATION_SORTING)
   sort?: QualificationSort;
 
   /** Matches code or name. */

@@ -11,7 +11,13 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { Site } from '@dispatch/domain';
-import { PageOf, PageQuery, SortParam, type SortOf } from '../../../core/http/pagination';
+import {
+  PageOf,
+  PageQuery,
+  listSorting,
+  SortParam,
+  type SortOf,
+} from '../../../core/http/pagination';
 import { OptionalText, RequiredText, trim } from '../../../core/http/dto-rules';
 import { OptionalExternalRef } from '../../../core/http/external-ref';
 
@@ -86,11 +92,11 @@ export class CreateSiteDto {
 
 export class UpdateSiteDto extends PartialType(CreateSiteDto) {}
 
-export const SITE_SORT_FIELDS = ['name', 'address'] as const;
-export type SiteSort = SortOf<(typeof SITE_SORT_FIELDS)[number]>;
+export const SITE_SORTING = listSorting(['name', 'address'], 'name');
+export type SiteSort = SortOf<(typeof SITE_SORTING.fields)[number]>;
 
 export class SiteListQuery extends PageQuery {
-  @SortParam(SITE_SORT_FIELDS, 'name')
+  @SortParam(SITE_SORTING)
   sort?: SiteSort;
 
   /** Matches name or address. */
