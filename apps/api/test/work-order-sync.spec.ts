@@ -1,4 +1,5 @@
 import { type ApiClient, tokenFor, workTimeBound } from '@dispatch/testing';
+import { CHANGE_HORIZON_SQL } from '@dispatch/domain';
 import { Client } from 'pg';
 import { DISPATCH_STEPS, Scenario } from './support/scenario';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -65,13 +66,29 @@ class Walker {
     }
   }
 
-  /** Catches up again and again until `done` holds (changes appear once older transactions end). */
-  async until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  /** Where the walker stands: the `(change_xid, id)` its cursor names. */
+  position(): string {
+    return this.cursor ? Buffer.from(this.cursor, 'base64url').toString() : '(no cursor yet)';
+  }
+
+  /**
+   * Catches up again and again until `done` holds (changes appear once older transactions end).
+   * On a timeout, `explain` says why (what is missing, and what the database holds of it).
+   */
+  async until(
+    done: () => boolean,
+    what: string,
+    timeoutMs = 30_000,
+    explain: () => Promise<string> = async () => '',
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.catchUp();
       if (done()) return;
-      if (Date.now() > deadline) throw new Error(`the walker never saw ${what}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the walker never saw ${what} (cursor at ${this.position()})\n${await explain()}`,
+        );
       await sleep(100);
     }
   }
@@ -91,6 +108,35 @@ describe('incremental sync of work orders (sort=updatedAt, keyset cursor)', () =
   afterAll(async () => {
     await testApp?.close();
   });
+
+  /**
+   * What the database holds of orders the walker has not seen in their final state: their
+   * `change_xid` against the feed's horizon, and the transactions that hold the horizon back.
+   */
+  async function feedDiagnosis(ids: string[]): Promise<string> {
+    const client = new Client({ connectionString: testApp.database.url });
+    await client.connect();
+    try {
+      // Statements of their own: on Citus one that reads a tenant table runs on its worker.
+      const horizon = await client.query(`SELECT ${CHANGE_HORIZON_SQL}::text AS horizon`);
+      const rows = await client.query(
+        `SELECT id, change_xid::text, updated_at, status
+           FROM tenant_acme.work_orders WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      const holders = await client.query(
+        `SELECT pid, datname, backend_xid::text, state, now() - xact_start AS open_for, left(query, 120) AS query
+           FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start`,
+      );
+      return [
+        `the feed's horizon: ${horizon.rows[0].horizon}`,
+        `missing: ${JSON.stringify(rows.rows)}`,
+        `transactions holding an id: ${JSON.stringify(holders.rows)}`,
+      ].join('\n');
+    } finally {
+      await client.end();
+    }
+  }
 
   /** Every order's final state, as the default listing shows it. */
   async function finalStates(): Promise<string[]> {
@@ -237,12 +283,61 @@ describe('incremental sync of work orders (sort=updatedAt, keyset cursor)', () =
     // At the end the walker has every order's final state, and no state twice.
     const final = await finalStates();
     expect(final.length).toBeGreaterThan(15);
+    const missing = () => final.filter((state) => !walker.delivered.includes(state));
     await walker.until(
-      () => final.every((state) => walker.delivered.includes(state)),
+      () => missing().length === 0,
       'every final state',
+      30_000,
+      () => feedDiagnosis(missing().map((state) => state.split('@')[0])),
     );
-    expect(final.filter((state) => !walker.delivered.includes(state))).toEqual([]);
+    expect(missing()).toEqual([]);
     expect(walker.delivered.length).toBe(new Set(walker.delivered).size);
+  });
+
+  it('misses no change that commits while the walker pages as fast as it can, each the last change of its order', async () => {
+    // Each edit is its order's last change, so a change that lands behind the walker's cursor
+    // is lost for good: no later change of the order brings its final state. (On Citus a
+    // transaction's commit on the tenant's worker completes after its id has left the
+    // coordinator's snapshot: the feed's horizon must not pass it before then.)
+    const quiet = await Scenario.create(admin);
+    const orders: string[] = [];
+    for (let batch = 0; batch < 16; batch += 1)
+      orders.push(
+        ...(await Promise.all(
+          Array.from({ length: 6 }, async () => (await quiet.order('low')).id),
+        )),
+      );
+    const walker = new Walker(dispatcher, new Date(Date.now() - 60_000).toISOString(), 200);
+    await walker.catchUp();
+
+    let editing = true;
+    const paging = (async () => {
+      while (editing) await walker.page();
+    })();
+    const failures: string[] = [];
+    const writers = Array.from({ length: 4 }, async (_, writer) => {
+      for (let index = writer; index < orders.length; index += 4) {
+        const response = await dispatcher.patch(`/work-orders/${orders[index]}`, {
+          notes: `last change ${index}`,
+        });
+        if (response.status !== 200) failures.push(`${index}: ${response.status}`);
+      }
+    });
+    try {
+      await Promise.all(writers);
+    } finally {
+      editing = false;
+      await paging;
+    }
+    expect(failures).toEqual([]);
+    const unseen = () =>
+      orders.filter((id, index) => walker.latest.get(id)?.notes !== `last change ${index}`);
+    await walker.until(
+      () => unseen().length === 0,
+      'every last change',
+      workTimeBound(10_000),
+      () => feedDiagnosis(unseen()),
+    );
   });
 
   it('starts a walk at updatedSince, hands out a cursor even when nothing changed yet, and resumes from it', async () => {
