@@ -34,7 +34,7 @@ export interface ListSorting<Field extends string> {
   default: SortOf<Field>;
 }
 
-/** Declares a list's sorting once, for its query DTO (`SortParam`) and its service (`default`). */
+/** Declares a list's sorting once, for its query DTO (`SortParam`) and its service (`orderBySort`). */
 export function listSorting<const Field extends string>(
   fields: readonly Field[],
   defaultSort: SortOf<NoInfer<Field>>,
@@ -63,17 +63,20 @@ export function SortParam<Field extends string>(sorting: ListSorting<Field>): Pr
 }
 
 /**
- * Orders `builder` by `sort` (`columns` names each field's column, `alias.property`), then by
- * `tieBreaker` so that rows equal on the field keep one order across pages.
+ * Orders `builder` by the `sort` asked for, or by the list's default (`sorting`); `columns` names
+ * each field's column (`alias.property`). Then by `tieBreaker`, so that rows equal on the field
+ * keep one order across pages.
  */
 export function orderBySort<Entity extends ObjectLiteral, Field extends string>(
   builder: SelectQueryBuilder<Entity>,
-  sort: SortOf<Field>,
+  sort: SortOf<Field> | undefined,
+  sorting: ListSorting<Field>,
   columns: Record<Field, string>,
   tieBreaker: string,
 ): SelectQueryBuilder<Entity> {
-  const descending = sort.startsWith('-');
-  const field = (descending ? sort.slice(1) : sort) as Field;
+  const order = sort ?? sorting.default;
+  const descending = order.startsWith('-');
+  const field = (descending ? order.slice(1) : order) as Field;
   const direction = descending ? 'DESC' : 'ASC';
   // Empty values last either way: a column sorted to find its values should show them first.
   builder.orderBy(columns[field], direction, 'NULLS LAST');

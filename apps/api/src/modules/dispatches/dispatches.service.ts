@@ -55,7 +55,8 @@ export class DispatchesService {
         .leftJoinAndSelect('workOrder.site', 'site');
       orderBySort(
         builder,
-        query.sort ?? DISPATCH_SORTING.default,
+        query.sort,
+        DISPATCH_SORTING,
         {
           assignedAt: 'd.assignedAt',
           status: 'd.status',

@@ -113,7 +113,8 @@ export class DriversService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Driver, 'driver'),
-        query.sort ?? DRIVER_SORTING.default,
+        query.sort,
+        DRIVER_SORTING,
         { name: 'driver.name', username: 'driver.username', dutyStatus: 'driver.dutyStatus' },
         'driver.id',
       );

@@ -39,7 +39,8 @@ export class EquipmentTypesService {
         .leftJoinAndSelect('required.qualification', 'qualification');
       orderBySort(
         builder,
-        query.sort ?? EQUIPMENT_TYPE_SORTING.default,
+        query.sort,
+        EQUIPMENT_TYPE_SORTING,
         { code: 'type.code', name: 'type.name' },
         'type.id',
       );

@@ -59,7 +59,8 @@ export class EquipmentService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Equipment, 'unit'),
-        query.sort ?? EQUIPMENT_SORTING.default,
+        query.sort,
+        EQUIPMENT_SORTING,
         { code: 'unit.code', name: 'unit.name', status: 'unit.status' },
         'unit.id',
       );

@@ -27,7 +27,8 @@ export class QualificationsService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Qualification, 'q'),
-        query.sort ?? QUALIFICATION_SORTING.default,
+        query.sort,
+        QUALIFICATION_SORTING,
         { code: 'q.code', name: 'q.name' },
         'q.id',
       );

@@ -27,7 +27,8 @@ export class SitesService {
     return this.db.transaction(actor, async (manager) => {
       const builder = orderBySort(
         manager.createQueryBuilder(Site, 'site'),
-        query.sort ?? SITE_SORTING.default,
+        query.sort,
+        SITE_SORTING,
         { name: 'site.name', address: 'site.address' },
         'site.id',
       );
