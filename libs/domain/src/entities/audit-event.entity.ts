@@ -5,6 +5,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Index('audit_events_occurred_at_idx', ['occurredAt', 'id'])
 @Index('audit_events_entity_idx', ['entityType', 'entityId', 'occurredAt'])
 @Index('audit_events_actor_idx', ['actorSubject', 'occurredAt'])
+@Index('audit_events_actor_name_idx', ['actorName', 'occurredAt'])
 @Index('audit_events_action_idx', ['action', 'occurredAt', 'id'])
 export class AuditEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -15,6 +15,7 @@ import { IdempotencyClaimInstance1795249500000 } from './1795249500000-Idempoten
 import { StableChangeXid1795249600000 } from './1795249600000-StableChangeXid';
 import { ReplicaIdentityEverywhere1795249700000 } from './1795249700000-ReplicaIdentityEverywhere';
 import { CompletionNoteAndSiteContact1795249800000 } from './1795249800000-CompletionNoteAndSiteContact';
+import { AuditActorNameIndex1795249900000 } from './1795249900000-AuditActorNameIndex';
 
 /** Applied, in this order, to every tenant schema. Append; never edit a released migration. */
 export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -34,4 +35,5 @@ export const TENANT_MIGRATIONS: (new () => MigrationInterface)[] = [
   StableChangeXid1795249600000,
   ReplicaIdentityEverywhere1795249700000,
   CompletionNoteAndSiteContact1795249800000,
+  AuditActorNameIndex1795249900000,
 ];
